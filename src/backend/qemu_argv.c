@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The QEMU command line for a VM, built by pure functions. */
+#include "config.h"
+
+#include "backend/qemu_argv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+#define UNIX_PATH_LIMIT	(sizeof ((struct sockaddr_un *)0)->sun_path)
+
+int
+vm_paths_init(struct vm_paths *p, const char *vmdir, const char *run,
+    char **cause)
+{
+	memset(p, 0, sizeof *p);
+	/* The longest socket name is qmp-cli.sock; sun_path holds 108. */
+	if (strlen(run) + strlen("/qmp-cli.sock") >= UNIX_PATH_LIMIT) {
+		*cause = xasprintf("runtime folder %s is too long for a UNIX "
+		    "socket path (at most %zu bytes): set XDG_RUNTIME_DIR to "
+		    "a shorter folder", run,
+		    UNIX_PATH_LIMIT - 1 - strlen("/qmp-cli.sock"));
+		return (-1);
+	}
+	p->vmdir = xstrdup(vmdir);
+	p->run = xstrdup(run);
+	p->pidfile = fs_path_join(run, "qemu.pid");
+	p->qmp = fs_path_join(run, "qmp.sock");
+	p->qmp_cli = fs_path_join(run, "qmp-cli.sock");
+	p->vnc = fs_path_join(run, "vnc.sock");
+	p->serial = fs_path_join(run, "serial.sock");
+	p->powerdown = fs_path_join(run, "powerdown");
+	p->serial_log = fs_path_join(vmdir, "serial.log");
+	p->qemu_log = fs_path_join(vmdir, "qemu.log");
+	return (0);
+}
+
+void
+vm_paths_clear(struct vm_paths *p)
+{
+	free(p->vmdir);
+	free(p->run);
+	free(p->pidfile);
+	free(p->qmp);
+	free(p->qmp_cli);
+	free(p->vnc);
+	free(p->serial);
+	free(p->powerdown);
+	free(p->serial_log);
+	free(p->qemu_log);
+	memset(p, 0, sizeof *p);
+}
+
+char *
+qemu_argv_escape(const char *s)
+{
+	const char	*p;
+	char		*out, *o;
+	size_t		 n = 0;
+
+	for (p = s; *p != '\0'; p++)
+		n += *p == ',' ? 2 : 1;
+	o = out = xmalloc(n + 1);
+	for (p = s; *p != '\0'; p++) {
+		*o++ = *p;
+		if (*p == ',')
+			*o++ = ',';
+	}
+	*o = '\0';
+	return (out);
+}
+
+/* A path from the definition, absolute and escaped for an option. */
+static char *
+qemu_argv_file(const struct qemu_argv_in *in, const char *file)
+{
+	char	*full, *esc;
+
+	full = file[0] == '/' ? xstrdup(file) :
+	    fs_path_join(in->paths->vmdir, file);
+	esc = qemu_argv_escape(full);
+	free(full);
+	return (esc);
+}
+
+static int
+qemu_argv_microvm(const struct qemu_argv_in *in)
+{
+	return (in->def->machine == VM_MACHINE_MICROVM);
+}
+
+/* A virtio device: PCI on PCs, MMIO on a microvm. */
+static const char *
+qemu_argv_virtio(const struct qemu_argv_in *in, const char *kind)
+{
+	static char	buf[64];
+
+	snprintf(buf, sizeof buf, "virtio-%s-%s", kind,
+	    qemu_argv_microvm(in) ? "device" : "pci");
+	return (buf);
+}
+
+static void
+qemu_argv_machine(const struct qemu_argv_in *in, struct strv *av)
+{
+	const struct vm_def	*def = in->def;
+	char			*name;
+
+	name = qemu_argv_escape(def->name);
+	strv_push(av, "-name");
+	strv_pushf(av, "%s,process=vmdesk-%s", name, name);
+	free(name);
+	strv_push(av, "-machine");
+	if (def->machine == VM_MACHINE_MICROVM)
+		strv_push(av, "microvm,rtc=on");
+	else
+		strv_push(av, vmdef_machine_name(def->machine));
+	strv_push(av, "-accel");
+	strv_push(av, accel_name(in->accel));
+	strv_push(av, "-cpu");
+	strv_push(av, in->accel == ACCEL_KVM ? "host" : "max");
+	strv_push(av, "-smp");
+	strv_pushf(av, "%d", def->cpus);
+	strv_push(av, "-m");
+	strv_pushf(av, "%lluM", (unsigned long long)(def->memory >> 20));
+	strv_push(av, "-nodefaults");
+	strv_push(av, "-no-user-config");
+	if (in->paused)
+		strv_push(av, "-S");
+}
+
+static void
+qemu_argv_firmware(const struct qemu_argv_in *in, struct strv *av)
+{
+	char	*code, *vars;
+
+	if (in->def->firmware != VM_FIRMWARE_UEFI || in->fw_code == NULL)
+		return;
+	code = qemu_argv_escape(in->fw_code);
+	vars = qemu_argv_file(in, in->fw_vars);
+	strv_push(av, "-drive");
+	strv_pushf(av, "if=pflash,format=raw,unit=0,readonly=on,file=%s",
+	    code);
+	strv_push(av, "-drive");
+	strv_pushf(av, "if=pflash,format=raw,unit=1,file=%s", vars);
+	free(code);
+	free(vars);
+}
+
+/* Monitors, serial port, pidfile: how vmdesk talks to the process. */
+static void
+qemu_argv_control(const struct qemu_argv_in *in, struct strv *av)
+{
+	const struct vm_paths	*p = in->paths;
+	char			*a, *b;
+
+	a = qemu_argv_escape(p->qmp);
+	b = qemu_argv_escape(p->qmp_cli);
+	strv_push(av, "-chardev");
+	strv_pushf(av, "socket,id=qmp,path=%s,server=on,wait=off", a);
+	strv_push(av, "-mon");
+	strv_push(av, "chardev=qmp,mode=control");
+	strv_push(av, "-chardev");
+	strv_pushf(av, "socket,id=qmp-cli,path=%s,server=on,wait=off", b);
+	strv_push(av, "-mon");
+	strv_push(av, "chardev=qmp-cli,mode=control");
+	free(a);
+	free(b);
+
+	/* With logfile=, output nobody reads is kept, not lost. */
+	a = qemu_argv_escape(p->serial);
+	b = qemu_argv_escape(p->serial_log);
+	strv_push(av, "-chardev");
+	strv_pushf(av, "socket,id=serial0,path=%s,server=on,wait=off,"
+	    "logfile=%s,logappend=on", a, b);
+	strv_push(av, "-serial");
+	strv_push(av, "chardev:serial0");
+	free(a);
+	free(b);
+
+	a = qemu_argv_escape(p->pidfile);
+	strv_push(av, "-pidfile");
+	strv_push(av, a);
+	free(a);
+	strv_push(av, "-daemonize");
+}
+
+static void
+qemu_argv_display(const struct qemu_argv_in *in, struct strv *av)
+{
+	char	*vnc;
+
+	strv_push(av, "-display");
+	strv_push(av, "none");
+	if (in->def->display == VM_DISPLAY_NONE || qemu_argv_microvm(in))
+		return;
+	strv_push(av, "-device");
+	strv_push(av, in->def->display == VM_DISPLAY_VIRTIO ? "virtio-vga" :
+	    "VGA");
+	vnc = qemu_argv_escape(in->paths->vnc);
+	strv_push(av, "-vnc");
+	strv_pushf(av, "unix:%s", vnc);
+	free(vnc);
+	/* An absolute pointer, so the console view's mouse lands right. */
+	strv_push(av, "-device");
+	strv_push(av, "qemu-xhci,id=usb");
+	strv_push(av, "-device");
+	strv_push(av, "usb-tablet,bus=usb.0");
+}
+
+/* q35 has six AHCI ports (ide.0 to ide.5); pc has two IDE buses. */
+static char *
+qemu_argv_ide_bus(const struct qemu_argv_in *in, int *slot)
+{
+	int	n = (*slot)++;
+
+	if (in->def->machine == VM_MACHINE_PC)
+		return (xasprintf("ide.%d", n / 2));
+	return (xasprintf("ide.%d", n));
+}
+
+static int
+qemu_argv_disks(const struct qemu_argv_in *in, struct strv *av,
+    char **cause)
+{
+	const struct vm_def	*def = in->def;
+	const struct vm_disk	*d;
+	char			*file, *bus;
+	size_t			 i;
+	int			 ide_slot = 0, scsi = 0, ide_max;
+
+	ide_max = def->machine == VM_MACHINE_PC ? 4 : 6;
+	for (i = 0; i < def->ndisks; i++) {
+		d = &def->disks[i];
+		file = qemu_argv_file(in, d->file);
+		strv_push(av, "-drive");
+		strv_pushf(av, "if=none,id=disk-%s,file=%s,format=%s%s", d->name,
+		    file, vmdef_format_name(d->format),
+		    d->readonly ? ",readonly=on" : "");
+		free(file);
+		strv_push(av, "-device");
+		switch (d->bus) {
+		case VM_BUS_VIRTIO:
+			strv_pushf(av, "%s,drive=disk-%s",
+			    qemu_argv_virtio(in, "blk"), d->name);
+			break;
+		case VM_BUS_SATA:
+		case VM_BUS_IDE:
+			if (ide_slot >= ide_max)
+				goto full;
+			bus = qemu_argv_ide_bus(in, &ide_slot);
+			strv_pushf(av, "ide-hd,drive=disk-%s,bus=%s", d->name,
+			    bus);
+			free(bus);
+			break;
+		case VM_BUS_SCSI:
+			if (!scsi++) {
+				strv_push(av, "virtio-scsi-pci,id=scsi0");
+				strv_push(av, "-device");
+			}
+			strv_pushf(av, "scsi-hd,drive=disk-%s,bus=scsi0.0",
+			    d->name);
+			break;
+		case VM_BUS_NVME:
+			strv_pushf(av, "nvme,drive=disk-%s,serial=%s", d->name,
+			    d->name);
+			break;
+		}
+	}
+	if (def->boot.iso != NULL) {
+		if (ide_slot >= ide_max)
+			goto full;
+		file = qemu_argv_file(in, def->boot.iso);
+		bus = qemu_argv_ide_bus(in, &ide_slot);
+		strv_push(av, "-drive");
+		strv_pushf(av, "if=none,id=cdrom,file=%s,media=cdrom,"
+		    "readonly=on", file);
+		strv_push(av, "-device");
+		strv_pushf(av, "ide-cd,drive=cdrom,bus=%s", bus);
+		free(file);
+		free(bus);
+	}
+	return (0);
+
+full:
+	*cause = xasprintf("VM %s: too many IDE/SATA disks and CD-ROMs for a "
+	    "%s machine (at most %d)", def->name,
+	    vmdef_machine_name(def->machine), ide_max);
+	return (-1);
+}
+
+static void
+qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)
+{
+	const struct vm_nic	*n;
+	struct strv		 opt;
+	char			*s;
+	size_t			 i, j;
+
+	for (i = 0; i < in->def->nnics; i++) {
+		n = &in->def->nics[i];
+		strv_init(&opt);
+		strv_pushf(&opt, "user,id=net-%s", n->name);
+		/* Forwards listen on loopback only: nothing faces the network. */
+		for (j = 0; j < n->nforwards; j++) {
+			strv_pushf(&opt, "hostfwd=%s:127.0.0.1:%d-:%d",
+			    n->forwards[j].udp ? "udp" : "tcp",
+			    n->forwards[j].host_port,
+			    n->forwards[j].guest_port);
+		}
+		s = strv_join(&opt, ",");
+		strv_push(av, "-netdev");
+		strv_push(av, s);
+		free(s);
+		strv_clear(&opt);
+		strv_push(av, "-device");
+		if (n->model == VM_NIC_VIRTIO)
+			strv_pushf(av, "%s,netdev=net-%s,mac=%s",
+			    qemu_argv_virtio(in, "net"), n->name, n->mac);
+		else
+			strv_pushf(av, "%s,netdev=net-%s,mac=%s",
+			    vmdef_nic_name(n->model), n->name, n->mac);
+	}
+}
+
+static void
+qemu_argv_devices(const struct qemu_argv_in *in, struct strv *av)
+{
+	/* Memory statistics and ballooning, for the desktop's graphs. */
+	strv_push(av, "-device");
+	strv_pushf(av, "%s,id=balloon0", qemu_argv_virtio(in, "balloon"));
+	strv_push(av, "-device");
+	strv_push(av, qemu_argv_virtio(in, "rng"));
+}
+
+static void
+qemu_argv_boot(const struct qemu_argv_in *in, struct strv *av)
+{
+	const struct vm_boot	*b = &in->def->boot;
+	char			*full;
+
+	if (b->kernel != NULL) {
+		full = b->kernel[0] == '/' ? xstrdup(b->kernel) :
+		    fs_path_join(in->paths->vmdir, b->kernel);
+		strv_push(av, "-kernel");
+		strv_push(av, full);
+		free(full);
+	}
+	if (b->initrd != NULL) {
+		full = b->initrd[0] == '/' ? xstrdup(b->initrd) :
+		    fs_path_join(in->paths->vmdir, b->initrd);
+		strv_push(av, "-initrd");
+		strv_push(av, full);
+		free(full);
+	}
+	if (b->cmdline != NULL) {
+		strv_push(av, "-append");
+		strv_push(av, b->cmdline);
+	}
+	if (b->order != NULL && !qemu_argv_microvm(in)) {
+		strv_push(av, "-boot");
+		strv_pushf(av, "order=%s", b->order);
+	}
+}
+
+int
+qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
+{
+	strv_push(av, in->qemu);
+	qemu_argv_machine(in, av);
+	qemu_argv_firmware(in, av);
+	qemu_argv_control(in, av);
+	qemu_argv_display(in, av);
+	if (qemu_argv_disks(in, av, cause) != 0)
+		return (-1);
+	qemu_argv_nics(in, av);
+	qemu_argv_devices(in, av);
+	qemu_argv_boot(in, av);
+	return (0);
+}

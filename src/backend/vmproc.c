@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QEMU processes: start, find again, query, stop, kill, clean up. */
+#include "config.h"
+
+#include "backend/vmproc.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/strutil.h"
+#include "util/timeutil.h"
+#include "util/xmalloc.h"
+
+extern char **environ;
+
+pid_t
+vmproc_pid(const struct vm_paths *p)
+{
+	struct flock	fl;
+	int		fd;
+
+	/*
+	 * QEMU holds a write lock on its pidfile for its whole life. The
+	 * lock, unlike kill(pid, 0), cannot be fooled by a reused pid or a
+	 * zombie: it goes away with the process.
+	 */
+	if ((fd = open(p->pidfile, O_RDONLY|O_CLOEXEC)) == -1)
+		return (0);
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == -1 || fl.l_type == F_UNLCK) {
+		close(fd);
+		return (0);
+	}
+	close(fd);
+	return (fl.l_pid);
+}
+
+void
+vm_status_clear(struct vm_status *st)
+{
+	free(st->status);
+	memset(st, 0, sizeof *st);
+}
+
+struct qmp *
+vmproc_monitor(const struct vm_paths *p, int timeout_ms, char **cause)
+{
+	return (qmp_connect(p->qmp_cli, timeout_ms, cause));
+}
+
+static void
+vmproc_query(const struct vm_paths *p, int timeout_ms, struct vm_status *st,
+    struct vm_facts *f)
+{
+	struct qmp	*q;
+	json_t		*r;
+	const char	*s;
+	char		*why = NULL;
+
+	if ((q = vmproc_monitor(p, timeout_ms, &why)) == NULL) {
+		log_debug("status %s: %s", p->run, why);
+		free(why);
+		return;
+	}
+	if ((r = qmp_command(q, "query-status", NULL, timeout_ms,
+	    &why)) != NULL) {
+		if ((s = json_string_value(json_object_get(r,
+		    "status"))) != NULL) {
+			st->status = xstrdup(s);
+			f->status = st->status;
+			f->monitor = 1;
+		}
+		json_decref(r);
+	} else {
+		free(why);
+		why = NULL;
+	}
+	if ((r = qmp_command(q, "query-kvm", NULL, timeout_ms,
+	    &why)) != NULL) {
+		st->kvm = json_is_true(json_object_get(r, "enabled"));
+		json_decref(r);
+	} else
+		free(why);
+	qmp_close(q);
+}
+
+void
+vmproc_status(const struct vm_paths *p, int monitor_ms, struct vm_status *st)
+{
+	struct vm_facts	f;
+	struct stat	sb;
+
+	memset(st, 0, sizeof *st);
+	memset(&f, 0, sizeof f);
+	st->kvm = -1;
+	f.pidfile = stat(p->pidfile, &sb) == 0;
+	f.pid = vmproc_pid(p);
+	f.powerdown = fs_exists(p->powerdown);
+	if (f.pid > 0) {
+		st->pid = f.pid;
+		st->started = (uint64_t)sb.st_mtime;
+		if (monitor_ms > 0)
+			vmproc_query(p, monitor_ms, st, &f);
+	}
+	st->state = vmstate_derive(&f);
+}
+
+int
+vmproc_cleanup(const struct vm_paths *p, char **cause)
+{
+	const char	*files[] = { p->pidfile, p->qmp, p->qmp_cli, p->vnc,
+			    p->serial, p->powerdown };
+	size_t		 i;
+
+	if (vmproc_pid(p) > 0) {
+		*cause = xstrdup("QEMU is still running");
+		return (-1);
+	}
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (unlink(files[i]) != 0 && errno != ENOENT) {
+			*cause = xasprintf("%s: %s", files[i], strerror(errno));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* What QEMU wrote to its log since offset, as one line. Caller frees. */
+static char *
+vmproc_log_since(const char *log, long long offset)
+{
+	char	*text, *why = NULL, *s, *out, *o;
+	size_t	 len;
+
+	if ((text = fs_read_file(log, &len, &why)) == NULL) {
+		free(why);
+		return (xstrdup("no message (qemu.log unreadable)"));
+	}
+	if (offset < 0 || (size_t)offset > len)
+		offset = 0;
+	s = text + offset;
+	while (*s == '\n' || *s == ' ')
+		s++;
+	o = out = xmalloc(strlen(s) + 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			if (s[1] != '\0') {
+				*o++ = ';';
+				*o++ = ' ';
+			}
+		} else if (*s != '\r')
+			*o++ = *s;
+	}
+	*o = '\0';
+	free(text);
+	if (*out == '\0') {
+		free(out);
+		return (xstrdup("no message in qemu.log"));
+	}
+	return (out);
+}
+
+static int
+vmproc_spawn(const struct strv *av, const char *log, char **cause)
+{
+	posix_spawn_file_actions_t	 fa;
+	pid_t				 pid;
+	int				 rc, status, fd;
+
+	fd = open(log, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0644);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", log, strerror(errno));
+		return (-1);
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, fd, 2);
+	rc = posix_spawnp(&pid, av->v[0], &fa, NULL, av->v, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd);
+	if (rc != 0) {
+		if (rc == ENOENT)
+			*cause = xasprintf("QEMU is not installed: %s not found"
+			    " (install qemu-system-x86, or set VMDESK_QEMU)",
+			    av->v[0]);
+		else
+			*cause = xasprintf("%s: %s", av->v[0], strerror(rc));
+		return (-1);
+	}
+	/* With -daemonize the launcher exits once the VM is set up. */
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			*cause = xasprintf("waitpid: %s", strerror(errno));
+			return (-1);
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return (0);
+	*cause = NULL;
+	return (1);
+}
+
+int
+vmproc_start(const struct vm_def *def, const struct vm_paths *p,
+    const struct vmproc_start *opt, pid_t *pidp, char **cause)
+{
+	struct qemu_argv_in	 in;
+	struct strv		 av;
+	struct qmp		*q;
+	char			*line, *header, *why = NULL;
+	long long		 offset;
+	time_t			 now;
+	int			 rc;
+
+	if ((*pidp = vmproc_pid(p)) > 0) {
+		*cause = xasprintf("VM %s is already running (pid %ld)",
+		    def->name, (long)*pidp);
+		return (-1);
+	}
+	if (fs_mkdir_p(p->run, 0700, cause) != 0)
+		return (-1);
+	/* A dead QEMU leaves its files; QEMU itself leaves vnc.sock. */
+	if (vmproc_cleanup(p, cause) != 0)
+		return (-1);
+
+	memset(&in, 0, sizeof in);
+	in.def = def;
+	in.paths = p;
+	in.qemu = opt->qemu;
+	in.accel = opt->accel;
+	in.paused = opt->paused;
+	in.fw_code = opt->fw_code;
+	in.fw_vars = opt->fw_vars;
+	strv_init(&av);
+	if (qemu_argv_build(&in, &av, cause) != 0) {
+		strv_clear(&av);
+		return (-1);
+	}
+
+	offset = fs_file_size(p->qemu_log);
+	if (offset < 0)
+		offset = 0;
+	line = strv_join(&av, " ");
+	now = time(NULL);
+	header = xasprintf("--- vmdesk start %s", ctime(&now));
+	header[strlen(header) - 1] = '\0';
+	log_debug("start %s: %s", def->name, line);
+	{
+		FILE *f = fopen(p->qemu_log, "ae");
+
+		if (f != NULL) {
+			fprintf(f, "%s\n%s\n", header, line);
+			fclose(f);
+		}
+	}
+	free(header);
+	free(line);
+	offset = fs_file_size(p->qemu_log);
+
+	rc = vmproc_spawn(&av, p->qemu_log, cause);
+	strv_clear(&av);
+	if (rc == -1)
+		return (-1);
+	if (rc == 1) {
+		why = vmproc_log_since(p->qemu_log, offset);
+		*cause = xasprintf("VM %s: QEMU refused to start: %s",
+		    def->name, why);
+		free(why);
+		why = NULL;
+		if (vmproc_cleanup(p, &why) != 0)
+			free(why);
+		return (-1);
+	}
+	if ((*pidp = vmproc_pid(p)) <= 0) {
+		why = vmproc_log_since(p->qemu_log, offset);
+		*cause = xasprintf("VM %s: QEMU exited right after starting: "
+		    "%s", def->name, why);
+		free(why);
+		return (-1);
+	}
+	/* The monitor socket exists once the launcher returns: check it. */
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, &why)) == NULL) {
+		*cause = xasprintf("VM %s: QEMU started (pid %ld) but its "
+		    "monitor does not answer: %s", def->name, (long)*pidp,
+		    why);
+		free(why);
+		return (-1);
+	}
+	qmp_close(q);
+	return (0);
+}
+
+int
+vmproc_command(const struct vm_paths *p, const char *cmd, char **cause)
+{
+	struct qmp	*q;
+	json_t		*r;
+
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL)
+		return (-1);
+	r = qmp_command(q, cmd, NULL, VMPROC_QMP_TIMEOUT, cause);
+	qmp_close(q);
+	if (r == NULL)
+		return (-1);
+	json_decref(r);
+	return (0);
+}
+
+int
+vmproc_wait_exit(const struct vm_paths *p, int timeout_ms)
+{
+	uint64_t	end = time_mono_ms() + (uint64_t)timeout_ms;
+
+	for (;;) {
+		if (vmproc_pid(p) <= 0)
+			return (0);
+		if (time_mono_ms() >= end)
+			return (-1);
+		time_sleep_ms(50);
+	}
+}
+
+int
+vmproc_kill(const struct vm_paths *p, char **cause)
+{
+	struct qmp	*q;
+	json_t		*r;
+	char		*why = NULL;
+	pid_t		 pid;
+
+	if ((pid = vmproc_pid(p)) <= 0)
+		return (vmproc_cleanup(p, cause));
+	/* quit lets QEMU close its disks; the reply may be lost to the close. */
+	if ((q = vmproc_monitor(p, VMPROC_QMP_QUICK, &why)) != NULL) {
+		r = qmp_command(q, "quit", NULL, VMPROC_QMP_QUICK, &why);
+		json_decref(r);
+		qmp_close(q);
+	}
+	free(why);
+	if (vmproc_wait_exit(p, 3000) != 0) {
+		if ((pid = vmproc_pid(p)) > 0 && kill(pid, SIGKILL) != 0 &&
+		    errno != ESRCH) {
+			*cause = xasprintf("kill %ld: %s", (long)pid,
+			    strerror(errno));
+			return (-1);
+		}
+		if (vmproc_wait_exit(p, 5000) != 0) {
+			*cause = xasprintf("QEMU (pid %ld) did not exit after "
+			    "SIGKILL", (long)pid);
+			return (-1);
+		}
+	}
+	return (vmproc_cleanup(p, cause));
+}
+
+int
+vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
+    char **cause)
+{
+	struct vm_status	 st;
+	struct qmp		*q;
+	json_t			*r;
+	char			*why = NULL;
+	int			 fd;
+
+	if (forced != NULL)
+		*forced = 0;
+	vmproc_status(p, VMPROC_QMP_TIMEOUT, &st);
+	if (!vmstate_is_alive(st.state)) {
+		vm_status_clear(&st);
+		return (vmproc_cleanup(p, cause));
+	}
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL) {
+		vm_status_clear(&st);
+		return (-1);
+	}
+	/* A paused guest cannot see the power button. */
+	if (st.state == VM_PAUSED) {
+		r = qmp_command(q, "cont", NULL, VMPROC_QMP_TIMEOUT, &why);
+		json_decref(r);
+		free(why);
+		why = NULL;
+	}
+	vm_status_clear(&st);
+	fd = open(p->powerdown, O_WRONLY|O_CREAT|O_CLOEXEC, 0600);
+	if (fd != -1)
+		close(fd);
+	/*
+	 * system_powerdown only emits the ACPI event: a guest without a
+	 * handler ignores it, so waiting needs a limit.
+	 */
+	r = qmp_command(q, "system_powerdown", NULL, VMPROC_QMP_TIMEOUT, cause);
+	qmp_close(q);
+	if (r == NULL) {
+		unlink(p->powerdown);
+		return (-1);
+	}
+	json_decref(r);
+	if (vmproc_wait_exit(p, timeout_s * 1000) == 0)
+		return (vmproc_cleanup(p, cause));
+	if (!force) {
+		unlink(p->powerdown);
+		*cause = xasprintf("the guest did not power off within %d s (it "
+		    "may ignore the ACPI power button): use --force, or "
+		    "vmdesk kill", timeout_s);
+		return (-1);
+	}
+	if (forced != NULL)
+		*forced = 1;
+	return (vmproc_kill(p, cause));
+}
+
+/* Debian's ovmf package; the 4M build is what QEMU 7.2 pairs with q35. */
+static const struct {
+	const char	*code;
+	const char	*vars;
+} vmproc_ovmf[] = {
+	{ "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd" },
+	{ "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd" },
+	{ "/usr/share/edk2/ovmf/OVMF_CODE.fd",
+	  "/usr/share/edk2/ovmf/OVMF_VARS.fd" },
+};
+
+int
+vmproc_uefi_firmware(char **code, char **vars, char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof vmproc_ovmf / sizeof vmproc_ovmf[0]; i++) {
+		if (access(vmproc_ovmf[i].code, R_OK) == 0 &&
+		    access(vmproc_ovmf[i].vars, R_OK) == 0) {
+			*code = xstrdup(vmproc_ovmf[i].code);
+			*vars = xstrdup(vmproc_ovmf[i].vars);
+			return (0);
+		}
+	}
+	*cause = xstrdup("UEFI firmware (OVMF) is not installed: UEFI guests "
+	    "cannot start (Debian: apt-get install ovmf)");
+	return (-1);
+}
+
+int
+vmproc_uefi_files(const struct vm_def *def, const struct vm_paths *p,
+    char **code, char **vars, char **cause)
+{
+	char	*data, *store, *why = NULL;
+	size_t	 len;
+
+	if (vmproc_uefi_firmware(code, &store, &why) != 0) {
+		*cause = xasprintf("VM %s: %s", def->name, why);
+		free(why);
+		return (-1);
+	}
+	*vars = fs_path_join(p->vmdir, "efivars.fd");
+	if (access(*vars, F_OK) != 0) {
+		data = fs_read_file(store, &len, cause);
+		if (data == NULL ||
+		    fs_write_atomic(*vars, data, len, 0644, cause) != 0) {
+			free(data);
+			free(store);
+			free(*code);
+			free(*vars);
+			*code = *vars = NULL;
+			return (-1);
+		}
+		free(data);
+	}
+	free(store);
+	return (0);
+}
+
+const char *
+vmproc_bios_file(void)
+{
+	static const char *const files[] = {
+		"/usr/share/seabios/bios-256k.bin",
+		"/usr/share/qemu/bios-256k.bin",
+	};
+	size_t			 i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (access(files[i], R_OK) == 0)
+			return (files[i]);
+	}
+	return (NULL);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QEMU processes: start one daemonized, find it again from its runtime
+ * folder, ask its state, pause, resume, reset, power it off, kill it, and
+ * clean up after one that died.
+ */
+#ifndef VMDESK_BACKEND_VMPROC_H
+#define VMDESK_BACKEND_VMPROC_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "backend/accel.h"
+#include "backend/qemu_argv.h"
+#include "backend/qmp.h"
+#include "backend/vmstate.h"
+#include "core/vmdef.h"
+
+/* Monitor timeouts: CLI commands are short, a busy monitor is not a hang. */
+#define VMPROC_QMP_TIMEOUT	10000
+#define VMPROC_QMP_QUICK	1500
+
+struct vm_status {
+	enum vm_state	 state;
+	pid_t		 pid;		/* QEMU's pid, or 0 */
+	uint64_t	 started;	/* epoch seconds the process started */
+	char		*status;	/* QEMU's run state, or NULL */
+	int		 kvm;		/* 1 KVM, 0 TCG, -1 unknown */
+};
+
+struct vmproc_start {
+	const char	*qemu;		/* emulator program */
+	enum accel	 accel;
+	int		 paused;
+	const char	*fw_code;	/* UEFI code, or NULL */
+	const char	*fw_vars;
+};
+
+/* The pid holding the pidfile's lock (a live QEMU), or 0. */
+pid_t	 vmproc_pid(const struct vm_paths *);
+/*
+ * Observe the VM: process, then (if monitor_ms > 0) the monitor, waiting
+ * at most that long for it. Fills *st; caller clears it.
+ */
+void	 vmproc_status(const struct vm_paths *, int, struct vm_status *);
+void	 vm_status_clear(struct vm_status *);
+/*
+ * Start a stopped VM: build the argv, spawn QEMU daemonized with stderr
+ * appended to qemu.log, and wait until its monitor answers. On failure,
+ * *cause holds QEMU's own words. The caller holds the VM's lock.
+ */
+int	 vmproc_start(const struct vm_def *, const struct vm_paths *,
+	     const struct vmproc_start *, pid_t *, char **);
+/* Connect the CLI monitor of a running VM. */
+struct qmp *vmproc_monitor(const struct vm_paths *, int, char **);
+/* Run one QMP command with no arguments ("stop", "cont", "system_reset"). */
+int	 vmproc_command(const struct vm_paths *, const char *, char **);
+/*
+ * Press the ACPI power button and wait up to timeout_s for QEMU to exit.
+ * With force, kill it when the guest does not power off in time.
+ * *forced (may be NULL) tells whether it had to be killed.
+ */
+int	 vmproc_stop(const struct vm_paths *, int, int, int *, char **);
+/* End QEMU now: QMP quit, then SIGKILL if it lingers. */
+int	 vmproc_kill(const struct vm_paths *, char **);
+/* Remove runtime files a dead QEMU left; refuses while one runs. */
+int	 vmproc_cleanup(const struct vm_paths *, char **);
+/*
+ * The UEFI firmware for a VM: the shared read-only code, and the VM's own
+ * variable store (copied from the template store on first use so that
+ * settings survive). Both caller frees.
+ */
+int	 vmproc_uefi_files(const struct vm_def *, const struct vm_paths *,
+	     char **, char **, char **);
+/* The OVMF code and its blank variable store. Both caller frees. */
+int	 vmproc_uefi_firmware(char **, char **, char **);
+/* The SeaBIOS image QEMU loads for a PC, or NULL when none is found. */
+const char *vmproc_bios_file(void);
+/* Wait up to timeout_ms for QEMU to exit. 0 when it has. */
+int	 vmproc_wait_exit(const struct vm_paths *, int);
+
+#endif

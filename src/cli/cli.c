@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: the command table, shared context and messages. */
+#include "config.h"
+
+#include "cli/cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_console.h"
+#include "cli/cli_doctor.h"
+#include "cli/cli_vm.h"
+#include "util/xmalloc.h"
+
+static const struct cli_command cli_commands[] = {
+	{ "list", cli_vm_list, "[--json]", "list VMs and their states" },
+	{ "create", cli_vm_create, "NAME --template T [--cpus N] "
+	  "[--memory SIZE] [--disk-size SIZE]", "create a VM from a template" },
+	{ "start", cli_vm_start, "NAME [--paused]", "start a VM" },
+	{ "stop", cli_vm_stop, "NAME [--timeout SEC] [--force]",
+	  "power a VM off with the ACPI button; --force kills it after the "
+	  "timeout" },
+	{ "kill", cli_vm_kill, "NAME", "end a VM's QEMU at once" },
+	{ "pause", cli_vm_pause, "NAME", "pause a VM's CPUs" },
+	{ "resume", cli_vm_resume, "NAME", "resume a paused VM" },
+	{ "reset", cli_vm_reset, "NAME", "hard-reset a VM" },
+	{ "status", cli_vm_status, "NAME [--json]",
+	  "state, pid, uptime, accelerator" },
+	{ "info", cli_vm_info, "NAME [--json]",
+	  "definition and runtime: sockets, logs, disks" },
+	{ "delete", cli_vm_delete, "NAME [--force]",
+	  "delete a VM and its disks; --force kills a running one first" },
+	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
+	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
+	  "Ctrl-] detaches" },
+	{ "templates", cli_vm_templates, "[--json]", "list OS templates" },
+	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
+	  "disk space and every VM's definition" },
+	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
+	  "tinylinux demo VM and attach to its console" },
+};
+
+#define CLI_NCOMMANDS	(sizeof cli_commands / sizeof cli_commands[0])
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fputs("vmdesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_fail(char *cause)
+{
+	cli_error("%s", cause);
+	free(cause);
+	return (CLI_FAIL);
+}
+
+int
+cli_fail_vm(const char *name, char *cause)
+{
+	cli_error("VM %s: %s", name, cause);
+	free(cause);
+	return (CLI_FAIL);
+}
+
+const struct cli_command *
+cli_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < CLI_NCOMMANDS; i++) {
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return (&cli_commands[i]);
+	}
+	return (NULL);
+}
+
+int
+cli_usage(const char *name)
+{
+	const struct cli_command	*c = cli_find(name);
+
+	fprintf(stderr, "usage: vmdesk %s %s\n", name, c->usage);
+	return (CLI_USAGE);
+}
+
+int
+cli_want_help(const char *name, int argc, char **argv)
+{
+	const struct cli_command	*c = cli_find(name);
+	int				 i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			printf("usage: vmdesk %s %s\n\n%s.\n", name, c->usage,
+			    c->summary);
+			return (1);
+		}
+	}
+	return (0);
+}
+
+void
+cli_json_print(json_t *j)
+{
+	char	*s;
+
+	s = json_dumps(j, JSON_INDENT(2)|JSON_PRESERVE_ORDER);
+	if (s == NULL)
+		fatal("cannot format JSON");
+	puts(s);
+	free(s);
+	json_decref(j);
+}
+
+struct library *
+cli_library(struct cli *cli)
+{
+	char	*cause = NULL;
+
+	if (cli->lib == NULL && (cli->lib = library_open(&cause)) == NULL)
+		cli_fail(cause);
+	return (cli->lib);
+}
+
+struct settings *
+cli_settings(struct cli *cli)
+{
+	char	*cause = NULL;
+
+	if (!cli->settings_loaded) {
+		if (settings_load(&cli->settings, &cause) != 0) {
+			cli_fail(cause);
+			return (NULL);
+		}
+		cli->settings_loaded = 1;
+	}
+	return (&cli->settings);
+}
+
+void
+cli_template_dirs(struct cli *cli, struct strv *dirs)
+{
+	const char	*env;
+	char		 exe[PATH_MAX], *slash, *p;
+	ssize_t		 n;
+
+	if (cli->lib != NULL)
+		strv_push(dirs, cli->lib->templates);
+	if ((env = getenv("VMDESK_TEMPLATES_DIR")) != NULL && *env != '\0') {
+		strv_push(dirs, env);
+		return;
+	}
+	/* Run from a build tree: share/ beside src/. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			p = xasprintf("%s/../share/templates", exe);
+			if (access(p, F_OK) == 0)
+				strv_push(dirs, p);
+			free(p);
+		}
+	}
+	strv_push(dirs, VMDESK_DATADIR "/templates");
+}
+
+static void
+cli_help(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: vmdesk [COMMAND [ARGS]]\n\n"
+	    "A terminal VM workstation on QEMU. Commands:\n");
+	for (i = 0; i < CLI_NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", cli_commands[i].name,
+		    cli_commands[i].summary);
+	fprintf(f, "\nvmdesk COMMAND --help shows a command's arguments; "
+	    "man vmdesk tells the rest.\n");
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	const struct cli_command	*c;
+	struct cli			 cli;
+	int				 rc;
+
+	if (argc < 2) {
+		cli_help(stdout);
+		return (CLI_OK);
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("vmdesk %s\n", VERSION);
+		return (CLI_OK);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		cli_help(stdout);
+		return (CLI_OK);
+	}
+	if ((c = cli_find(argv[1])) == NULL) {
+		cli_error("unknown command '%s' (vmdesk --help lists them)",
+		    argv[1]);
+		return (CLI_USAGE);
+	}
+	if (cli_want_help(c->name, argc - 1, argv + 1))
+		return (CLI_OK);
+	memset(&cli, 0, sizeof cli);
+	cli.argv0 = argv[0];
+	rc = c->run(&cli, argc - 1, argv + 1);
+	library_free(cli.lib);
+	if (cli.settings_loaded)
+		settings_clear(&cli.settings);
+	return (rc);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: the command table, shared context and messages. */
+#ifndef VMDESK_CLI_CLI_H
+#define VMDESK_CLI_CLI_H
+
+#include <jansson.h>
+
+#include "core/library.h"
+#include "core/settings.h"
+#include "util/strv.h"
+
+/* Exit statuses. */
+#define CLI_OK		0
+#define CLI_FAIL	1
+#define CLI_USAGE	2
+
+struct cli {
+	const char		*argv0;
+	struct library		*lib;		/* opened on first use */
+	struct settings		 settings;
+	int			 settings_loaded;
+};
+
+struct cli_command {
+	const char	*name;
+	int		(*run)(struct cli *, int, char **);
+	const char	*usage;		/* arguments after the name */
+	const char	*summary;
+};
+
+/* Run the command line; returns the exit status. */
+int		 cli_main(int, char **);
+/* The library, opened once. NULL after printing why. */
+struct library	*cli_library(struct cli *);
+/* The settings, loaded once. NULL after printing why. */
+struct settings	*cli_settings(struct cli *);
+/* Template folders: the user's, then the shipped ones. */
+void		 cli_template_dirs(struct cli *, struct strv *);
+/* Print "vmdesk: message" on stderr. */
+void		 cli_error(const char *, ...) __attribute__((format(printf, 1,
+		     2)));
+/* Print a cause and free it; returns CLI_FAIL. */
+int		 cli_fail(char *);
+/* Print "VM name: cause" and free the cause; returns CLI_FAIL. */
+int		 cli_fail_vm(const char *, char *);
+/* Print a command's usage on stderr; returns CLI_USAGE. */
+int		 cli_usage(const char *);
+/* Whether argv holds -h or --help: prints the command's help. */
+int		 cli_want_help(const char *, int, char **);
+/* Print a JSON value on stdout (indented) and release it. */
+void		 cli_json_print(json_t *);
+/* Find a command by name. */
+const struct cli_command *cli_find(const char *);
+
+#endif

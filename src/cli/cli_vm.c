@@ -1,0 +1,1107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VM commands: list, create, start, stop, kill, pause, status, info ... */
+#include "config.h"
+
+#include "cli/cli_vm.h"
+
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/accel.h"
+#include "backend/vmproc.h"
+#include "cli/cli_console.h"
+#include "core/names.h"
+#include "images/qemu_img.h"
+#include "images/template.h"
+#include "util/fsutil.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+/* How long a state change waits for another vmdesk holding the VM. */
+#define CLI_LOCK_WAIT	30000
+
+int
+cli_vm_paths(struct cli *cli, const char *name, struct vm_paths *p)
+{
+	char	*vmdir, *run, *cause = NULL;
+	int	 rc;
+
+	vmdir = library_vm_dir(cli->lib, name);
+	run = library_run_dir(cli->lib, name);
+	rc = vm_paths_init(p, vmdir, run, &cause);
+	free(vmdir);
+	free(run);
+	if (rc != 0)
+		return (cli_fail(cause));
+	return (CLI_OK);
+}
+
+/* Parse "NAME" plus flags; returns the name or NULL after a usage error. */
+static const char *
+cli_vm_args(const char *cmd, int argc, char **argv, const char *optstr,
+    const struct option *longopts, int (*flag)(int, const char *, void *),
+    void *arg, int *rc)
+{
+	int	c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':' || flag == NULL ||
+		    flag(c, optarg, arg) != 0) {
+			if (c == '?' || c == ':')
+				cli_error("%s: unknown or incomplete option "
+				    "'%s'", cmd, argv[optind - 1]);
+			*rc = cli_usage(cmd);
+			return (NULL);
+		}
+	}
+	if (optind != argc - 1) {
+		*rc = cli_usage(cmd);
+		return (NULL);
+	}
+	*rc = CLI_OK;
+	return (argv[optind]);
+}
+
+static int
+cli_json_flag(int c, const char *optarg_, void *arg)
+{
+	if (c != 'j')
+		return (-1);
+	*(int *)arg = 1;
+	return (0);
+}
+
+static const struct option json_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Open the library and load one VM; NULL after printing why. */
+static struct vm_def *
+cli_vm_load(struct cli *cli, const char *name)
+{
+	struct vm_def	*def;
+	char		*cause = NULL;
+
+	if (cli_library(cli) == NULL)
+		return (NULL);
+	if ((def = library_load(cli->lib, name, &cause)) == NULL)
+		cli_fail(cause);
+	return (def);
+}
+
+static struct vm_lock *
+cli_vm_lock(struct cli *cli, const char *name)
+{
+	struct vm_lock	*lock;
+	char		*cause = NULL;
+
+	if ((lock = library_lock(cli->lib, name, CLI_LOCK_WAIT,
+	    &cause)) == NULL)
+		cli_fail(cause);
+	return (lock);
+}
+
+static void
+cli_vm_warnings(const struct vm_def *def)
+{
+	size_t	i;
+
+	for (i = 0; i < def->warnings.n; i++)
+		cli_error("warning: %s", def->warnings.v[i]);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+static json_t *
+cli_vm_status_json(const char *name, const struct vm_status *st)
+{
+	json_t	*j;
+
+	j = json_object();
+	json_object_set_new(j, "name", json_string(name));
+	json_object_set_new(j, "state", json_string(vmstate_name(st->state)));
+	json_object_set_new(j, "pid", st->pid > 0 ?
+	    json_integer(st->pid) : json_null());
+	json_object_set_new(j, "uptime", st->pid > 0 ?
+	    json_integer((json_int_t)(time(NULL) - (time_t)st->started)) :
+	    json_null());
+	json_object_set_new(j, "accel", st->kvm == -1 ? json_null() :
+	    json_string(st->kvm ? "kvm" : "tcg"));
+	json_object_set_new(j, "qemu_status", st->status != NULL ?
+	    json_string(st->status) : json_null());
+	return (j);
+}
+
+int
+cli_vm_list(struct cli *cli, int argc, char **argv)
+{
+	struct strv		 names;
+	struct vm_def		*def;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	json_t			*arr = NULL, *j;
+	char			*cause = NULL, *mem, *up;
+	size_t			 i;
+	int			 json = 0, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((rc = getopt_long(argc, argv, "j", json_opts, NULL)) != -1) {
+		if (rc != 'j')
+			return (cli_usage("list"));
+		json = 1;
+	}
+	if (optind != argc)
+		return (cli_usage("list"));
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	strv_init(&names);
+	if (library_list(cli->lib, &names, &cause) != 0)
+		return (cli_fail(cause));
+	if (json)
+		arr = json_array();
+	else if (names.n == 0)
+		printf("No VMs yet: vmdesk create NAME --template tinylinux, "
+		    "or vmdesk demo.\n");
+	else
+		printf("%-20s %-13s %4s %7s  %-12s %s\n", "NAME", "STATE",
+		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
+	for (i = 0; i < names.n; i++) {
+		def = library_load(cli->lib, names.v[i], &cause);
+		if (cli_vm_paths(cli, names.v[i], &p) != CLI_OK) {
+			vmdef_free(def);
+			free(cause);
+			continue;
+		}
+		vmproc_status(&p, VMPROC_QMP_QUICK, &st);
+		vm_paths_clear(&p);
+		if (json) {
+			j = cli_vm_status_json(names.v[i], &st);
+			if (def != NULL) {
+				json_object_set_new(j, "template",
+				    def->template != NULL ?
+				    json_string(def->template) : json_null());
+				json_object_set_new(j, "os", def->os != NULL ?
+				    json_string(def->os) : json_null());
+				json_object_set_new(j, "cpus",
+				    json_integer(def->cpus));
+				json_object_set_new(j, "memory",
+				    json_integer((json_int_t)def->memory));
+			} else {
+				json_object_set_new(j, "error",
+				    json_string(cause));
+			}
+			json_array_append_new(arr, j);
+		} else if (def == NULL) {
+			printf("%-20s %-13s %s\n", names.v[i],
+			    vmstate_name(st.state), cause);
+		} else {
+			mem = str_size_short(def->memory);
+			up = st.pid > 0 ? str_duration((uint64_t)(time(NULL) -
+			    (time_t)st.started)) : xstrdup("-");
+			printf("%-20s %-13s %4d %7s  %-12s %s\n", names.v[i],
+			    vmstate_name(st.state), def->cpus, mem,
+			    def->template != NULL ? def->template : "-", up);
+			free(mem);
+			free(up);
+		}
+		free(cause);
+		cause = NULL;
+		vm_status_clear(&st);
+		vmdef_free(def);
+	}
+	strv_clear(&names);
+	if (json)
+		cli_json_print(arr);
+	return (CLI_OK);
+}
+
+/* ---- create -------------------------------------------------------------- */
+
+struct create_args {
+	const char		*template;
+	struct template_opts	 opt;
+	int			 quiet;
+};
+
+static int
+cli_create_flag(int c, const char *val, void *arg)
+{
+	struct create_args	*a = arg;
+	char			*cause = NULL;
+	long			 l;
+
+	switch (c) {
+	case 't':
+		a->template = val;
+		return (0);
+	case 'c':
+		if (str_to_long(val, 1, VMDEF_CPUS_MAX, &l, &cause) != 0)
+			break;
+		a->opt.cpus = (int)l;
+		return (0);
+	case 'm':
+		if (str_to_size(val, 1ULL << 20, &a->opt.memory, &cause) != 0)
+			break;
+		if (a->opt.memory < VMDEF_MEMORY_MIN ||
+		    a->opt.memory > VMDEF_MEMORY_MAX) {
+			cause = xstrdup("memory must be between 16M and 1T");
+			break;
+		}
+		return (0);
+	case 'd':
+		if (str_to_size(val, 1ULL << 30, &a->opt.disk_size,
+		    &cause) != 0)
+			break;
+		if (a->opt.disk_size < (1ULL << 20)) {
+			cause = xstrdup("disk size must be at least 1M");
+			break;
+		}
+		return (0);
+	default:
+		return (-1);
+	}
+	cli_error("create: %s", cause);
+	free(cause);
+	return (-1);
+}
+
+static int
+cli_create(struct cli *cli, const char *name, const struct create_args *a)
+{
+	struct template	*t;
+	struct strv	 dirs;
+	char		*cause = NULL, *mem, *disk;
+	uint64_t	 size;
+
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	if (name_check(name, "VM", &cause) != 0)
+		return (cli_fail(cause));
+	strv_init(&dirs);
+	cli_template_dirs(cli, &dirs);
+	t = template_find(&dirs, a->template, &cause);
+	strv_clear(&dirs);
+	if (t == NULL)
+		return (cli_fail(cause));
+	if (template_create_vm(cli->lib, t, name, &a->opt, &cause) != 0) {
+		template_free(t);
+		return (cli_fail(cause));
+	}
+	if (!a->quiet) {
+		mem = str_size_short(a->opt.memory > 0 ? a->opt.memory :
+		    t->memory);
+		size = a->opt.disk_size > 0 ? a->opt.disk_size : t->disk_size;
+		disk = str_size_short(size);
+		printf("Created VM %s from template %s (%d CPU, %s memory, %s "
+		    "disk).\n", name, t->name, a->opt.cpus > 0 ? a->opt.cpus :
+		    t->cpus, mem, disk);
+		free(mem);
+		free(disk);
+	}
+	template_free(t);
+	return (CLI_OK);
+}
+
+int
+cli_vm_create(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "template", required_argument, NULL, 't' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "disk-size", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct create_args		a;
+	const char			*name;
+	int				 rc;
+
+	memset(&a, 0, sizeof a);
+	name = cli_vm_args("create", argc, argv, "t:c:m:d:", opts,
+	    cli_create_flag, &a, &rc);
+	if (name == NULL)
+		return (rc);
+	if (a.template == NULL) {
+		cli_error("create: --template is needed (vmdesk templates "
+		    "lists them)");
+		return (cli_usage("create"));
+	}
+	return (cli_create(cli, name, &a));
+}
+
+/* ---- start --------------------------------------------------------------- */
+
+static int
+cli_start(struct cli *cli, const char *name, int paused, int quiet)
+{
+	struct settings		*set;
+	struct vm_def		*def;
+	struct vm_lock		*lock;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	struct vmproc_start	 opt;
+	const char		*want;
+	char			*cause = NULL, *why = NULL, *code = NULL;
+	char			*vars = NULL;
+	pid_t			 pid;
+	int			 rc = CLI_FAIL;
+
+	if ((set = cli_settings(cli)) == NULL ||
+	    (def = cli_vm_load(cli, name)) == NULL)
+		return (CLI_FAIL);
+	cli_vm_warnings(def);
+	if (cli_vm_paths(cli, name, &p) != CLI_OK) {
+		vmdef_free(def);
+		return (CLI_FAIL);
+	}
+	if ((lock = cli_vm_lock(cli, name)) == NULL)
+		goto out;
+	vmproc_status(&p, 0, &st);
+	if (vmstate_is_alive(st.state)) {
+		cli_error("VM %s is already running (pid %ld)", name,
+		    (long)st.pid);
+		vm_status_clear(&st);
+		goto out;
+	}
+	vm_status_clear(&st);
+	if (vmdef_validate(def, p.vmdir, &cause) != 0) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	/* VMDESK_ACCEL, then the VM's own choice, then the config. */
+	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
+	memset(&opt, 0, sizeof opt);
+	if (accel_resolve(want, set->qemu, cli->lib->runtime, &opt.accel, &why,
+	    &cause) != 0) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	if (def->firmware == VM_FIRMWARE_UEFI &&
+	    vmproc_uefi_files(def, &p, &code, &vars, &cause) != 0) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	opt.qemu = set->qemu;
+	opt.paused = paused;
+	opt.fw_code = code;
+	opt.fw_vars = vars;
+	if (vmproc_start(def, &p, &opt, &pid, &cause) != 0) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	if (!quiet)
+		printf("Started VM %s (pid %ld, %s%s: %s).\n", name, (long)pid,
+		    accel_name(opt.accel), paused ? ", paused" : "", why);
+	rc = CLI_OK;
+out:
+	free(why);
+	free(code);
+	free(vars);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	vmdef_free(def);
+	return (rc);
+}
+
+static int
+cli_start_flag(int c, const char *val, void *arg)
+{
+	if (c != 'p')
+		return (-1);
+	*(int *)arg = 1;
+	return (0);
+}
+
+int
+cli_vm_start(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "paused", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char			*name;
+	int				 paused = 0, rc;
+
+	name = cli_vm_args("start", argc, argv, "p", opts, cli_start_flag,
+	    &paused, &rc);
+	if (name == NULL)
+		return (rc);
+	return (cli_start(cli, name, paused, 0));
+}
+
+/* ---- stop, kill, pause, resume, reset ------------------------------------ */
+
+struct stop_args {
+	int	timeout;
+	int	force;
+};
+
+static int
+cli_stop_flag(int c, const char *val, void *arg)
+{
+	struct stop_args	*a = arg;
+	char			*cause = NULL;
+	long			 l;
+
+	if (c == 'f') {
+		a->force = 1;
+		return (0);
+	}
+	if (c != 't')
+		return (-1);
+	if (str_to_long(val, 1, 3600, &l, &cause) != 0) {
+		cli_error("stop: --timeout: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	a->timeout = (int)l;
+	return (0);
+}
+
+/* Load, lock and observe a VM for a state change. */
+static int
+cli_vm_begin(struct cli *cli, const char *name, struct vm_paths *p,
+    struct vm_lock **lock, struct vm_status *st)
+{
+	char	*cause = NULL;
+
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	if (name_check(name, "VM", &cause) != 0)
+		return (cli_fail(cause));
+	if (!library_exists(cli->lib, name)) {
+		cli_error("no VM named '%s' (vmdesk list shows them)", name);
+		return (CLI_FAIL);
+	}
+	if (cli_vm_paths(cli, name, p) != CLI_OK)
+		return (CLI_FAIL);
+	if (lock != NULL && (*lock = cli_vm_lock(cli, name)) == NULL) {
+		vm_paths_clear(p);
+		return (CLI_FAIL);
+	}
+	vmproc_status(p, VMPROC_QMP_TIMEOUT, st);
+	return (CLI_OK);
+}
+
+int
+cli_vm_stop(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct settings			*set;
+	struct stop_args		 a;
+	struct vm_paths			 p;
+	struct vm_status		 st;
+	struct vm_lock			*lock = NULL;
+	const char			*name;
+	char				*cause = NULL;
+	int				 rc, forced;
+
+	a.timeout = 0;
+	a.force = 0;
+	name = cli_vm_args("stop", argc, argv, "t:f", opts, cli_stop_flag, &a,
+	    &rc);
+	if (name == NULL)
+		return (rc);
+	if ((set = cli_settings(cli)) == NULL)
+		return (CLI_FAIL);
+	if (a.timeout == 0)
+		a.timeout = set->stop_timeout;
+	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
+		return (CLI_FAIL);
+	rc = CLI_OK;
+	if (st.state == VM_STOPPED)
+		printf("VM %s is not running.\n", name);
+	else if (st.state == VM_CRASHED) {
+		if (vmproc_cleanup(&p, &cause) != 0)
+			rc = cli_fail(cause);
+		else
+			printf("VM %s had crashed; its stale runtime files are "
+			    "cleaned up.\n", name);
+	} else if (vmproc_stop(&p, a.timeout, a.force, &forced, &cause) != 0)
+		rc = cli_fail_vm(name, cause);
+	else if (forced)
+		printf("VM %s did not power off within %d s and was killed.\n",
+		    name, a.timeout);
+	else
+		printf("VM %s powered off.\n", name);
+	vm_status_clear(&st);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	return (rc);
+}
+
+int
+cli_vm_kill(struct cli *cli, int argc, char **argv)
+{
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	const char		*name;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((name = cli_vm_args("kill", argc, argv, "", NULL, NULL, NULL,
+	    &rc)) == NULL)
+		return (rc);
+	/* No lock: kill must work while a stop waits for the guest. */
+	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK)
+		return (CLI_FAIL);
+	rc = CLI_OK;
+	if (vmproc_kill(&p, &cause) != 0)
+		rc = cli_fail_vm(name, cause);
+	else if (st.state == VM_STOPPED)
+		printf("VM %s is not running.\n", name);
+	else if (st.state == VM_CRASHED)
+		printf("VM %s had crashed; its stale runtime files are cleaned "
+		    "up.\n", name);
+	else
+		printf("VM %s killed.\n", name);
+	vm_status_clear(&st);
+	vm_paths_clear(&p);
+	return (rc);
+}
+
+/* pause, resume and reset: one QMP command on a live VM. */
+static int
+cli_vm_simple(struct cli *cli, int argc, char **argv, const char *cmd,
+    const char *qmpcmd, const char *done)
+{
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	struct vm_lock		*lock = NULL;
+	const char		*name;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((name = cli_vm_args(cmd, argc, argv, "", NULL, NULL, NULL,
+	    &rc)) == NULL)
+		return (rc);
+	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
+		return (CLI_FAIL);
+	rc = CLI_OK;
+	if (!vmstate_is_alive(st.state)) {
+		cli_error("VM %s is %s: start it first", name,
+		    vmstate_name(st.state));
+		rc = CLI_FAIL;
+	} else if (strcmp(cmd, "pause") == 0 && st.state == VM_PAUSED)
+		printf("VM %s is already paused.\n", name);
+	else if (strcmp(cmd, "resume") == 0 && st.state == VM_RUNNING)
+		printf("VM %s is already running.\n", name);
+	else if (vmproc_command(&p, qmpcmd, &cause) != 0)
+		rc = cli_fail_vm(name, cause);
+	else
+		printf("VM %s %s.\n", name, done);
+	vm_status_clear(&st);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	return (rc);
+}
+
+int
+cli_vm_pause(struct cli *cli, int argc, char **argv)
+{
+	return (cli_vm_simple(cli, argc, argv, "pause", "stop", "paused"));
+}
+
+int
+cli_vm_resume(struct cli *cli, int argc, char **argv)
+{
+	return (cli_vm_simple(cli, argc, argv, "resume", "cont", "resumed"));
+}
+
+int
+cli_vm_reset(struct cli *cli, int argc, char **argv)
+{
+	return (cli_vm_simple(cli, argc, argv, "reset", "system_reset",
+	    "reset"));
+}
+
+/* ---- status and info ----------------------------------------------------- */
+
+int
+cli_vm_status(struct cli *cli, int argc, char **argv)
+{
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	const char		*name;
+	char			*up;
+	int			 json = 0, rc;
+
+	if ((name = cli_vm_args("status", argc, argv, "j", json_opts,
+	    cli_json_flag, &json, &rc)) == NULL)
+		return (rc);
+	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK)
+		return (CLI_FAIL);
+	if (json)
+		cli_json_print(cli_vm_status_json(name, &st));
+	else {
+		printf("%s: %s\n", name, vmstate_name(st.state));
+		if (st.pid > 0) {
+			up = str_duration((uint64_t)(time(NULL) -
+			    (time_t)st.started));
+			printf("  pid     %ld\n  uptime  %s\n", (long)st.pid,
+			    up);
+			free(up);
+			if (st.kvm != -1)
+				printf("  accel   %s\n", st.kvm ? "kvm" :
+				    "tcg");
+			if (st.status != NULL)
+				printf("  qemu    %s\n", st.status);
+		} else if (st.state == VM_CRASHED)
+			printf("  QEMU died without cleaning up; see %s\n",
+			    p.qemu_log);
+	}
+	vm_status_clear(&st);
+	vm_paths_clear(&p);
+	return (CLI_OK);
+}
+
+/* Virtual and allocated size of a disk from qemu-img info. */
+static void
+cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
+{
+	struct strv	 args;
+	json_t		*info;
+	char		*out = NULL, *cause = NULL;
+
+	strv_init(&args);
+	strv_push(&args, "info");
+	/* -U: a running VM holds the write lock; we only read. */
+	strv_push(&args, "-U");
+	strv_push(&args, "--output=json");
+	strv_push(&args, "-f");
+	strv_push(&args, vmdef_format_name(d->format));
+	strv_push(&args, path);
+	if (qemu_img_run(&args, &out, &cause) == 0 &&
+	    (info = json_loads(out, 0, NULL)) != NULL) {
+		json_object_set(j, "virtual_size",
+		    json_object_get(info, "virtual-size"));
+		json_object_set(j, "actual_size",
+		    json_object_get(info, "actual-size"));
+		if (json_object_get(info, "backing-filename") != NULL)
+			json_object_set(j, "backing_file",
+			    json_object_get(info, "backing-filename"));
+		json_decref(info);
+	} else {
+		json_object_set_new(j, "error", json_string(cause != NULL ?
+		    cause : "qemu-img printed no JSON"));
+	}
+	free(out);
+	free(cause);
+	strv_clear(&args);
+}
+
+static json_t *
+cli_str_or_null(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+static json_t *
+cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
+    const struct vm_status *st)
+{
+	json_t	*j, *arr, *d, *fw, *fws, *o;
+	char	*path;
+	size_t	 i, k;
+
+	j = cli_vm_status_json(def->name, st);
+	json_object_set_new(j, "template", cli_str_or_null(def->template));
+	json_object_set_new(j, "os", cli_str_or_null(def->os));
+	json_object_set_new(j, "arch", json_string(def->arch));
+	json_object_set_new(j, "machine",
+	    json_string(vmdef_machine_name(def->machine)));
+	json_object_set_new(j, "accel_wanted", json_string(def->accel));
+	json_object_set_new(j, "cpus", json_integer(def->cpus));
+	json_object_set_new(j, "memory", json_integer((json_int_t)def->memory));
+	json_object_set_new(j, "firmware",
+	    json_string(vmdef_firmware_name(def->firmware)));
+	json_object_set_new(j, "display",
+	    json_string(vmdef_display_name(def->display)));
+	o = json_object();
+	json_object_set_new(o, "kernel", cli_str_or_null(def->boot.kernel));
+	json_object_set_new(o, "initrd", cli_str_or_null(def->boot.initrd));
+	json_object_set_new(o, "cmdline", cli_str_or_null(def->boot.cmdline));
+	json_object_set_new(o, "iso", cli_str_or_null(def->boot.iso));
+	json_object_set_new(o, "order", cli_str_or_null(def->boot.order));
+	json_object_set_new(j, "boot", o);
+
+	arr = json_array();
+	for (i = 0; i < def->ndisks; i++) {
+		d = json_object();
+		path = vmdef_disk_path(&def->disks[i], p->vmdir);
+		json_object_set_new(d, "name", json_string(def->disks[i].name));
+		json_object_set_new(d, "file", json_string(path));
+		json_object_set_new(d, "bus",
+		    json_string(vmdef_bus_name(def->disks[i].bus)));
+		json_object_set_new(d, "format",
+		    json_string(vmdef_format_name(def->disks[i].format)));
+		json_object_set_new(d, "readonly",
+		    json_boolean(def->disks[i].readonly));
+		if (access(path, R_OK) == 0)
+			cli_disk_sizes(path, &def->disks[i], d);
+		else
+			json_object_set_new(d, "error",
+			    json_string("file is missing"));
+		free(path);
+		json_array_append_new(arr, d);
+	}
+	json_object_set_new(j, "disks", arr);
+
+	arr = json_array();
+	for (i = 0; i < def->nnics; i++) {
+		d = json_object();
+		json_object_set_new(d, "name", json_string(def->nics[i].name));
+		json_object_set_new(d, "model",
+		    json_string(vmdef_nic_name(def->nics[i].model)));
+		json_object_set_new(d, "mac", json_string(def->nics[i].mac));
+		fws = json_array();
+		for (k = 0; k < def->nics[i].nforwards; k++) {
+			fw = json_object();
+			json_object_set_new(fw, "proto", json_string(
+			    def->nics[i].forwards[k].udp ? "udp" : "tcp"));
+			json_object_set_new(fw, "host_port", json_integer(
+			    def->nics[i].forwards[k].host_port));
+			json_object_set_new(fw, "guest_port", json_integer(
+			    def->nics[i].forwards[k].guest_port));
+			json_array_append_new(fws, fw);
+		}
+		json_object_set_new(d, "forwards", fws);
+		json_array_append_new(arr, d);
+	}
+	json_object_set_new(j, "nics", arr);
+
+	o = json_object();
+	json_object_set_new(o, "dir", json_string(p->vmdir));
+	path = fs_path_join(p->vmdir, "vm.conf");
+	json_object_set_new(o, "config", json_string(path));
+	free(path);
+	json_object_set_new(o, "runtime", json_string(p->run));
+	json_object_set_new(o, "qmp", json_string(p->qmp));
+	json_object_set_new(o, "qmp_cli", json_string(p->qmp_cli));
+	json_object_set_new(o, "vnc", json_string(p->vnc));
+	json_object_set_new(o, "serial", json_string(p->serial));
+	json_object_set_new(o, "pidfile", json_string(p->pidfile));
+	json_object_set_new(o, "serial_log", json_string(p->serial_log));
+	json_object_set_new(o, "qemu_log", json_string(p->qemu_log));
+	json_object_set_new(j, "paths", o);
+
+	arr = json_array();
+	for (i = 0; i < def->warnings.n; i++)
+		json_array_append_new(arr, json_string(def->warnings.v[i]));
+	json_object_set_new(j, "warnings", arr);
+	return (j);
+}
+
+static void
+cli_vm_info_print(json_t *j)
+{
+	json_t		*disks, *d, *nics, *paths, *v, *fw;
+	const char	*key;
+	char		*s, *t;
+	size_t		 i, k;
+
+	printf("%s: %s\n", json_string_value(json_object_get(j, "name")),
+	    json_string_value(json_object_get(j, "state")));
+	if (json_is_integer(json_object_get(j, "pid")))
+		printf("  pid        %lld\n", (long long)json_integer_value(
+		    json_object_get(j, "pid")));
+	printf("  template   %s\n", json_is_string(json_object_get(j,
+	    "template")) ? json_string_value(json_object_get(j, "template")) :
+	    "-");
+	s = str_size_short((uint64_t)json_integer_value(json_object_get(j,
+	    "memory")));
+	printf("  hardware   %s %s, %lld CPU, %s memory, %s firmware, %s "
+	    "display, accel %s\n", json_string_value(json_object_get(j,
+	    "arch")), json_string_value(json_object_get(j, "machine")),
+	    (long long)json_integer_value(json_object_get(j, "cpus")), s,
+	    json_string_value(json_object_get(j, "firmware")),
+	    json_string_value(json_object_get(j, "display")),
+	    json_string_value(json_object_get(j, "accel_wanted")));
+	free(s);
+	v = json_object_get(j, "boot");
+	json_object_foreach(v, key, d) {
+		if (json_is_string(d))
+			printf("  boot       %-8s %s\n", key,
+			    json_string_value(d));
+	}
+	disks = json_object_get(j, "disks");
+	json_array_foreach(disks, i, d) {
+		if (json_is_integer(json_object_get(d, "virtual_size"))) {
+			s = str_size_short((uint64_t)json_integer_value(
+			    json_object_get(d, "virtual_size")));
+			t = str_size_short((uint64_t)json_integer_value(
+			    json_object_get(d, "actual_size")));
+		} else {
+			s = xstrdup("?");
+			t = xstrdup(json_string_value(json_object_get(d,
+			    "error")));
+		}
+		printf("  disk       %s: %s (%s %s, %s, %s used)\n",
+		    json_string_value(json_object_get(d, "name")),
+		    json_string_value(json_object_get(d, "file")),
+		    json_string_value(json_object_get(d, "bus")),
+		    json_string_value(json_object_get(d, "format")), s, t);
+		free(s);
+		free(t);
+	}
+	nics = json_object_get(j, "nics");
+	json_array_foreach(nics, i, d) {
+		printf("  nic        %s: %s %s, user-mode",
+		    json_string_value(json_object_get(d, "name")),
+		    json_string_value(json_object_get(d, "model")),
+		    json_string_value(json_object_get(d, "mac")));
+		json_array_foreach(json_object_get(d, "forwards"), k, fw) {
+			printf(", %s 127.0.0.1:%lld -> %lld",
+			    json_string_value(json_object_get(fw, "proto")),
+			    (long long)json_integer_value(json_object_get(fw,
+			    "host_port")), (long long)json_integer_value(
+			    json_object_get(fw, "guest_port")));
+		}
+		printf("\n");
+	}
+	paths = json_object_get(j, "paths");
+	json_object_foreach(paths, key, v)
+		printf("  %-10s %s\n", key, json_string_value(v));
+	json_array_foreach(json_object_get(j, "warnings"), i, v)
+		printf("  warning    %s\n", json_string_value(v));
+}
+
+int
+cli_vm_info(struct cli *cli, int argc, char **argv)
+{
+	struct vm_def		*def;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	const char		*name;
+	json_t			*j;
+	int			 json = 0, rc;
+
+	if ((name = cli_vm_args("info", argc, argv, "j", json_opts,
+	    cli_json_flag, &json, &rc)) == NULL)
+		return (rc);
+	if ((def = cli_vm_load(cli, name)) == NULL)
+		return (CLI_FAIL);
+	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK) {
+		vmdef_free(def);
+		return (CLI_FAIL);
+	}
+	j = cli_vm_info_json(def, &p, &st);
+	if (json)
+		cli_json_print(j);
+	else {
+		cli_vm_info_print(j);
+		json_decref(j);
+	}
+	vm_status_clear(&st);
+	vm_paths_clear(&p);
+	vmdef_free(def);
+	return (CLI_OK);
+}
+
+/* ---- delete and rename --------------------------------------------------- */
+
+static int
+cli_force_flag(int c, const char *val, void *arg)
+{
+	if (c != 'f')
+		return (-1);
+	*(int *)arg = 1;
+	return (0);
+}
+
+int
+cli_vm_delete(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vm_paths			 p;
+	struct vm_status		 st;
+	struct vm_lock			*lock = NULL;
+	const char			*name;
+	char				*cause = NULL;
+	int				 force = 0, rc;
+
+	if ((name = cli_vm_args("delete", argc, argv, "f", opts,
+	    cli_force_flag, &force, &rc)) == NULL)
+		return (rc);
+	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
+		return (CLI_FAIL);
+	rc = CLI_FAIL;
+	if (vmstate_is_alive(st.state) && !force) {
+		cli_error("VM %s is %s: stop it first, or use --force", name,
+		    vmstate_name(st.state));
+		goto out;
+	}
+	if (vmproc_kill(&p, &cause) != 0 ||
+	    library_delete(cli->lib, name, &cause) != 0 ||
+	    fs_rm_rf(p.run, &cause) != 0) {
+		rc = cli_fail_vm(name, cause);
+		goto out;
+	}
+	printf("Deleted VM %s.\n", name);
+	rc = CLI_OK;
+out:
+	vm_status_clear(&st);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	return (rc);
+}
+
+int
+cli_vm_rename(struct cli *cli, int argc, char **argv)
+{
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	struct vm_lock		*lock = NULL;
+	char			*cause = NULL;
+	int			 rc = CLI_FAIL;
+
+	if (argc != 3)
+		return (cli_usage("rename"));
+	if (cli_vm_begin(cli, argv[1], &p, &lock, &st) != CLI_OK)
+		return (CLI_FAIL);
+	if (vmstate_is_alive(st.state)) {
+		cli_error("VM %s is %s: stop it before renaming", argv[1],
+		    vmstate_name(st.state));
+		goto out;
+	}
+	if (vmproc_cleanup(&p, &cause) != 0 ||
+	    library_rename(cli->lib, argv[1], argv[2], &cause) != 0 ||
+	    fs_rm_rf(p.run, &cause) != 0) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	printf("Renamed VM %s to %s.\n", argv[1], argv[2]);
+	rc = CLI_OK;
+out:
+	vm_status_clear(&st);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	return (rc);
+}
+
+/* ---- templates ----------------------------------------------------------- */
+
+int
+cli_vm_templates(struct cli *cli, int argc, char **argv)
+{
+	struct template	**list;
+	struct strv	  dirs;
+	json_t		 *arr, *j;
+	char		 *cause = NULL, *mem, *disk;
+	size_t		  i, n;
+	int		  json = 0, c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "j", json_opts, NULL)) != -1) {
+		if (c != 'j')
+			return (cli_usage("templates"));
+		json = 1;
+	}
+	if (optind != argc)
+		return (cli_usage("templates"));
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	strv_init(&dirs);
+	cli_template_dirs(cli, &dirs);
+	c = template_list(&dirs, &list, &n, &cause);
+	strv_clear(&dirs);
+	if (c != 0)
+		return (cli_fail(cause));
+	arr = json_array();
+	if (!json)
+		printf("%-14s %-18s %4s %7s %7s  %s\n", "NAME", "OS", "CPUS",
+		    "MEMORY", "DISK", "DESCRIPTION");
+	for (i = 0; i < n; i++) {
+		if (json) {
+			j = json_object();
+			json_object_set_new(j, "name",
+			    json_string(list[i]->name));
+			json_object_set_new(j, "os",
+			    cli_str_or_null(list[i]->os));
+			json_object_set_new(j, "description",
+			    cli_str_or_null(list[i]->description));
+			json_object_set_new(j, "machine", json_string(
+			    vmdef_machine_name(list[i]->machine)));
+			json_object_set_new(j, "cpus",
+			    json_integer(list[i]->cpus));
+			json_object_set_new(j, "memory",
+			    json_integer((json_int_t)list[i]->memory));
+			json_object_set_new(j, "disk_size",
+			    json_integer((json_int_t)list[i]->disk_size));
+			json_object_set_new(j, "file",
+			    json_string(list[i]->file));
+			json_array_append_new(arr, j);
+			continue;
+		}
+		mem = str_size_short(list[i]->memory);
+		disk = str_size_short(list[i]->disk_size);
+		printf("%-14s %-18s %4d %7s %7s  %s\n", list[i]->name,
+		    list[i]->os != NULL ? list[i]->os : "-", list[i]->cpus,
+		    mem, disk, list[i]->description != NULL ?
+		    list[i]->description : "");
+		free(mem);
+		free(disk);
+	}
+	template_list_free(list, n);
+	if (json)
+		cli_json_print(arr);
+	else
+		json_decref(arr);
+	return (CLI_OK);
+}
+
+/* ---- demo ---------------------------------------------------------------- */
+
+int
+cli_vm_demo(struct cli *cli, int argc, char **argv)
+{
+	struct create_args	 a;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	const char		*name = argc > 1 ? argv[1] : "demo";
+	int			 rc;
+
+	if (argc > 2)
+		return (cli_usage("demo"));
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	if (!library_exists(cli->lib, name)) {
+		printf("Creating VM %s from template tinylinux...\n", name);
+		memset(&a, 0, sizeof a);
+		a.template = "tinylinux";
+		if ((rc = cli_create(cli, name, &a)) != CLI_OK)
+			return (rc);
+	}
+	if (cli_vm_paths(cli, name, &p) != CLI_OK)
+		return (CLI_FAIL);
+	vmproc_status(&p, VMPROC_QMP_QUICK, &st);
+	vm_paths_clear(&p);
+	if (!vmstate_is_alive(st.state)) {
+		printf("Starting VM %s...\n", name);
+		if ((rc = cli_start(cli, name, 0, 0)) != CLI_OK) {
+			vm_status_clear(&st);
+			return (rc);
+		}
+	} else if (st.state == VM_PAUSED)
+		printf("VM %s is paused: vmdesk resume %s\n", name, name);
+	vm_status_clear(&st);
+	return (cli_console_attach(cli, name));
+}

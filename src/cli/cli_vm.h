@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VM commands: list, create, start, stop, kill, pause, status, info ... */
+#ifndef VMDESK_CLI_CLI_VM_H
+#define VMDESK_CLI_CLI_VM_H
+
+#include "backend/qemu_argv.h"
+#include "cli/cli.h"
+
+int	cli_vm_list(struct cli *, int, char **);
+int	cli_vm_create(struct cli *, int, char **);
+int	cli_vm_start(struct cli *, int, char **);
+int	cli_vm_stop(struct cli *, int, char **);
+int	cli_vm_kill(struct cli *, int, char **);
+int	cli_vm_pause(struct cli *, int, char **);
+int	cli_vm_resume(struct cli *, int, char **);
+int	cli_vm_reset(struct cli *, int, char **);
+int	cli_vm_status(struct cli *, int, char **);
+int	cli_vm_info(struct cli *, int, char **);
+int	cli_vm_delete(struct cli *, int, char **);
+int	cli_vm_rename(struct cli *, int, char **);
+int	cli_vm_templates(struct cli *, int, char **);
+int	cli_vm_demo(struct cli *, int, char **);
+
+/* The runtime paths of a VM by name. */
+int	cli_vm_paths(struct cli *, const char *, struct vm_paths *);
+
+#endif

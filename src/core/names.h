@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one check for names of VMs, snapshots and templates. */
+#ifndef VMDESK_CORE_NAMES_H
+#define VMDESK_CORE_NAMES_H
+
+/* Longest name: keeps runtime socket paths well under 108 bytes. */
+#define NAME_MAX_LEN	48
+
+/*
+ * Whether a name is valid: letters, digits, '-', '_', '.'; no leading
+ * dot or dash; 1 to NAME_MAX_LEN bytes. what ("VM", "snapshot") is used
+ * in the cause.
+ */
+int	name_check(const char *, const char *, char **);
+
+#endif

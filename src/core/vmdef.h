@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VM definition (vms/NAME/vm.conf): parsed once into a typed struct,
+ * validated, and written back atomically. Keys vmdesk does not know are
+ * kept and written back, with a warning.
+ */
+#ifndef VMDESK_CORE_VMDEF_H
+#define VMDESK_CORE_VMDEF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strv.h"
+
+enum vm_machine {
+	VM_MACHINE_Q35,
+	VM_MACHINE_PC,
+	VM_MACHINE_MICROVM
+};
+
+enum vm_firmware {
+	VM_FIRMWARE_BIOS,
+	VM_FIRMWARE_UEFI
+};
+
+enum vm_display {
+	VM_DISPLAY_VGA,
+	VM_DISPLAY_VIRTIO,
+	VM_DISPLAY_NONE
+};
+
+enum vm_disk_bus {
+	VM_BUS_VIRTIO,
+	VM_BUS_SATA,
+	VM_BUS_IDE,
+	VM_BUS_SCSI,
+	VM_BUS_NVME
+};
+
+enum vm_disk_format {
+	VM_FORMAT_QCOW2,
+	VM_FORMAT_RAW
+};
+
+enum vm_nic_model {
+	VM_NIC_VIRTIO,
+	VM_NIC_E1000,
+	VM_NIC_RTL8139
+};
+
+struct vm_disk {
+	char			*name;		/* section name: [disk NAME] */
+	char			*file;		/* relative to the VM folder, or absolute */
+	enum vm_disk_bus	 bus;
+	enum vm_disk_format	 format;
+	int			 readonly;
+};
+
+struct vm_forward {
+	int	udp;		/* 0 tcp, 1 udp */
+	int	host_port;	/* on 127.0.0.1 */
+	int	guest_port;
+};
+
+struct vm_nic {
+	char			*name;		/* [nic NAME] */
+	enum vm_nic_model	 model;
+	char			*mac;		/* "52:54:00:12:34:56" */
+	struct vm_forward	*forwards;
+	size_t			 nforwards;
+};
+
+struct vm_boot {
+	char	*kernel;	/* direct kernel boot, or NULL */
+	char	*initrd;
+	char	*cmdline;
+	char	*iso;		/* installer/live CD, or NULL */
+	char	*order;		/* QEMU boot order letters, "cd" */
+};
+
+/* A key vmdesk does not know, kept so a write never drops it. */
+struct vm_extra {
+	char	*type;		/* section type */
+	char	*secname;	/* section name or NULL */
+	char	*key;
+	char	*value;
+};
+
+struct vm_def {
+	char			*name;
+	char			*template;	/* may be NULL */
+	char			*arch;
+	enum vm_machine		 machine;
+	char			*accel;		/* "auto", "kvm", "tcg" */
+	int			 cpus;
+	uint64_t		 memory;	/* bytes */
+	enum vm_firmware	 firmware;
+	enum vm_display		 display;
+	char			*os;		/* shown to people, may be NULL */
+	struct vm_boot		 boot;
+	struct vm_disk		*disks;
+	size_t			 ndisks;
+	struct vm_nic		*nics;
+	size_t			 nnics;
+	struct vm_extra		*extras;
+	size_t			 nextras;
+	struct strv		 warnings;	/* "file:line: ..." */
+};
+
+/* Bounds, shared with the command line and the desktop. */
+#define VMDEF_CPUS_MAX		64
+#define VMDEF_MEMORY_MIN	(16ULL << 20)
+#define VMDEF_MEMORY_MAX	(1ULL << 40)
+
+/* A new definition with defaults (q35, 1 CPU, 512M, auto accel). */
+struct vm_def	*vmdef_create(const char *);
+void		 vmdef_free(struct vm_def *);
+/* Parse vm.conf text; file names the source in messages. */
+struct vm_def	*vmdef_parse(const char *, size_t, const char *, char **);
+/* Read and parse a vm.conf file. */
+struct vm_def	*vmdef_load(const char *, char **);
+/*
+ * Check a definition against the rules and the files it names (relative
+ * paths are taken from vmdir). Returns 0 or -1 and one clear *cause.
+ */
+int		 vmdef_validate(const struct vm_def *, const char *, char **);
+/* The definition as vm.conf text. Caller frees. */
+char		*vmdef_format(const struct vm_def *);
+/* Write vm.conf atomically. */
+int		 vmdef_save(const struct vm_def *, const char *, char **);
+
+/* Add a disk or a NIC; returns it for the caller to fill. */
+struct vm_disk	*vmdef_add_disk(struct vm_def *, const char *);
+struct vm_nic	*vmdef_add_nic(struct vm_def *, const char *);
+/* A disk's file as an absolute path (vmdir joined when relative). Caller frees. */
+char		*vmdef_disk_path(const struct vm_disk *, const char *);
+/* A random locally administered MAC in QEMU's 52:54:00 range. Caller frees. */
+char		*vmdef_random_mac(void);
+/* Parse "tcp:HOST:GUEST" or "udp:HOST:GUEST". */
+int		 vmdef_parse_forward(const char *, struct vm_forward *, char **);
+
+/*
+ * Parse the value of an enum key of vm.conf ("machine", "firmware",
+ * "display", "bus", "format", "model") into its enum value.
+ */
+int		 vmdef_enum_value(const char *, const char *, int *, char **);
+
+const char	*vmdef_machine_name(enum vm_machine);
+const char	*vmdef_firmware_name(enum vm_firmware);
+const char	*vmdef_display_name(enum vm_display);
+const char	*vmdef_bus_name(enum vm_disk_bus);
+const char	*vmdef_format_name(enum vm_disk_format);
+const char	*vmdef_nic_name(enum vm_nic_model);
+
+#endif

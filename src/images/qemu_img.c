@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Running qemu-img: create disks, with its error text on failure. */
+#include "config.h"
+
+#include "images/qemu_img.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/proc.h"
+#include "util/xmalloc.h"
+
+const char *
+qemu_img_program(void)
+{
+	const char	*env;
+
+	if ((env = getenv("VMDESK_QEMU_IMG")) != NULL && *env != '\0')
+		return (env);
+	return (QEMU_IMG_DEFAULT);
+}
+
+int
+qemu_img_run(const struct strv *args, char **out, char **cause)
+{
+	struct strv	 av;
+	char		*o = NULL, *e = NULL, *why = NULL;
+	size_t		 i, len;
+	int		 status;
+
+	strv_init(&av);
+	strv_push(&av, qemu_img_program());
+	for (i = 0; i < args->n; i++)
+		strv_push(&av, args->v[i]);
+	status = proc_run(&av, &o, &e, &why);
+	strv_clear(&av);
+	if (status == -1) {
+		*cause = xasprintf("%s (install qemu-utils, or set "
+		    "VMDESK_QEMU_IMG)", why);
+		free(why);
+		return (-1);
+	}
+	if (status == 0) {
+		if (out != NULL)
+			*out = o;
+		else
+			free(o);
+		free(e);
+		return (0);
+	}
+	free(o);
+	len = strlen(e);
+	while (len > 0 && (e[len - 1] == '\n' || e[len - 1] == '\r'))
+		e[--len] = '\0';
+	if (len == 0) {
+		free(e);
+		e = xasprintf("qemu-img failed (exit %d) with no message",
+		    status);
+	}
+	*cause = e;
+	return (-1);
+}
+
+int
+qemu_img_create(const char *path, uint64_t size, const char *backing,
+    char **cause)
+{
+	struct strv	args;
+	int		rc;
+
+	strv_init(&args);
+	strv_push(&args, "create");
+	strv_push(&args, "-q");
+	strv_push(&args, "-f");
+	strv_push(&args, "qcow2");
+	if (backing != NULL) {
+		/* Without -F, qemu-img 7.2 refuses a backing file. */
+		strv_push(&args, "-b");
+		strv_push(&args, backing);
+		strv_push(&args, "-F");
+		strv_push(&args, "qcow2");
+	}
+	strv_push(&args, path);
+	strv_pushf(&args, "%llu", (unsigned long long)size);
+	rc = qemu_img_run(&args, NULL, cause);
+	strv_clear(&args);
+	return (rc);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Running qemu-img: create disks, with its error text on failure. */
+#ifndef VMDESK_IMAGES_QEMU_IMG_H
+#define VMDESK_IMAGES_QEMU_IMG_H
+
+#include <stdint.h>
+
+#include "util/strv.h"
+
+/* The qemu-img program: VMDESK_QEMU_IMG, else the configured default. */
+const char	*qemu_img_program(void);
+/*
+ * Run qemu-img with these arguments (argv[0] excluded). Its standard
+ * output goes to *out when out is not NULL (caller frees). On failure,
+ * *cause holds qemu-img's own message.
+ */
+int		 qemu_img_run(const struct strv *, char **, char **);
+/* Create a qcow2 disk of a size, optionally on a backing file. */
+int		 qemu_img_create(const char *, uint64_t, const char *,
+		     char **);
+
+#endif

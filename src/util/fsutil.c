@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Files and folders: atomic writes, whole-file reads, recursive mkdir/rm. */
+#include "config.h"
+
+#include "util/fsutil.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/xmalloc.h"
+
+char *
+fs_path_join(const char *a, const char *b)
+{
+	size_t	len = strlen(a);
+
+	if (len > 0 && a[len - 1] == '/')
+		return (xasprintf("%s%s", a, b));
+	return (xasprintf("%s/%s", a, b));
+}
+
+int
+fs_exists(const char *path)
+{
+	struct stat	sb;
+
+	return (lstat(path, &sb) == 0);
+}
+
+long long
+fs_file_size(const char *path)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) != 0)
+		return (-1);
+	return ((long long)sb.st_size);
+}
+
+char *
+fs_abspath(const char *path)
+{
+	char	cwd[PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return (xstrdup(path));
+	return (fs_path_join(cwd, path));
+}
+
+int
+fs_sync_dir(const char *dir, char **cause)
+{
+	int	fd;
+
+	if ((fd = open(dir, O_RDONLY|O_DIRECTORY|O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		*cause = xasprintf("%s: fsync: %s", dir, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+int
+fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    char **cause)
+{
+	char	*tmp, *dir, *slash;
+	int	 fd, rc = -1;
+
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, mode);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return (-1);
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	if (close(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	free(tmp);
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	rc = fs_sync_dir(dir, cause);
+	free(dir);
+	return (rc);
+}
+
+char *
+fs_read_file(const char *path, size_t *lenp, char **cause)
+{
+	struct stat	 sb;
+	char		*buf = NULL;
+	size_t		 len = 0, cap = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("%s: is a folder", path);
+		close(fd);
+		return (NULL);
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap = cap == 0 ? 4096 : cap * 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return (NULL);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return (buf);
+}
+
+int
+fs_mkdir_p(const char *path, mode_t mode, char **cause)
+{
+	char	*copy, *p;
+
+	copy = xstrdup(path);
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, mode) != 0 && errno != EEXIST) {
+			*cause = xasprintf("%s: %s", copy, strerror(errno));
+			free(copy);
+			return (-1);
+		}
+		*p = '/';
+	}
+	if (mkdir(copy, mode) != 0 && errno != EEXIST) {
+		*cause = xasprintf("%s: %s", copy, strerror(errno));
+		free(copy);
+		return (-1);
+	}
+	free(copy);
+	return (0);
+}
+
+int
+fs_rm_rf(const char *path, char **cause)
+{
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*d;
+	char		*child;
+	int		 rc = 0;
+
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return (0);
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		if (unlink(path) != 0 && errno != ENOENT) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		return (0);
+	}
+	if ((d = opendir(path)) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		child = fs_path_join(path, de->d_name);
+		rc = fs_rm_rf(child, cause);
+		free(child);
+	}
+	closedir(d);
+	if (rc != 0)
+		return (-1);
+	if (rmdir(path) != 0 && errno != ENOENT) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Parsing and printing numbers, sizes and durations for people. */
+#ifndef VMDESK_UTIL_STRUTIL_H
+#define VMDESK_UTIL_STRUTIL_H
+
+#include <stdint.h>
+
+/* Parse a whole decimal integer within [min, max]. */
+int	 str_to_long(const char *, long, long, long *, char **);
+/*
+ * Parse a size such as "512M", "2G", "1.5G", "4096K" or "100" (bytes when
+ * no unit and defunit is 1, else defunit times the number). Units are
+ * binary (K = 1024).
+ */
+int	 str_to_size(const char *, uint64_t, uint64_t *, char **);
+/* A size as "512M", "2G", "1.5G": exact when it can be. Caller frees. */
+char	*str_size_short(uint64_t);
+/* A duration in seconds as "3d 4h", "5m 02s", "12s". Caller frees. */
+char	*str_duration(uint64_t);
+/* Whether s starts with prefix. */
+int	 str_has_prefix(const char *, const char *);
+/* Whether s ends with suffix. */
+int	 str_has_suffix(const char *, const char *);
+
+#endif

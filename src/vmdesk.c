@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmdesk: a terminal VM workstation on QEMU. */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+
+#include "cli/cli.h"
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	/* A closed pipe (vmdesk list | head) is not worth a signal death. */
+	signal(SIGPIPE, SIG_IGN);
+	return (cli_main(argc, argv));
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The man page is lint-clean and documents every command of the table.
+set -u
+man="${top_srcdir:-.}/man/vmdesk.1"
+bad=0
+if command -v mandoc >/dev/null 2>&1; then
+	out=$(mandoc -Tlint -W warning "$man" 2>&1)
+	if [ -n "$out" ]; then
+		echo "$out" >&2
+		echo "FAIL: mandoc -Tlint complains" >&2
+		bad=1
+	fi
+elif [ "${CI:-}" = true ]; then
+	echo "FAIL: mandoc is not installed" >&2
+	exit 99
+fi
+for cmd in $("$VMDESK" --help | sed -n 's/^  \([a-z-]*\) .*/\1/p'); do
+	if ! grep -q "^\.It Cm $cmd\b" "$man"; then
+		echo "FAIL: command '$cmd' is not in the man page" >&2
+		bad=1
+	fi
+done
+[ "$bad" -eq 0 ] && echo "1 passed, 0 failed"
+exit "$bad"

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared set-up for vmdesk's shell tests: a private library and runtime
+# folder per test, TCG forced, every QEMU the test started killed at exit.
+
+set -u
+
+: "${VMDESK:?VMDESK must name the vmdesk program (make check sets it)}"
+: "${top_builddir:=$(pwd)}"
+: "${top_srcdir:=$(pwd)}"
+
+TEST_NAME=$(basename "$0" .sh)
+# Short: socket paths live under it and must stay below 108 bytes.
+TEST_TMP=$(mktemp -d /tmp/vmdt.XXXXXX)
+export VMDESK_HOME="$TEST_TMP/home"
+export XDG_RUNTIME_DIR="$TEST_TMP/run"
+export XDG_CONFIG_HOME="$TEST_TMP/config"
+export VMDESK_ACCEL=tcg
+mkdir -p "$VMDESK_HOME" "$XDG_CONFIG_HOME"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+RUN="$XDG_RUNTIME_DIR/vmdesk"
+
+# The tinylinux kernel and initramfs are built once per build tree.
+IMAGE_CACHE="$top_builddir/tests/.cache/images"
+mkdir -p "$IMAGE_CACHE"
+ln -s "$IMAGE_CACHE" "$VMDESK_HOME/images"
+
+cleanup() {
+	for pidfile in "$RUN"/*/qemu.pid; do
+		[ -f "$pidfile" ] || continue
+		kill -9 "$(cat "$pidfile")" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "# $*"
+}
+
+# Skip (77) where nothing can boot, but never on CI: there it is an error.
+need_kernel() {
+	if [ -n "${VMDESK_KERNEL:-}" ] || ls /boot/vmlinuz-* >/dev/null 2>&1 ||
+	    ls /var/cache/apt/archives/linux-image-*-amd64_*.deb \
+	    >/dev/null 2>&1 || ls "$IMAGE_CACHE"/tinylinux/*/vmlinuz \
+	    >/dev/null 2>&1; then
+		return 0
+	fi
+	if [ "${CI:-}" = true ]; then
+		echo "ERROR: no kernel for tinylinux (tools/install-deps)" >&2
+		exit 99
+	fi
+	echo "SKIP: no kernel for tinylinux (run tools/install-deps)" >&2
+	exit 77
+}
+
+# Whether a process is alive: a zombie is not (kill -0 succeeds on one).
+alive() {
+	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' \
+	    "/proc/$1/status" 2>/dev/null
+}
+
+# How many live processes have this name (QEMU's process=vmdesk-NAME).
+count_live() {
+	ps -eo stat=,comm= | awk -v n="$1" '$1 !~ /^Z/ && $2 == n' | wc -l
+}
+
+# Run vmdesk; its output in $OUT, its exit status in $RC.
+vd() {
+	OUT=$("$VMDESK" "$@" 2>&1)
+	RC=$?
+}
+
+# vd, and fail unless it exits 0.
+vd_ok() {
+	vd "$@"
+	[ "$RC" -eq 0 ] || fail "vmdesk $* exited $RC: $OUT"
+}
+
+# vd, and fail unless it exits $1 and prints $2.
+vd_fails() {
+	want_rc=$1
+	want_text=$2
+	shift 2
+	vd "$@"
+	[ "$RC" -eq "$want_rc" ] ||
+	    fail "vmdesk $* exited $RC, wanted $want_rc: $OUT"
+	case "$OUT" in
+	*"$want_text"*) ;;
+	*) fail "vmdesk $*: '$OUT' lacks '$want_text'" ;;
+	esac
+}
+
+# A JSON field of vmdesk status --json.
+vm_field() {
+	"$VMDESK" status "$1" --json |
+	    sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"
+}
+
+# Wait until the VM's serial log has shown $2 $3 times (default once).
+wait_log() {
+	vm=$1
+	text=$2
+	count=${3:-1}
+	limit=${4:-90}
+	logf="$VMDESK_HOME/vms/$vm/serial.log"
+	i=0
+	while [ "$i" -lt $((limit * 10)) ]; do
+		if [ -f "$logf" ] &&
+		    [ "$(grep -c -F -- "$text" "$logf")" -ge "$count" ]; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tail -n 20 "$logf" >&2 2>/dev/null
+	fail "$vm: '$text' not seen $count time(s) in serial.log in ${limit}s"
+}
+
+# Type a command on the VM's serial console; its output in $OUT.
+serial_run() {
+	OUT=$(printf '%s\n' "$2" | timeout 30 "$VMDESK" console "$1" 2>&1)
+}
+
+# serial_run, and fail unless the output holds $3.
+serial_expect() {
+	serial_run "$1" "$2"
+	case "$OUT" in
+	*"$3"*) ;;
+	*) fail "$1: '$2' gave '$OUT', lacking '$3'" ;;
+	esac
+}

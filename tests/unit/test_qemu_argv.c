@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for backend/qemu_argv: golden argv files in tests/data/argv,
+ * one per shipped template and one per hardware variant. Set
+ * VMDESK_UPDATE_GOLDEN=1 to rewrite them after an intended change.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "backend/qemu_argv.h"
+#include "images/template.h"
+#include "util/fsutil.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+/* Fixed paths so the argv is the same on every machine. */
+static void
+fixed_paths(struct vm_paths *p)
+{
+	char	*cause = NULL;
+
+	if (vm_paths_init(p, "/VMDIR", "/RUN", &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+static void
+check_golden(const char *name, const struct strv *av)
+{
+	const char	*dir = getenv("VMDESK_TEST_DATA");
+	char		*path, *want, *got, *cause = NULL;
+
+	if (dir == NULL)
+		fail_msg("VMDESK_TEST_DATA is not set");
+	path = xasprintf("%s/argv/%s.argv", dir, name);
+	got = strv_join(av, "\n");
+	got = xrealloc(got, strlen(got) + 2);
+	strcat(got, "\n");
+	if (getenv("VMDESK_UPDATE_GOLDEN") != NULL) {
+		assert_int_equal(fs_write_atomic(path, got, strlen(got), 0644,
+		    &cause), 0);
+	}
+	want = fs_read_file(path, NULL, &cause);
+	if (want == NULL)
+		fail_msg("%s (VMDESK_UPDATE_GOLDEN=1 writes it)", cause);
+	if (strcmp(want, got) != 0)
+		fail_msg("argv for %s differs from %s:\n--- got\n%s", name,
+		    path, got);
+	free(want);
+	free(got);
+	free(path);
+}
+
+static void
+build(const struct vm_def *def, enum accel accel, int paused,
+    struct strv *av)
+{
+	struct qemu_argv_in	in;
+	struct vm_paths		p;
+	char			*cause = NULL;
+
+	fixed_paths(&p);
+	memset(&in, 0, sizeof in);
+	in.def = def;
+	in.paths = &p;
+	in.qemu = "qemu-system-x86_64";
+	in.accel = accel;
+	in.paused = paused;
+	if (def->firmware == VM_FIRMWARE_UEFI) {
+		in.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+		in.fw_vars = "efivars.fd";
+	}
+	strv_init(av);
+	if (qemu_argv_build(&in, av, &cause) != 0)
+		fail_msg("%s", cause);
+	vm_paths_clear(&p);
+}
+
+static void
+test_qemu_argv_every_template(void **state)
+{
+	struct template		**list;
+	struct template_opts	  opt;
+	struct tinylinux	  tl;
+	struct vm_def		 *def;
+	struct strv		  dirs, av;
+	const char		 *tdir = getenv("VMDESK_TEMPLATES_DIR");
+	char			 *cause = NULL, *gname;
+	size_t			  i, n;
+
+	assert_non_null(tdir);
+	strv_init(&dirs);
+	strv_push(&dirs, tdir);
+	if (template_list(&dirs, &list, &n, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(n >= 1);
+	memset(&opt, 0, sizeof opt);
+	tl.kernel = (char *)"/IMAGES/tinylinux/vmlinuz";
+	tl.initrd = (char *)"/IMAGES/tinylinux/initrd.img";
+	for (i = 0; i < n; i++) {
+		def = template_to_vmdef(list[i], "golden", &opt, &tl);
+		free(def->nics[0].mac);
+		def->nics[0].mac = xstrdup("52:54:00:12:34:56");
+		build(def, ACCEL_TCG, 0, &av);
+		gname = xasprintf("template-%s", list[i]->name);
+		check_golden(gname, &av);
+		free(gname);
+		strv_clear(&av);
+		vmdef_free(def);
+	}
+	template_list_free(list, n);
+	strv_clear(&dirs);
+}
+
+static struct vm_def *
+parse(const char *text)
+{
+	struct vm_def	*def;
+	char		*cause = NULL;
+
+	def = vmdef_parse(text, strlen(text), "golden.conf", &cause);
+	if (def == NULL)
+		fail_msg("%s", cause);
+	return (def);
+}
+
+static const struct {
+	const char	*name;
+	enum accel	 accel;
+	int		 paused;
+	const char	*conf;
+} variants[] = {
+	{ "pc-sata-iso-kvm", ACCEL_KVM, 0,
+	  "[vm]\nname = pc1\nmachine = pc\ncpus = 2\nmemory = 1G\n"
+	  "[boot]\niso = /isos/debian,netinst.iso\norder = dc\n"
+	  "[disk root]\nfile = root.qcow2\nbus = sata\n"
+	  "[disk extra]\nfile = /abs/extra.img\nformat = raw\nbus = ide\n"
+	  "[nic n0]\nmodel = e1000\nmac = 52:54:00:00:00:01\n"
+	  "forward = tcp:2222:22\nforward = udp:5353:53\n" },
+	{ "q35-uefi-nvme-scsi-paused", ACCEL_TCG, 1,
+	  "[vm]\nname = win\nfirmware = uefi\nmemory = 4G\ncpus = 4\n"
+	  "display = virtio\n"
+	  "[disk c]\nfile = c.qcow2\nbus = nvme\n"
+	  "[disk d]\nfile = d.qcow2\nbus = scsi\n"
+	  "[disk e]\nfile = e.qcow2\nbus = scsi\nreadonly = yes\n"
+	  "[nic n0]\nmodel = rtl8139\nmac = 52:54:00:00:00:02\n" },
+	{ "microvm-headless", ACCEL_TCG, 0,
+	  "[vm]\nname = micro\nmachine = microvm\nmemory = 128M\n"
+	  "display = none\n"
+	  "[boot]\nkernel = /k/vmlinuz\ninitrd = initrd.img\n"
+	  "cmdline = console=ttyS0 quiet\n"
+	  "[disk data]\nfile = data.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:03\n" },
+};
+
+static void
+test_qemu_argv_variants(void **state)
+{
+	struct vm_def	*def;
+	struct strv	 av;
+	size_t		 i;
+
+	for (i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+		def = parse(variants[i].conf);
+		build(def, variants[i].accel, variants[i].paused, &av);
+		check_golden(variants[i].name, &av);
+		strv_clear(&av);
+		vmdef_free(def);
+	}
+}
+
+static void
+test_qemu_argv_escapes_commas(void **state)
+{
+	char	*s;
+
+	s = qemu_argv_escape("/a,b/c,,d");
+	assert_string_equal(s, "/a,,b/c,,,,d");
+	free(s);
+}
+
+static void
+test_qemu_argv_too_many_ide(void **state)
+{
+	struct qemu_argv_in	 in;
+	struct vm_paths		 p;
+	struct vm_def		*def;
+	struct strv		 av;
+	char			*cause = NULL;
+
+	def = parse("[vm]\nname = many\nmachine = pc\n[boot]\niso = /x.iso\n"
+	    "[disk a]\nfile = a\nbus = ide\n[disk b]\nfile = b\nbus = ide\n"
+	    "[disk c]\nfile = c\nbus = ide\n[disk d]\nfile = d\nbus = ide\n");
+	fixed_paths(&p);
+	memset(&in, 0, sizeof in);
+	in.def = def;
+	in.paths = &p;
+	in.qemu = "qemu-system-x86_64";
+	strv_init(&av);
+	assert_int_equal(qemu_argv_build(&in, &av, &cause), -1);
+	assert_non_null(strstr(cause, "too many IDE/SATA disks"));
+	free(cause);
+	strv_clear(&av);
+	vm_paths_clear(&p);
+	vmdef_free(def);
+}
+
+static void
+test_qemu_argv_socket_path_limit(void **state)
+{
+	struct vm_paths	 p;
+	char		 run[120], *cause = NULL;
+
+	memset(run, 'r', sizeof run - 1);
+	run[0] = '/';
+	run[sizeof run - 1] = '\0';
+	assert_int_equal(vm_paths_init(&p, "/v", run, &cause), -1);
+	assert_non_null(strstr(cause, "too long for a UNIX socket path"));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qemu_argv_every_template),
+		cmocka_unit_test(test_qemu_argv_variants),
+		cmocka_unit_test(test_qemu_argv_escapes_commas),
+		cmocka_unit_test(test_qemu_argv_too_many_ide),
+		cmocka_unit_test(test_qemu_argv_socket_path_limit),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

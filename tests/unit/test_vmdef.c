@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for core/vmdef: parse, validate, write back, keep unknowns. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/vmdef.h"
+#include "util/fsutil.h"
+
+static const char full_conf[] =
+	"[vm]\n"
+	"name = web1\n"
+	"template = debian-12\n"
+	"os = Debian 12\n"
+	"arch = x86_64\n"
+	"machine = pc\n"
+	"accel = tcg\n"
+	"cpus = 4\n"
+	"memory = 2G\n"
+	"firmware = uefi\n"
+	"display = virtio\n"
+	"colour = blue\n"
+	"\n"
+	"[boot]\n"
+	"iso = /tmp/installer.iso\n"
+	"order = dc\n"
+	"\n"
+	"[disk root]\n"
+	"file = root.qcow2\n"
+	"bus = sata\n"
+	"format = qcow2\n"
+	"\n"
+	"[disk scratch]\n"
+	"file = /var/tmp/scratch.img\n"
+	"format = raw\n"
+	"readonly = yes\n"
+	"\n"
+	"[nic net0]\n"
+	"model = e1000\n"
+	"mac = 52:54:00:aa:bb:cc\n"
+	"forward = tcp:2222:22\n"
+	"forward = udp:5353:53\n"
+	"\n"
+	"[future feature]\n"
+	"knob = 11\n";
+
+static struct vm_def *
+parse(const char *text, char **cause)
+{
+	*cause = NULL;
+	return (vmdef_parse(text, strlen(text), "vm.conf", cause));
+}
+
+static void
+test_vmdef_parses_every_field(void **state)
+{
+	struct vm_def	*def;
+	char		*cause;
+
+	def = parse(full_conf, &cause);
+	if (def == NULL)
+		fail_msg("%s", cause);
+	assert_string_equal(def->name, "web1");
+	assert_string_equal(def->template, "debian-12");
+	assert_string_equal(def->os, "Debian 12");
+	assert_int_equal(def->machine, VM_MACHINE_PC);
+	assert_string_equal(def->accel, "tcg");
+	assert_int_equal(def->cpus, 4);
+	assert_true(def->memory == 2ULL << 30);
+	assert_int_equal(def->firmware, VM_FIRMWARE_UEFI);
+	assert_int_equal(def->display, VM_DISPLAY_VIRTIO);
+	assert_string_equal(def->boot.iso, "/tmp/installer.iso");
+	assert_string_equal(def->boot.order, "dc");
+	assert_int_equal(def->ndisks, 2);
+	assert_string_equal(def->disks[0].name, "root");
+	assert_int_equal(def->disks[0].bus, VM_BUS_SATA);
+	assert_int_equal(def->disks[1].format, VM_FORMAT_RAW);
+	assert_int_equal(def->disks[1].bus, VM_BUS_VIRTIO);
+	assert_true(def->disks[1].readonly);
+	assert_int_equal(def->nnics, 1);
+	assert_int_equal(def->nics[0].model, VM_NIC_E1000);
+	assert_int_equal(def->nics[0].nforwards, 2);
+	assert_int_equal(def->nics[0].forwards[1].udp, 1);
+	assert_int_equal(def->nics[0].forwards[1].host_port, 5353);
+	assert_int_equal(def->nics[0].forwards[1].guest_port, 53);
+	/* Unknown keys are kept, and said. */
+	assert_int_equal(def->nextras, 2);
+	assert_int_equal(def->warnings.n, 2);
+	assert_non_null(strstr(def->warnings.v[0], "vm.conf:34: unknown "
+	    "section [future]"));
+	assert_non_null(strstr(def->warnings.v[1], "vm.conf:12: unknown key "
+	    "'colour' in [vm]"));
+	vmdef_free(def);
+}
+
+static void
+test_vmdef_round_trip_keeps_everything(void **state)
+{
+	struct vm_def	*a, *b;
+	char		*cause, *ta, *tb;
+
+	a = parse(full_conf, &cause);
+	assert_non_null(a);
+	ta = vmdef_format(a);
+	b = parse(ta, &cause);
+	if (b == NULL)
+		fail_msg("%s\n%s", cause, ta);
+	tb = vmdef_format(b);
+	assert_string_equal(ta, tb);
+	assert_non_null(strstr(ta, "colour = blue\n"));
+	assert_non_null(strstr(ta, "[future feature]\nknob = 11\n"));
+	assert_non_null(strstr(ta, "forward = udp:5353:53\n"));
+	assert_non_null(strstr(ta, "memory = 2G\n"));
+	assert_non_null(strstr(ta, "readonly = yes\n"));
+	free(ta);
+	free(tb);
+	vmdef_free(a);
+	vmdef_free(b);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct vm_def	*def;
+	char		*cause;
+
+	def = parse(text, &cause);
+	if (def != NULL)
+		fail_msg("parsed, expected '%s'", msg);
+	if (strstr(cause, msg) == NULL)
+		fail_msg("cause '%s' lacks '%s'", cause, msg);
+	free(cause);
+}
+
+static void
+test_vmdef_errors_name_file_and_line(void **state)
+{
+	expect_error("[vm]\nname = a\ncpus = 0\n", "vm.conf:3: cpus: 0 is out "
+	    "of range (1 to 64)");
+	expect_error("[vm]\nname = a\ncpus = two\n", "vm.conf:3: cpus: 'two' "
+	    "is not a number");
+	expect_error("[vm]\nname = a\nmachine = isapc\n", "vm.conf:3: machine:"
+	    " 'isapc' is not one of: q35, pc, microvm");
+	expect_error("[vm]\nname = a\nmemory = lots\n", "vm.conf:3: memory:");
+	expect_error("[vm]\nname = a\nname = b\n", "vm.conf:3: 'name' is "
+	    "already set at line 2");
+	expect_error("[vm]\nname = ../etc\n", "vm.conf:2: name:");
+	expect_error("[vm]\ncpus = 1\n", "vm.conf: [vm] has no name");
+	expect_error("[boot]\nkernel = /k\n", "vm.conf: no [vm] section");
+	expect_error("[vm]\nname = a\n[vm]\n", "vm.conf:3: section [vm] "
+	    "appears twice");
+	expect_error("[vm]\nname = a\n[disk]\nfile = x\n", "vm.conf:3: [disk] "
+	    "needs a name");
+	expect_error("[vm]\nname = a\n[disk d]\nbus = virtio\n", "[disk d] "
+	    "has no file");
+	expect_error("[vm]\nname = a\n[disk d]\nfile = x\n[disk d]\nfile = y\n",
+	    "vm.conf:5: section [disk d] appears twice");
+	expect_error("[vm]\nname = a\n[nic n]\nforward = tcp:22\n",
+	    "vm.conf:4: forward: forward 'tcp:22' is not PROTO:HOSTPORT:"
+	    "GUESTPORT");
+	expect_error("[vm]\nname = a\n[nic n]\nforward = sctp:1:2\n",
+	    "protocol must be tcp or udp");
+	expect_error("[vm]\nname = a\n[nic n]\nforward = tcp:0:22\n",
+	    "port 0 is out of range");
+	expect_error("[vm]\nname = a\n[disk d]\nfile = x\nreadonly = maybe\n",
+	    "vm.conf:5: readonly: 'maybe' is not yes or no");
+	expect_error("[vm]\nname = a\n[boot]\nkernel =\n", "vm.conf:4: kernel: "
+	    "empty path");
+}
+
+static void
+test_vmdef_nic_gets_a_mac(void **state)
+{
+	struct vm_def	*def;
+	char		*cause;
+
+	def = parse("[vm]\nname = a\n[nic n]\n", &cause);
+	assert_non_null(def);
+	assert_non_null(def->nics[0].mac);
+	assert_int_equal(strlen(def->nics[0].mac), 17);
+	assert_memory_equal(def->nics[0].mac, "52:54:00:", 9);
+	vmdef_free(def);
+}
+
+static void
+expect_invalid(const char *text, const char *dir, const char *msg)
+{
+	struct vm_def	*def;
+	char		*cause;
+
+	def = parse(text, &cause);
+	if (def == NULL)
+		fail_msg("parse failed: %s", cause);
+	if (vmdef_validate(def, dir, &cause) == 0)
+		fail_msg("valid, expected '%s'", msg);
+	if (strstr(cause, msg) == NULL)
+		fail_msg("cause '%s' lacks '%s'", cause, msg);
+	free(cause);
+	vmdef_free(def);
+}
+
+static void
+test_vmdef_validate(void **state)
+{
+	struct vm_def	*def;
+	char		 dir[] = "/tmp/test_vmdef.XXXXXX", *disk, *cause = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	disk = fs_path_join(dir, "d.qcow2");
+	assert_int_equal(fs_write_atomic(disk, "x", 1, 0644, &cause), 0);
+
+	def = parse("[vm]\nname = a\n[disk d]\nfile = d.qcow2\n", &cause);
+	assert_non_null(def);
+	assert_int_equal(vmdef_validate(def, dir, &cause), 0);
+	vmdef_free(def);
+
+	expect_invalid("[vm]\nname = a\n[disk d]\nfile = gone.qcow2\n", dir,
+	    "VM a: disk ");
+	expect_invalid("[vm]\nname = a\nmachine = microvm\n", dir, "a microvm "
+	    "boots a kernel directly");
+	expect_invalid("[vm]\nname = a\n[boot]\ninitrd = d.qcow2\n", dir,
+	    "an initrd needs a kernel");
+	expect_invalid("[vm]\nname = a\n[boot]\norder = x\n", dir,
+	    "boot order 'x'");
+	expect_invalid("[vm]\nname = a\nmemory = 8M\n", dir,
+	    "memory must be between 16M and 1T");
+	expect_invalid("[vm]\nname = a\n[nic n]\nmac = 01:00:00:00:00:01\n",
+	    dir, "not a unicast MAC");
+	expect_invalid("[vm]\nname = a\n[nic n]\nmac = 52:54:00:zz:00:01\n",
+	    dir, "not a unicast MAC");
+	expect_invalid("[vm]\nname = a\n[nic n]\nforward = tcp:2222:22\n"
+	    "[nic m]\nforward = tcp:2222:80\n", dir,
+	    "host port 2222 is forwarded twice");
+	expect_invalid("[vm]\nname = a\nmachine = microvm\n[boot]\n"
+	    "kernel = d.qcow2\n[disk d]\nfile = d.qcow2\nbus = sata\n", dir,
+	    "a microvm only has virtio disks");
+
+	fs_rm_rf(dir, &cause);
+	free(disk);
+}
+
+static void
+test_vmdef_save_is_atomic_and_readable(void **state)
+{
+	struct vm_def	*def, *back;
+	char		 dir[] = "/tmp/test_vmdef.XXXXXX", *path, *cause = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	path = fs_path_join(dir, "vm.conf");
+	def = vmdef_create("saved");
+	def->cpus = 3;
+	assert_int_equal(vmdef_save(def, path, &cause), 0);
+	back = vmdef_load(path, &cause);
+	assert_non_null(back);
+	assert_int_equal(back->cpus, 3);
+	assert_string_equal(back->name, "saved");
+	/* No temp file left beside it. */
+	assert_int_equal(access(path, F_OK), 0);
+	vmdef_free(def);
+	vmdef_free(back);
+	free(path);
+	fs_rm_rf(dir, &cause);
+}
+
+static void
+test_vmdef_enum_value(void **state)
+{
+	char	*cause = NULL;
+	int	 v;
+
+	assert_int_equal(vmdef_enum_value("bus", "nvme", &v, &cause), 0);
+	assert_int_equal(v, VM_BUS_NVME);
+	assert_int_equal(vmdef_enum_value("model", "rtl8139", &v, &cause), 0);
+	assert_int_equal(v, VM_NIC_RTL8139);
+	assert_int_equal(vmdef_enum_value("machine", "vax", &v, &cause), -1);
+	assert_non_null(strstr(cause, "q35, pc, microvm"));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vmdef_parses_every_field),
+		cmocka_unit_test(test_vmdef_round_trip_keeps_everything),
+		cmocka_unit_test(test_vmdef_errors_name_file_and_line),
+		cmocka_unit_test(test_vmdef_nic_gets_a_mac),
+		cmocka_unit_test(test_vmdef_validate),
+		cmocka_unit_test(test_vmdef_save_is_atomic_and_readable),
+		cmocka_unit_test(test_vmdef_enum_value),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
