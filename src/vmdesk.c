@@ -13,5 +13,6 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* A closed pipe (vmdesk list | head) is not worth a signal death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* No command: the desktop. */
 	return (cli_main(argc, argv));
 }

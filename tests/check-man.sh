@@ -21,5 +21,12 @@ for cmd in $("$VMDESK" --help | sed -n 's/^  \([a-z-]*\) .*/\1/p'); do
 		bad=1
 	fi
 done
+# KEY BINDINGS lists every key of the desktop's table.
+for key in $("$VMDESK" keys | awk '{ print $1 }' | sort -u); do
+	if ! grep -qF ".It Ic \\&$key" "$man"; then
+		echo "FAIL: key '$key' is not in KEY BINDINGS" >&2
+		bad=1
+	fi
+done
 [ "$bad" -eq 0 ] && echo "1 passed, 0 failed"
 exit "$bad"

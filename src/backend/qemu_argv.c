@@ -113,7 +113,8 @@ qemu_argv_machine(const struct qemu_argv_in *in, struct strv *av)
 
 	name = qemu_argv_escape(def->name);
 	strv_push(av, "-name");
-	strv_pushf(av, "%s,process=vmdesk-%s", name, name);
+	/* debug-threads names vCPU threads "CPU 0/TCG": graphs find them. */
+	strv_pushf(av, "%s,process=vmdesk-%s,debug-threads=on", name, name);
 	free(name);
 	strv_push(av, "-machine");
 	if (def->machine == VM_MACHINE_MICROVM)
@@ -381,5 +382,10 @@ qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
 	qemu_argv_nics(in, av);
 	qemu_argv_devices(in, av);
 	qemu_argv_boot(in, av);
+	/* QEMU restores the disks and the RAM before the guest runs. */
+	if (in->loadvm != NULL) {
+		strv_push(av, "-loadvm");
+		strv_push(av, in->loadvm);
+	}
 	return (0);
 }

@@ -32,6 +32,7 @@ struct qemu_argv_in {
 	int			 paused;	/* start with the CPUs stopped */
 	const char		*fw_code;	/* UEFI code (read-only), or NULL */
 	const char		*fw_vars;	/* UEFI variables (the VM's copy) */
+	const char		*loadvm;	/* start from this snapshot's RAM */
 };
 
 /* Fill the paths of a VM from its folder and runtime folder. */

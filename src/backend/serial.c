@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,4 +81,76 @@ serial_log_tail(const char *path, size_t max, size_t *lenp, char **cause)
 	}
 	*lenp = len;
 	return (buf);
+}
+
+static int
+serial_write_all(int fd, const char *buf, size_t len)
+{
+	struct pollfd	pfd;
+	ssize_t		n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN) {
+				pfd.fd = fd;
+				pfd.events = POLLOUT;
+				poll(&pfd, 1, 1000);
+				continue;
+			}
+			return (-1);
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+enum serial_end
+serial_relay(int sock, int in, int out, int detach, int quiet_ms,
+    volatile sig_atomic_t *stop)
+{
+	struct pollfd	pfd[2];
+	char		buf[4096], *d;
+	ssize_t		n;
+	int		in_open = 1, rc;
+
+	pfd[1].fd = sock;
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (stop == NULL || !*stop) {
+		pfd[0].fd = in_open ? in : -1;
+		rc = poll(pfd, 2, in_open ? -1 : quiet_ms);
+		if (rc == -1) {
+			if (errno == EINTR)
+				continue;
+			return (SERIAL_ERROR);
+		}
+		if (rc == 0)
+			return (SERIAL_DETACHED);
+		if (pfd[1].revents & (POLLIN|POLLHUP|POLLERR)) {
+			n = read(sock, buf, sizeof buf);
+			if (n == 0 || (n == -1 && errno != EAGAIN &&
+			    errno != EINTR))
+				return (SERIAL_CLOSED);
+			if (n > 0 && serial_write_all(out, buf, (size_t)n) != 0)
+				return (SERIAL_ERROR);
+		}
+		if (in_open && (pfd[0].revents & (POLLIN|POLLHUP))) {
+			n = read(in, buf, sizeof buf);
+			if (n <= 0) {
+				if (n == -1 && errno == EINTR)
+					continue;
+				in_open = 0;
+				continue;
+			}
+			if (detach >= 0 && (d = memchr(buf, detach,
+			    (size_t)n)) != NULL) {
+				serial_write_all(sock, buf, (size_t)(d - buf));
+				return (SERIAL_DETACHED);
+			}
+			if (serial_write_all(sock, buf, (size_t)n) != 0)
+				return (SERIAL_CLOSED);
+		}
+	}
+	return (SERIAL_DETACHED);
 }

@@ -3,7 +3,15 @@
 #ifndef VMDESK_BACKEND_SERIAL_H
 #define VMDESK_BACKEND_SERIAL_H
 
+#include <signal.h>
 #include <stddef.h>
+
+/* How serial_relay() ended. */
+enum serial_end {
+	SERIAL_DETACHED,	/* the detach key, the input's end, or *stop */
+	SERIAL_CLOSED,		/* the VM closed its serial port */
+	SERIAL_ERROR		/* errno says why */
+};
 
 /* Connect to a serial socket. Returns a non-blocking descriptor or -1. */
 int	 serial_connect(const char *, char **);
@@ -12,5 +20,14 @@ int	 serial_connect(const char *, char **);
  * it can. Caller frees; *lenp gets the length.
  */
 char	*serial_log_tail(const char *, size_t, size_t *, char **);
+
+/*
+ * Copy between a serial socket and two descriptors (in, out) until the
+ * detach byte arrives on in (when detach >= 0), *stop becomes non-zero,
+ * or the VM goes away. When in ends, output is still copied until it has
+ * been quiet for quiet_ms.
+ */
+enum serial_end serial_relay(int, int, int, int, int,
+	    volatile sig_atomic_t *);
 
 #endif

@@ -246,6 +246,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	in.paused = opt->paused;
 	in.fw_code = opt->fw_code;
 	in.fw_vars = opt->fw_vars;
+	in.loadvm = opt->loadvm;
 	strv_init(&av);
 	if (qemu_argv_build(&in, &av, cause) != 0) {
 		strv_clear(&av);

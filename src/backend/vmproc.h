@@ -34,6 +34,7 @@ struct vmproc_start {
 	int		 paused;
 	const char	*fw_code;	/* UEFI code, or NULL */
 	const char	*fw_vars;
+	const char	*loadvm;	/* a live snapshot's tag to resume, or NULL */
 };
 
 /* The pid holding the pidfile's lock (a live QEMU), or 0. */

@@ -4,7 +4,6 @@
 
 #include "cli/cli.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,9 @@
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_vm.h"
+#include "images/template.h"
+#include "tui/app.h"
+#include "tui/keys.h"
 #include "util/xmalloc.h"
 
 static const struct cli_command cli_commands[] = {
@@ -40,6 +42,7 @@ static const struct cli_command cli_commands[] = {
 	{ "templates", cli_vm_templates, "[--json]", "list OS templates" },
 	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
 	  "disk space and every VM's definition" },
+	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and attach to its console" },
 };
@@ -156,29 +159,46 @@ cli_settings(struct cli *cli)
 void
 cli_template_dirs(struct cli *cli, struct strv *dirs)
 {
-	const char	*env;
-	char		 exe[PATH_MAX], *slash, *p;
-	ssize_t		 n;
+	template_dirs(cli->lib, dirs);
+}
 
-	if (cli->lib != NULL)
-		strv_push(dirs, cli->lib->templates);
-	if ((env = getenv("VMDESK_TEMPLATES_DIR")) != NULL && *env != '\0') {
-		strv_push(dirs, env);
-		return;
+/* The desktop: vmdesk with no command. */
+static int
+cli_desktop(void)
+{
+	struct cli	cli;
+	int		rc;
+
+	memset(&cli, 0, sizeof cli);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error("the desktop needs a terminal; vmdesk --help lists "
+		    "the commands");
+		return (CLI_USAGE);
 	}
-	/* Run from a build tree: share/ beside src/. */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			p = xasprintf("%s/../share/templates", exe);
-			if (access(p, F_OK) == 0)
-				strv_push(dirs, p);
-			free(p);
-		}
-	}
-	strv_push(dirs, VMDESK_DATADIR "/templates");
+	if (cli_settings(&cli) == NULL || cli_library(&cli) == NULL)
+		rc = CLI_FAIL;
+	else
+		rc = app_run(cli.lib, &cli.settings);
+	library_free(cli.lib);
+	if (cli.settings_loaded)
+		settings_clear(&cli.settings);
+	return (rc);
+}
+
+int
+cli_keys(struct cli *cli, int argc, char **argv)
+{
+	const struct tui_key	*k;
+	int			 n, i;
+
+	if (argc != 1)
+		return (cli_usage("keys"));
+	k = keys_table(&n);
+	for (i = 0; i < n; i++)
+		printf("%-8s %-7s %s\n", k[i].name, k[i].where & KEYS_MAIN ?
+		    "list" : k[i].where & KEYS_VIEW ? "view" : "dialog",
+		    k[i].help);
+	return (CLI_OK);
 }
 
 static void
@@ -202,10 +222,8 @@ cli_main(int argc, char **argv)
 	struct cli			 cli;
 	int				 rc;
 
-	if (argc < 2) {
-		cli_help(stdout);
-		return (CLI_OK);
-	}
+	if (argc < 2)
+		return (cli_desktop());
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("vmdesk %s\n", VERSION);
 		return (CLI_OK);

@@ -28,6 +28,8 @@ struct cli_command {
 	const char	*summary;
 };
 
+/* vmdesk keys: the desktop's key table. */
+int		 cli_keys(struct cli *, int, char **);
 /* Run the command line; returns the exit status. */
 int		 cli_main(int, char **);
 /* The library, opened once. NULL after printing why. */

@@ -31,78 +31,78 @@ console_signal(int sig)
 	console_signalled = sig;
 }
 
-static int
-console_write_all(int fd, const char *buf, size_t len)
+static void
+console_write(int fd, const char *buf, size_t len)
 {
 	ssize_t	n;
 
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN) {
-				struct pollfd pfd = { fd, POLLOUT, 0 };
-
-				poll(&pfd, 1, 1000);
-				continue;
-			}
-			return (-1);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
+	n = write(fd, buf, len);
+	(void)n;
 }
 
-/* Relay until detach, hang-up or signal. 0 detached, 1 VM gone, -1 error. */
-static int
-console_relay(int sock, int tty)
+/* Write a string to the terminal (fd 2, beside the guest's output). */
+static void
+console_say(const char *s)
 {
-	struct pollfd	pfd[2];
-	char		buf[4096], *d;
-	ssize_t		n;
-	int		stdin_open = 1, timeout;
+	/* The terminal went away: nothing left to tell. */
+	console_write(STDERR_FILENO, s, strlen(s));
+}
 
-	pfd[0].fd = STDIN_FILENO;
-	pfd[1].fd = sock;
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (!console_signalled) {
-		pfd[0].fd = stdin_open ? STDIN_FILENO : -1;
-		timeout = stdin_open ? -1 : CONSOLE_QUIET_MS;
-		n = poll(pfd, 2, timeout);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return (-1);
-		}
-		if (n == 0)
-			return (0);
-		if (pfd[1].revents & (POLLIN|POLLHUP|POLLERR)) {
-			n = read(sock, buf, sizeof buf);
-			if (n == 0 || (n == -1 && errno != EAGAIN &&
-			    errno != EINTR))
-				return (1);
-			if (n > 0 && console_write_all(STDOUT_FILENO, buf,
-			    (size_t)n) != 0)
-				return (-1);
-		}
-		if (stdin_open && (pfd[0].revents & (POLLIN|POLLHUP))) {
-			n = read(STDIN_FILENO, buf, sizeof buf);
-			if (n <= 0) {
-				if (n == -1 && errno == EINTR)
-					continue;
-				stdin_open = 0;
-				continue;
-			}
-			if (tty && (d = memchr(buf, CLI_CONSOLE_DETACH,
-			    (size_t)n)) != NULL) {
-				console_write_all(sock, buf, (size_t)(d - buf));
-				return (0);
-			}
-			if (console_write_all(sock, buf, (size_t)n) != 0)
-				return (1);
-		}
+int
+cli_console_run(const struct vm_paths *p, const char *name, int tty)
+{
+	struct termios		 saved, raw;
+	struct sigaction	 sa, old_term, old_hup;
+	enum serial_end		 end;
+	char			*cause = NULL, *tail, *msg;
+	size_t			 len;
+	int			 sock;
+
+	if ((sock = serial_connect(p->serial, &cause)) == -1)
+		return (cli_fail_vm(name, cause));
+	tty = tty && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (tty) {
+		/* What the guest printed before we came: its log. */
+		tail = serial_log_tail(p->serial_log, CONSOLE_TAIL, &len, &cause);
+		if (tail != NULL) {
+			console_write(STDOUT_FILENO, tail, len);
+			free(tail);
+		} else
+			free(cause);
+		msg = xasprintf("\r\n[vmdesk: attached to %s's serial console;"
+		    " Ctrl-] detaches, Enter shows the prompt]\r\n", name);
+		console_say(msg);
+		free(msg);
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
 	}
-	return (0);
+	console_signalled = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = console_signal;
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	end = serial_relay(sock, STDIN_FILENO, STDOUT_FILENO,
+	    tty ? CLI_CONSOLE_DETACH : -1, CONSOLE_QUIET_MS,
+	    &console_signalled);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	close(sock);
+	if (end == SERIAL_ERROR) {
+		cli_error("console: %s", strerror(errno));
+		return (CLI_FAIL);
+	}
+	if (end == SERIAL_CLOSED)
+		msg = xasprintf("\r\n[vmdesk: %s's serial port closed: the VM "
+		    "stopped]\r\n", name);
+	else
+		msg = tty ? xasprintf("\r\n[vmdesk: detached; %s keeps "
+		    "running]\r\n", name) : xstrdup("");
+	console_say(msg);
+	free(msg);
+	return (CLI_OK);
 }
 
 int
@@ -110,11 +110,7 @@ cli_console_attach(struct cli *cli, const char *name)
 {
 	struct vm_paths		 p;
 	struct vm_status	 st;
-	struct termios		 saved, raw;
-	struct sigaction	 sa, old_term, old_hup;
-	char			*cause = NULL, *tail;
-	size_t			 len;
-	int			 sock, tty, rc;
+	int			 rc;
 
 	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
@@ -133,49 +129,9 @@ cli_console_attach(struct cli *cli, const char *name)
 		return (CLI_FAIL);
 	}
 	vm_status_clear(&st);
-	if ((sock = serial_connect(p.serial, &cause)) == -1) {
-		vm_paths_clear(&p);
-		return (cli_fail_vm(name, cause));
-	}
-	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-	if (tty) {
-		/* What the guest printed before we came: its log. */
-		tail = serial_log_tail(p.serial_log, CONSOLE_TAIL, &len, &cause);
-		if (tail != NULL) {
-			console_write_all(STDOUT_FILENO, tail, len);
-			free(tail);
-		} else
-			free(cause);
-		fprintf(stderr, "\r\n[vmdesk: attached to %s's serial console;"
-		    " Ctrl-] detaches, Enter shows the prompt]\r\n", name);
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = console_signal;
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	rc = console_relay(sock, tty);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	if (tty)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	close(sock);
+	rc = cli_console_run(&p, name, isatty(STDIN_FILENO));
 	vm_paths_clear(&p);
-	if (tty && rc == 0)
-		fprintf(stderr, "\r\n[vmdesk: detached; %s keeps running]\n",
-		    name);
-	if (rc == 1) {
-		fprintf(stderr, "\r\n[vmdesk: %s's serial port closed: the VM "
-		    "stopped]\n", name);
-		return (CLI_OK);
-	}
-	if (rc == -1) {
-		cli_error("console: %s", strerror(errno));
-		return (CLI_FAIL);
-	}
-	return (CLI_OK);
+	return (rc);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "backend/accel.h"
+#include "backend/vmctl.h"
 #include "backend/vmproc.h"
 #include "cli/cli_console.h"
 #include "core/names.h"
@@ -23,21 +24,14 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
-/* How long a state change waits for another vmdesk holding the VM. */
-#define CLI_LOCK_WAIT	30000
-
 int
 cli_vm_paths(struct cli *cli, const char *name, struct vm_paths *p)
 {
-	char	*vmdir, *run, *cause = NULL;
-	int	 rc;
+	char	*cause = NULL;
 
-	vmdir = library_vm_dir(cli->lib, name);
-	run = library_run_dir(cli->lib, name);
-	rc = vm_paths_init(p, vmdir, run, &cause);
-	free(vmdir);
-	free(run);
-	if (rc != 0)
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	if (vmctl_paths(cli->lib, name, p, &cause) != 0)
 		return (cli_fail(cause));
 	return (CLI_OK);
 }
@@ -96,18 +90,6 @@ cli_vm_load(struct cli *cli, const char *name)
 	if ((def = library_load(cli->lib, name, &cause)) == NULL)
 		cli_fail(cause);
 	return (def);
-}
-
-static struct vm_lock *
-cli_vm_lock(struct cli *cli, const char *name)
-{
-	struct vm_lock	*lock;
-	char		*cause = NULL;
-
-	if ((lock = library_lock(cli->lib, name, CLI_LOCK_WAIT,
-	    &cause)) == NULL)
-		cli_fail(cause);
-	return (lock);
 }
 
 static void
@@ -342,75 +324,25 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 /* ---- start --------------------------------------------------------------- */
 
 static int
-cli_start(struct cli *cli, const char *name, int paused, int quiet)
+cli_start(struct cli *cli, const char *name, int paused)
 {
-	struct settings		*set;
-	struct vm_def		*def;
-	struct vm_lock		*lock;
-	struct vm_paths		 p;
-	struct vm_status	 st;
-	struct vmproc_start	 opt;
-	const char		*want;
-	char			*cause = NULL, *why = NULL, *code = NULL;
-	char			*vars = NULL;
-	pid_t			 pid;
-	int			 rc = CLI_FAIL;
+	struct settings	*set;
+	struct vm_def	*def;
+	char		*cause = NULL, *note = NULL;
+	pid_t		 pid;
 
 	if ((set = cli_settings(cli)) == NULL ||
 	    (def = cli_vm_load(cli, name)) == NULL)
 		return (CLI_FAIL);
 	cli_vm_warnings(def);
-	if (cli_vm_paths(cli, name, &p) != CLI_OK) {
-		vmdef_free(def);
-		return (CLI_FAIL);
-	}
-	if ((lock = cli_vm_lock(cli, name)) == NULL)
-		goto out;
-	vmproc_status(&p, 0, &st);
-	if (vmstate_is_alive(st.state)) {
-		cli_error("VM %s is already running (pid %ld)", name,
-		    (long)st.pid);
-		vm_status_clear(&st);
-		goto out;
-	}
-	vm_status_clear(&st);
-	if (vmdef_validate(def, p.vmdir, &cause) != 0) {
-		rc = cli_fail(cause);
-		goto out;
-	}
-	/* VMDESK_ACCEL, then the VM's own choice, then the config. */
-	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
-	memset(&opt, 0, sizeof opt);
-	if (accel_resolve(want, set->qemu, cli->lib->runtime, &opt.accel, &why,
-	    &cause) != 0) {
-		rc = cli_fail(cause);
-		goto out;
-	}
-	if (def->firmware == VM_FIRMWARE_UEFI &&
-	    vmproc_uefi_files(def, &p, &code, &vars, &cause) != 0) {
-		rc = cli_fail(cause);
-		goto out;
-	}
-	opt.qemu = set->qemu;
-	opt.paused = paused;
-	opt.fw_code = code;
-	opt.fw_vars = vars;
-	if (vmproc_start(def, &p, &opt, &pid, &cause) != 0) {
-		rc = cli_fail(cause);
-		goto out;
-	}
-	if (!quiet)
-		printf("Started VM %s (pid %ld, %s%s: %s).\n", name, (long)pid,
-		    accel_name(opt.accel), paused ? ", paused" : "", why);
-	rc = CLI_OK;
-out:
-	free(why);
-	free(code);
-	free(vars);
-	library_unlock(lock);
-	vm_paths_clear(&p);
 	vmdef_free(def);
-	return (rc);
+	if (vmctl_start(cli->lib, set, name, paused, &pid, &note,
+	    &cause) != 0)
+		return (cli_fail(cause));
+	printf("Started VM %s (pid %ld, %s%s).\n", name, (long)pid, note,
+	    paused ? ", paused" : "");
+	free(note);
+	return (CLI_OK);
 }
 
 static int
@@ -436,7 +368,7 @@ cli_vm_start(struct cli *cli, int argc, char **argv)
 	    &paused, &rc);
 	if (name == NULL)
 		return (rc);
-	return (cli_start(cli, name, paused, 0));
+	return (cli_start(cli, name, paused));
 }
 
 /* ---- stop, kill, pause, resume, reset ------------------------------------ */
@@ -468,31 +400,6 @@ cli_stop_flag(int c, const char *val, void *arg)
 	return (0);
 }
 
-/* Load, lock and observe a VM for a state change. */
-static int
-cli_vm_begin(struct cli *cli, const char *name, struct vm_paths *p,
-    struct vm_lock **lock, struct vm_status *st)
-{
-	char	*cause = NULL;
-
-	if (cli_library(cli) == NULL)
-		return (CLI_FAIL);
-	if (name_check(name, "VM", &cause) != 0)
-		return (cli_fail(cause));
-	if (!library_exists(cli->lib, name)) {
-		cli_error("no VM named '%s' (vmdesk list shows them)", name);
-		return (CLI_FAIL);
-	}
-	if (cli_vm_paths(cli, name, p) != CLI_OK)
-		return (CLI_FAIL);
-	if (lock != NULL && (*lock = cli_vm_lock(cli, name)) == NULL) {
-		vm_paths_clear(p);
-		return (CLI_FAIL);
-	}
-	vmproc_status(p, VMPROC_QMP_TIMEOUT, st);
-	return (CLI_OK);
-}
-
 int
 cli_vm_stop(struct cli *cli, int argc, char **argv)
 {
@@ -503,12 +410,10 @@ cli_vm_stop(struct cli *cli, int argc, char **argv)
 	};
 	struct settings			*set;
 	struct stop_args		 a;
-	struct vm_paths			 p;
-	struct vm_status		 st;
-	struct vm_lock			*lock = NULL;
+	enum vmctl_outcome		 out;
 	const char			*name;
 	char				*cause = NULL;
-	int				 rc, forced;
+	int				 rc;
 
 	a.timeout = 0;
 	a.force = 0;
@@ -516,39 +421,35 @@ cli_vm_stop(struct cli *cli, int argc, char **argv)
 	    &rc);
 	if (name == NULL)
 		return (rc);
-	if ((set = cli_settings(cli)) == NULL)
+	if ((set = cli_settings(cli)) == NULL || cli_library(cli) == NULL)
 		return (CLI_FAIL);
 	if (a.timeout == 0)
 		a.timeout = set->stop_timeout;
-	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
-		return (CLI_FAIL);
-	rc = CLI_OK;
-	if (st.state == VM_STOPPED)
+	if (vmctl_stop(cli->lib, name, a.timeout, a.force, &out, &cause) != 0)
+		return (cli_fail_vm(name, cause));
+	switch (out) {
+	case VMCTL_ALREADY:
 		printf("VM %s is not running.\n", name);
-	else if (st.state == VM_CRASHED) {
-		if (vmproc_cleanup(&p, &cause) != 0)
-			rc = cli_fail(cause);
-		else
-			printf("VM %s had crashed; its stale runtime files are "
-			    "cleaned up.\n", name);
-	} else if (vmproc_stop(&p, a.timeout, a.force, &forced, &cause) != 0)
-		rc = cli_fail_vm(name, cause);
-	else if (forced)
+		break;
+	case VMCTL_CLEANED:
+		printf("VM %s had crashed; its stale runtime files are cleaned "
+		    "up.\n", name);
+		break;
+	case VMCTL_FORCED:
 		printf("VM %s did not power off within %d s and was killed.\n",
 		    name, a.timeout);
-	else
+		break;
+	case VMCTL_DONE:
 		printf("VM %s powered off.\n", name);
-	vm_status_clear(&st);
-	library_unlock(lock);
-	vm_paths_clear(&p);
-	return (rc);
+		break;
+	}
+	return (CLI_OK);
 }
 
 int
 cli_vm_kill(struct cli *cli, int argc, char **argv)
 {
-	struct vm_paths		 p;
-	struct vm_status	 st;
+	enum vmctl_outcome	 out;
 	const char		*name;
 	char			*cause = NULL;
 	int			 rc;
@@ -556,32 +457,26 @@ cli_vm_kill(struct cli *cli, int argc, char **argv)
 	if ((name = cli_vm_args("kill", argc, argv, "", NULL, NULL, NULL,
 	    &rc)) == NULL)
 		return (rc);
-	/* No lock: kill must work while a stop waits for the guest. */
-	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK)
+	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
-	rc = CLI_OK;
-	if (vmproc_kill(&p, &cause) != 0)
-		rc = cli_fail_vm(name, cause);
-	else if (st.state == VM_STOPPED)
+	if (vmctl_kill(cli->lib, name, &out, &cause) != 0)
+		return (cli_fail_vm(name, cause));
+	if (out == VMCTL_ALREADY)
 		printf("VM %s is not running.\n", name);
-	else if (st.state == VM_CRASHED)
+	else if (out == VMCTL_CLEANED)
 		printf("VM %s had crashed; its stale runtime files are cleaned "
 		    "up.\n", name);
 	else
 		printf("VM %s killed.\n", name);
-	vm_status_clear(&st);
-	vm_paths_clear(&p);
-	return (rc);
+	return (CLI_OK);
 }
 
 /* pause, resume and reset: one QMP command on a live VM. */
 static int
 cli_vm_simple(struct cli *cli, int argc, char **argv, const char *cmd,
-    const char *qmpcmd, const char *done)
+    const char *done, const char *already)
 {
-	struct vm_paths		 p;
-	struct vm_status	 st;
-	struct vm_lock		*lock = NULL;
+	enum vmctl_outcome	 out;
 	const char		*name;
 	char			*cause = NULL;
 	int			 rc;
@@ -589,44 +484,43 @@ cli_vm_simple(struct cli *cli, int argc, char **argv, const char *cmd,
 	if ((name = cli_vm_args(cmd, argc, argv, "", NULL, NULL, NULL,
 	    &rc)) == NULL)
 		return (rc);
-	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
+	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
-	rc = CLI_OK;
-	if (!vmstate_is_alive(st.state)) {
-		cli_error("VM %s is %s: start it first", name,
-		    vmstate_name(st.state));
-		rc = CLI_FAIL;
-	} else if (strcmp(cmd, "pause") == 0 && st.state == VM_PAUSED)
-		printf("VM %s is already paused.\n", name);
-	else if (strcmp(cmd, "resume") == 0 && st.state == VM_RUNNING)
-		printf("VM %s is already running.\n", name);
-	else if (vmproc_command(&p, qmpcmd, &cause) != 0)
-		rc = cli_fail_vm(name, cause);
-	else
-		printf("VM %s %s.\n", name, done);
-	vm_status_clear(&st);
-	library_unlock(lock);
-	vm_paths_clear(&p);
-	return (rc);
+	if (vmctl_command(cli->lib, name, cmd, &out, &cause) != 0)
+		return (cli_fail(cause));
+	printf("VM %s %s.\n", name, out == VMCTL_ALREADY ? already : done);
+	return (CLI_OK);
 }
 
 int
 cli_vm_pause(struct cli *cli, int argc, char **argv)
 {
-	return (cli_vm_simple(cli, argc, argv, "pause", "stop", "paused"));
+	return (cli_vm_simple(cli, argc, argv, "pause", "paused",
+	    "is already paused"));
 }
 
 int
 cli_vm_resume(struct cli *cli, int argc, char **argv)
 {
-	return (cli_vm_simple(cli, argc, argv, "resume", "cont", "resumed"));
+	return (cli_vm_simple(cli, argc, argv, "resume", "resumed",
+	    "is already running"));
 }
 
 int
 cli_vm_reset(struct cli *cli, int argc, char **argv)
 {
-	return (cli_vm_simple(cli, argc, argv, "reset", "system_reset",
-	    "reset"));
+	return (cli_vm_simple(cli, argc, argv, "reset", "reset", "reset"));
+}
+
+/* Observe a VM without taking its lock. */
+static int
+cli_vm_observe(struct cli *cli, const char *name, struct vm_paths *p,
+    struct vm_status *st)
+{
+	if (cli_vm_paths(cli, name, p) != CLI_OK)
+		return (CLI_FAIL);
+	vmproc_status(p, VMPROC_QMP_TIMEOUT, st);
+	return (CLI_OK);
 }
 
 /* ---- status and info ----------------------------------------------------- */
@@ -643,7 +537,7 @@ cli_vm_status(struct cli *cli, int argc, char **argv)
 	if ((name = cli_vm_args("status", argc, argv, "j", json_opts,
 	    cli_json_flag, &json, &rc)) == NULL)
 		return (rc);
-	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK)
+	if (cli_vm_observe(cli, name, &p, &st) != CLI_OK)
 		return (CLI_FAIL);
 	if (json)
 		cli_json_print(cli_vm_status_json(name, &st));
@@ -895,7 +789,7 @@ cli_vm_info(struct cli *cli, int argc, char **argv)
 		return (rc);
 	if ((def = cli_vm_load(cli, name)) == NULL)
 		return (CLI_FAIL);
-	if (cli_vm_begin(cli, name, &p, NULL, &st) != CLI_OK) {
+	if (cli_vm_observe(cli, name, &p, &st) != CLI_OK) {
 		vmdef_free(def);
 		return (CLI_FAIL);
 	}
@@ -930,9 +824,6 @@ cli_vm_delete(struct cli *cli, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vm_paths			 p;
-	struct vm_status		 st;
-	struct vm_lock			*lock = NULL;
 	const char			*name;
 	char				*cause = NULL;
 	int				 force = 0, rc;
@@ -940,60 +831,27 @@ cli_vm_delete(struct cli *cli, int argc, char **argv)
 	if ((name = cli_vm_args("delete", argc, argv, "f", opts,
 	    cli_force_flag, &force, &rc)) == NULL)
 		return (rc);
-	if (cli_vm_begin(cli, name, &p, &lock, &st) != CLI_OK)
+	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
-	rc = CLI_FAIL;
-	if (vmstate_is_alive(st.state) && !force) {
-		cli_error("VM %s is %s: stop it first, or use --force", name,
-		    vmstate_name(st.state));
-		goto out;
-	}
-	if (vmproc_kill(&p, &cause) != 0 ||
-	    library_delete(cli->lib, name, &cause) != 0 ||
-	    fs_rm_rf(p.run, &cause) != 0) {
-		rc = cli_fail_vm(name, cause);
-		goto out;
-	}
+	if (vmctl_delete(cli->lib, name, force, &cause) != 0)
+		return (cli_fail(cause));
 	printf("Deleted VM %s.\n", name);
-	rc = CLI_OK;
-out:
-	vm_status_clear(&st);
-	library_unlock(lock);
-	vm_paths_clear(&p);
-	return (rc);
+	return (CLI_OK);
 }
 
 int
 cli_vm_rename(struct cli *cli, int argc, char **argv)
 {
-	struct vm_paths		 p;
-	struct vm_status	 st;
-	struct vm_lock		*lock = NULL;
-	char			*cause = NULL;
-	int			 rc = CLI_FAIL;
+	char	*cause = NULL;
 
 	if (argc != 3)
 		return (cli_usage("rename"));
-	if (cli_vm_begin(cli, argv[1], &p, &lock, &st) != CLI_OK)
+	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
-	if (vmstate_is_alive(st.state)) {
-		cli_error("VM %s is %s: stop it before renaming", argv[1],
-		    vmstate_name(st.state));
-		goto out;
-	}
-	if (vmproc_cleanup(&p, &cause) != 0 ||
-	    library_rename(cli->lib, argv[1], argv[2], &cause) != 0 ||
-	    fs_rm_rf(p.run, &cause) != 0) {
-		rc = cli_fail(cause);
-		goto out;
-	}
+	if (vmctl_rename(cli->lib, argv[1], argv[2], &cause) != 0)
+		return (cli_fail(cause));
 	printf("Renamed VM %s to %s.\n", argv[1], argv[2]);
-	rc = CLI_OK;
-out:
-	vm_status_clear(&st);
-	library_unlock(lock);
-	vm_paths_clear(&p);
-	return (rc);
+	return (CLI_OK);
 }
 
 /* ---- templates ----------------------------------------------------------- */
@@ -1096,7 +954,7 @@ cli_vm_demo(struct cli *cli, int argc, char **argv)
 	vm_paths_clear(&p);
 	if (!vmstate_is_alive(st.state)) {
 		printf("Starting VM %s...\n", name);
-		if ((rc = cli_start(cli, name, 0, 0)) != CLI_OK) {
+		if ((rc = cli_start(cli, name, 0)) != CLI_OK) {
 			vm_status_clear(&st);
 			return (rc);
 		}

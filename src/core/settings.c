@@ -17,7 +17,9 @@
 enum settings_kind {
 	COPT_ACCEL,
 	COPT_STRING,
-	COPT_INT
+	COPT_INT,
+	COPT_BOOL,
+	COPT_COLORS
 };
 
 static const struct settings_spec {
@@ -35,6 +37,14 @@ static const struct settings_spec {
 	{ { "vm", "stop_timeout", "60", "seconds vmdesk stop waits for a "
 	    "guest to power off" },
 	  COPT_INT, offsetof(struct settings, stop_timeout), 1, 3600 },
+	{ { "desktop", "refresh", "1000", "milliseconds between two samples "
+	    "of the desktop's graphs (250 to 10000)" },
+	  COPT_INT, offsetof(struct settings, refresh), 250, 10000 },
+	{ { "desktop", "colors", "auto", "auto (what the terminal has, none "
+	    "when NO_COLOR is set), none, 8 or 256" },
+	  COPT_COLORS, offsetof(struct settings, colors), 0, 0 },
+	{ { "desktop", "confirm", "yes", "ask before a force stop or a reset" },
+	  COPT_BOOL, offsetof(struct settings, confirm), 0, 0 },
 };
 
 #define SETTINGS_N	((int)(sizeof settings_table / sizeof settings_table[0]))
@@ -66,8 +76,8 @@ settings_path(void)
 }
 
 static int
-settings_set(struct settings *c, const struct settings_spec *o, const char *value,
-    char **cause)
+settings_set(struct settings *c, const struct settings_spec *o,
+    const char *value, char **cause)
 {
 	char	**sp = (char **)((char *)c + o->off);
 	int	 *ip = (int *)((char *)c + o->off);
@@ -90,6 +100,23 @@ settings_set(struct settings *c, const struct settings_spec *o, const char *valu
 		if (str_to_long(value, o->min, o->max, &l, cause) != 0)
 			return (-1);
 		*ip = (int)l;
+		return (0);
+	case COPT_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+			*ip = strcmp(value, "yes") == 0;
+			return (0);
+		}
+		*cause = xasprintf("'%s' is not yes or no", value);
+		return (-1);
+	case COPT_COLORS:
+		if (strcmp(value, "auto") != 0 && strcmp(value, "none") != 0 &&
+		    strcmp(value, "8") != 0 && strcmp(value, "256") != 0) {
+			*cause = xasprintf("'%s' is not auto, none, 8 or 256",
+			    value);
+			return (-1);
+		}
+		free(*sp);
+		*sp = xstrdup(value);
 		return (0);
 	}
 	fatal("unknown config kind");
@@ -160,5 +187,6 @@ settings_clear(struct settings *c)
 {
 	free(c->accel);
 	free(c->qemu);
+	free(c->colors);
 	memset(c, 0, sizeof *c);
 }

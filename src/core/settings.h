@@ -10,6 +10,9 @@ struct settings {
 	char	*accel;		/* auto, kvm, tcg */
 	char	*qemu;		/* emulator program */
 	int	 stop_timeout;	/* seconds vmdesk stop waits */
+	int	 refresh;	/* desktop: milliseconds between samples */
+	char	*colors;	/* desktop: auto, none, 8, 256 */
+	int	 confirm;	/* desktop: ask before force stop and reset */
 };
 
 struct settings_option {

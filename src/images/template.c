@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,34 @@ template_find(const struct strv *dirs, const char *name, char **cause)
 	*cause = xasprintf("no template named '%s' (vmdesk templates lists "
 	    "them)", name);
 	return (NULL);
+}
+
+void
+template_dirs(const struct library *lib, struct strv *dirs)
+{
+	const char	*env;
+	char		 exe[PATH_MAX], *slash, *p;
+	ssize_t		 n;
+
+	if (lib != NULL)
+		strv_push(dirs, lib->templates);
+	if ((env = getenv("VMDESK_TEMPLATES_DIR")) != NULL && *env != '\0') {
+		strv_push(dirs, env);
+		return;
+	}
+	/* Run from a build tree: share/ beside src/. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			p = xasprintf("%s/../share/templates", exe);
+			if (access(p, F_OK) == 0)
+				strv_push(dirs, p);
+			free(p);
+		}
+	}
+	strv_push(dirs, VMDESK_DATADIR "/templates");
 }
 
 static int

@@ -44,6 +44,11 @@ struct template_opts {
 	uint64_t	disk_size;
 };
 
+/*
+ * The template folders in order: the user's, then $VMDESK_TEMPLATES_DIR,
+ * or share/templates beside a build tree's program, then the installed.
+ */
+void		 template_dirs(const struct library *, struct strv *);
 /* Read one template file. */
 struct template	*template_load(const char *, char **);
 void		 template_free(struct template *);

@@ -26,7 +26,7 @@
 #include "util/xmalloc.h"
 
 /* Bump when the initramfs contents change: the cache folder name has it. */
-#define TINYLINUX_REVISION	1
+#define TINYLINUX_REVISION	2
 
 #define TL_MAX_KERNEL	(256u << 20)	/* largest kernel read into memory */
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
@@ -162,6 +162,9 @@ static const char tl_init[] =
 	"\tacpid -l /run/acpid.log -p /run/acpid.pid\n"
 	"fi\n"
 	"\n"
+	"# A clean screen for the shell on the VGA console (the firmware's\n"
+	"# messages are still there with quiet).\n"
+	"printf '\\033[H\\033[2J' >/dev/tty1 2>/dev/null\n"
 	"exec /bin/busybox init\n";
 
 static const char tl_inittab[] =
@@ -1356,6 +1359,34 @@ tl_complete(const char *dir)
 	return (ok);
 }
 
+/* Move a finished build folder into place; a concurrent winner is fine. */
+static int
+tl_install(const char *tmp, const char *dir, char **cause)
+{
+	char	*why;
+
+	if (rename(tmp, dir) == 0)
+		return (0);
+	if (errno != ENOTEMPTY && errno != EEXIST) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if (tl_complete(dir)) {
+		log_debug("tinylinux: %s was built meanwhile", dir);
+		return (0);
+	}
+	/* Builds are renamed in whole: a partial folder was damaged. */
+	log_debug("tinylinux: replacing the incomplete %s", dir);
+	if (fs_rm_rf(dir, &why) != 0) {
+		*cause = why;
+		return (-1);
+	}
+	if (rename(tmp, dir) == 0 || tl_complete(dir))
+		return (0);
+	*cause = xasprintf("%s: %s", dir, strerror(errno));
+	return (-1);
+}
+
 /* Build the kernel and initramfs in a temporary folder, rename it in. */
 static int
 tl_build(const struct tl_source *src, const char *top, const char *dir,
@@ -1378,6 +1409,11 @@ tl_build(const struct tl_source *src, const char *top, const char *dir,
 		if (tl_gather_deb(src, &kernel, &set, cause) != 0)
 			goto out;
 	} else {
+		if (fs_file_size(src->path) > (long long)TL_MAX_KERNEL) {
+			*cause = xasprintf("%s: too big to be a kernel",
+			    src->path);
+			goto out;
+		}
 		if ((data = fs_read_file(src->path, &len, cause)) == NULL)
 			goto out;
 		kernel.p = (unsigned char *)data;
@@ -1405,22 +1441,14 @@ tl_build(const struct tl_source *src, const char *top, const char *dir,
 		rc = tl_write_initrd(path, busybox, bblen, mods, nmods, cause);
 		free(path);
 	}
-	if (rc == 0 && (chmod(tmp, 0755) != 0 ||
-	    fs_sync_dir(tmp, cause) != 0)) {
-		if (*cause == NULL)
-			*cause = xasprintf("%s: %s", tmp, strerror(errno));
+	if (rc == 0 && chmod(tmp, 0755) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && rename(tmp, dir) != 0) {
-		/* A concurrent builder got there first: use its files. */
-		if ((errno == ENOTEMPTY || errno == EEXIST) &&
-		    tl_complete(dir))
-			log_debug("tinylinux: %s was built meanwhile", dir);
-		else {
-			*cause = xasprintf("%s: %s", dir, strerror(errno));
-			rc = -1;
-		}
-	}
+	if (rc == 0)
+		rc = fs_sync_dir(tmp, cause);
+	if (rc == 0)
+		rc = tl_install(tmp, dir, cause);
 	if (rc == 0)
 		rc = fs_sync_dir(top, cause);
 	if (fs_exists(tmp) && fs_rm_rf(tmp, &why) != 0) {

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VM operations by name, shared by the command line and the desktop. */
+#include "config.h"
+
+#include "backend/vmctl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/accel.h"
+#include "core/names.h"
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+int
+vmctl_paths(const struct library *lib, const char *name, struct vm_paths *p,
+    char **cause)
+{
+	char	*vmdir, *run;
+	int	 rc;
+
+	if (name_check(name, "VM", cause) != 0)
+		return (-1);
+	if (!library_exists(lib, name)) {
+		*cause = xasprintf("no VM named '%s' (vmdesk list shows them)",
+		    name);
+		return (-1);
+	}
+	vmdir = library_vm_dir(lib, name);
+	run = library_run_dir(lib, name);
+	rc = vm_paths_init(p, vmdir, run, cause);
+	free(vmdir);
+	free(run);
+	return (rc);
+}
+
+/* Paths, then the lock (unless lockp is NULL), then the state. */
+static int
+vmctl_begin(const struct library *lib, const char *name, struct vm_paths *p,
+    struct vm_lock **lockp, struct vm_status *st, char **cause)
+{
+	if (vmctl_paths(lib, name, p, cause) != 0)
+		return (-1);
+	if (lockp != NULL && (*lockp = library_lock(lib, name, VMCTL_LOCK_WAIT,
+	    cause)) == NULL) {
+		vm_paths_clear(p);
+		return (-1);
+	}
+	vmproc_status(p, VMPROC_QMP_TIMEOUT, st);
+	return (0);
+}
+
+static void
+vmctl_end(struct vm_paths *p, struct vm_lock *lock, struct vm_status *st)
+{
+	vm_status_clear(st);
+	library_unlock(lock);
+	vm_paths_clear(p);
+}
+
+int
+vmctl_start(const struct library *lib, const struct settings *set,
+    const char *name, int paused, pid_t *pid, char **note, char **cause)
+{
+	struct vm_def		*def = NULL;
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	struct vmproc_start	 opt;
+	const char		*want;
+	char			*why = NULL, *code = NULL, *vars = NULL;
+	int			 rc = -1;
+
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	if (vmstate_is_alive(st.state)) {
+		*cause = xasprintf("VM %s is already running (pid %ld)", name,
+		    (long)st.pid);
+		goto out;
+	}
+	if ((def = library_load(lib, name, cause)) == NULL ||
+	    vmdef_validate(def, p.vmdir, cause) != 0)
+		goto out;
+	/* VMDESK_ACCEL, then the VM's own choice, then the config. */
+	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
+	memset(&opt, 0, sizeof opt);
+	if (accel_resolve(want, set->qemu, lib->runtime, &opt.accel, &why,
+	    cause) != 0)
+		goto out;
+	if (def->firmware == VM_FIRMWARE_UEFI &&
+	    vmproc_uefi_files(def, &p, &code, &vars, cause) != 0)
+		goto out;
+	opt.qemu = set->qemu;
+	opt.paused = paused;
+	opt.fw_code = code;
+	opt.fw_vars = vars;
+	if (vmproc_start(def, &p, &opt, pid, cause) != 0)
+		goto out;
+	*note = xasprintf("%s: %s", accel_name(opt.accel), why);
+	rc = 0;
+out:
+	free(why);
+	free(code);
+	free(vars);
+	vmdef_free(def);
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}
+
+int
+vmctl_stop(const struct library *lib, const char *name, int timeout_s,
+    int force, enum vmctl_outcome *out, char **cause)
+{
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	int			 rc = 0, forced;
+
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	*out = VMCTL_DONE;
+	if (st.state == VM_STOPPED)
+		*out = VMCTL_ALREADY;
+	else if (st.state == VM_CRASHED) {
+		*out = VMCTL_CLEANED;
+		rc = vmproc_cleanup(&p, cause);
+	} else if ((rc = vmproc_stop(&p, timeout_s, force, &forced,
+	    cause)) == 0 && forced)
+		*out = VMCTL_FORCED;
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}
+
+int
+vmctl_kill(const struct library *lib, const char *name,
+    enum vmctl_outcome *out, char **cause)
+{
+	struct vm_paths		p;
+	struct vm_status	st;
+	int			rc;
+
+	if (vmctl_begin(lib, name, &p, NULL, &st, cause) != 0)
+		return (-1);
+	*out = st.state == VM_STOPPED ? VMCTL_ALREADY :
+	    st.state == VM_CRASHED ? VMCTL_CLEANED : VMCTL_DONE;
+	rc = vmproc_kill(&p, cause);
+	vmctl_end(&p, NULL, &st);
+	return (rc);
+}
+
+static const struct {
+	const char	*name;
+	const char	*qmp;
+	enum vm_state	 already;	/* the state that makes it a no-op */
+} vmctl_commands[] = {
+	{ "pause", "stop", VM_PAUSED },
+	{ "resume", "cont", VM_RUNNING },
+	/* Never a no-op: a stopped VM is refused before this is looked at. */
+	{ "reset", "system_reset", VM_STOPPED },
+};
+
+int
+vmctl_command(const struct library *lib, const char *name, const char *cmd,
+    enum vmctl_outcome *out, char **cause)
+{
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	size_t			 i;
+	int			 rc = -1;
+
+	for (i = 0; i < sizeof vmctl_commands / sizeof vmctl_commands[0]; i++)
+		if (strcmp(vmctl_commands[i].name, cmd) == 0)
+			break;
+	if (i == sizeof vmctl_commands / sizeof vmctl_commands[0])
+		fatal("unknown VM command %s", cmd);
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	*out = VMCTL_DONE;
+	if (!vmstate_is_alive(st.state))
+		*cause = xasprintf("VM %s is %s: start it first", name,
+		    vmstate_name(st.state));
+	else if (st.state == vmctl_commands[i].already) {
+		*out = VMCTL_ALREADY;
+		rc = 0;
+	} else
+		rc = vmproc_command(&p, vmctl_commands[i].qmp, cause);
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}
+
+int
+vmctl_delete(const struct library *lib, const char *name, int force,
+    char **cause)
+{
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	int			 rc = -1;
+
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	if (vmstate_is_alive(st.state) && !force)
+		*cause = xasprintf("VM %s is %s: stop it first, or use --force",
+		    name, vmstate_name(st.state));
+	else if (vmproc_kill(&p, cause) == 0 &&
+	    library_delete(lib, name, cause) == 0 &&
+	    fs_rm_rf(p.run, cause) == 0)
+		rc = 0;
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}
+
+int
+vmctl_rename(const struct library *lib, const char *name, const char *to,
+    char **cause)
+{
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	int			 rc = -1;
+
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	if (vmstate_is_alive(st.state))
+		*cause = xasprintf("VM %s is %s: stop it before renaming", name,
+		    vmstate_name(st.state));
+	else if (vmproc_cleanup(&p, cause) == 0 &&
+	    library_rename(lib, name, to, cause) == 0 &&
+	    fs_rm_rf(p.run, cause) == 0)
+		rc = 0;
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}

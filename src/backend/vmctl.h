@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VM operations by name, as the command line and the desktop both run
+ * them: each takes the VM's lock (kill excepted), observes the state and
+ * says what it did. Nothing here prints.
+ */
+#ifndef VMDESK_BACKEND_VMCTL_H
+#define VMDESK_BACKEND_VMCTL_H
+
+#include <sys/types.h>
+
+#include "backend/vmproc.h"
+#include "core/library.h"
+#include "core/settings.h"
+
+/* How long a state change waits for another vmdesk holding the VM. */
+#define VMCTL_LOCK_WAIT	30000
+
+/* What an operation found and did. */
+enum vmctl_outcome {
+	VMCTL_DONE,		/* did what was asked */
+	VMCTL_ALREADY,		/* nothing to do: already in that state */
+	VMCTL_CLEANED,		/* QEMU had crashed; its files were cleaned */
+	VMCTL_FORCED		/* stop: the guest ignored ACPI and was killed */
+};
+
+/* The runtime paths of a VM by name. */
+int	vmctl_paths(const struct library *, const char *, struct vm_paths *,
+	    char **);
+/*
+ * Start a stopped VM. *pid gets QEMU's pid and *note (caller frees) the
+ * accelerator and why it was chosen, as "tcg: KVM does not work here".
+ */
+int	vmctl_start(const struct library *, const struct settings *,
+	    const char *, int, pid_t *, char **, char **);
+/* Power off with ACPI, waiting up to timeout_s; force kills after it. */
+int	vmctl_stop(const struct library *, const char *, int, int,
+	    enum vmctl_outcome *, char **);
+/* End QEMU now. Takes no lock, so it works while a stop waits. */
+int	vmctl_kill(const struct library *, const char *, enum vmctl_outcome *,
+	    char **);
+/* "pause", "resume" or "reset" a live VM. */
+int	vmctl_command(const struct library *, const char *, const char *,
+	    enum vmctl_outcome *, char **);
+/* Rename a stopped VM. */
+int	vmctl_rename(const struct library *, const char *, const char *,
+	    char **);
+/* Delete a VM; a live one only with force (it is killed first). */
+int	vmctl_delete(const struct library *, const char *, int, char **);
+
+#endif

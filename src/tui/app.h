@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The desktop: one poll() loop over the keyboard, each running VM's
+ * monitor, background jobs, a signal self-pipe and a timer; screens on a
+ * stack; handlers mark the screen dirty and the loop draws once per pass.
+ */
+#ifndef VMDESK_TUI_APP_H
+#define VMDESK_TUI_APP_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "backend/qmp.h"
+#include "backend/stats.h"
+#include "backend/vmproc.h"
+#include "core/library.h"
+#include "core/settings.h"
+
+struct app;
+struct screen;
+
+/* What a screen does; draw() paints it, key() handles a key. */
+struct screen_ops {
+	const char	*name;
+	int		 keys;		/* KEYS_* of its bindings */
+	int		 fullscreen;	/* hides the screens below it */
+	void		(*draw)(struct app *, struct screen *);
+	/* 1 when the key was used. */
+	int		(*key)(struct app *, struct screen *, int);
+	void		(*free)(struct screen *);
+};
+
+struct screen {
+	const struct screen_ops	*ops;
+	void			*data;
+};
+
+/* One VM as the desktop sees it. */
+struct app_vm {
+	char			*name;
+	struct vm_def		*def;		/* NULL when vm.conf is broken */
+	char			*error;		/* why it is broken */
+	long long		 conf_mtime;
+	struct vm_paths		 paths;
+	struct vm_status	 st;
+	struct vm_stats		*stats;
+	struct qmp		*mon;		/* the desktop's monitor */
+	uint64_t		 mon_retry;	/* when to try connecting again */
+	int			 kvm;		/* of this QEMU: 1, 0, -1 unknown */
+	char			*busy;		/* a job runs on it: its title */
+	int			 marked;
+	int			 seen;		/* still in the library */
+};
+
+/* A background job: a child process reporting lines on a pipe. */
+typedef int (*job_fn)(struct app *, void *, int, char **);
+typedef void (*job_done_fn)(struct app *, int, const char *, void *);
+
+struct job {
+	pid_t		 pid;
+	int		 fd;
+	char		*title;
+	char		*vm;		/* the VM it works on, or NULL */
+	char		*progress;	/* its newest line */
+	char		*result;	/* "ok ..." or "error ..." text */
+	int		 ok;
+	int		 done;
+	int		 background;	/* the user sent it away */
+	uint64_t	 started;
+	job_done_fn	 on_done;
+	void		*arg;
+	char		 buf[512];
+	size_t		 len;
+};
+
+struct app {
+	struct library		*lib;
+	struct settings		*settings;
+
+	struct screen		*stack[16];
+	int			 depth;
+	int			 dirty;
+	int			 quit;
+	int			 sigpipe[2];
+
+	struct app_vm		**vms;
+	size_t			 nvms;
+	uint64_t		 next_tick;
+	uint64_t		 next_scan;
+
+	struct job		**jobs;
+	size_t			 njobs;
+
+	char			*select;	/* a VM the list should select */
+	char			*status;	/* a line for the status bar */
+	uint64_t		 status_until;
+	int			 status_error;
+
+	int			 utf8;		/* else ASCII drawing */
+	int			 colors;	/* 0 none, 8, 256 */
+	int			 exit_after_first_frame;
+};
+
+/* Run the desktop until the user quits. Returns the exit status. */
+int		 app_run(struct library *, struct settings *);
+
+/* Push a screen on top; the app owns it from then on. */
+void		 app_push(struct app *, struct screen *);
+/* Pop and free the top screen. */
+void		 app_pop(struct app *);
+/* Make a screen from its ops and data. */
+struct screen	*app_screen(const struct screen_ops *, void *);
+/* Say something in the status bar for a few seconds. */
+void		 app_say(struct app *, int, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+/* Show an error in a dialog. */
+void		 app_error(struct app *, const char *, const char *);
+/* Find a VM by name, or NULL. */
+struct app_vm	*app_vm_find(struct app *, const char *);
+/* Look at a VM's process and monitor again now. */
+void		 app_vm_refresh(struct app *, struct app_vm *);
+/* Look for VMs created or deleted elsewhere now. */
+void		 app_rescan(struct app *);
+
+/*
+ * Start a job: fn runs in a child process and may write "progress TEXT"
+ * lines to the descriptor it gets; done runs in the desktop when it ends
+ * with ok and the text of its last line.
+ */
+struct job	*app_job(struct app *, const char *, const char *, job_fn,
+		     job_done_fn, void *);
+/* Ask a job to stop (SIGTERM). */
+void		 app_job_cancel(struct job *);
+/* Write a progress line from inside a job. */
+void		 app_job_progress(int, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* The job running on a VM, or NULL. */
+struct job	*app_job_for(struct app *, const char *);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The desktop's key bindings: one table that drives dispatch, the key bar,
+ * the help screen and `vmdesk keys` (from which the man page is checked).
+ */
+#ifndef VMDESK_TUI_KEYS_H
+#define VMDESK_TUI_KEYS_H
+
+enum tui_action {
+	ACT_NONE,
+	ACT_HELP,
+	ACT_QUIT,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_HOME,
+	ACT_END,
+	ACT_START,
+	ACT_STOP,
+	ACT_FORCE_STOP,
+	ACT_RESET,
+	ACT_PAUSE,
+	ACT_CREATE,
+	ACT_DELETE,
+	ACT_CONSOLE,
+	ACT_GRAPHS,
+	ACT_FILTER,
+	ACT_SORT,
+	ACT_MARK,
+	ACT_MARK_ALL,
+	ACT_UNDER_HOOD,
+	ACT_CLOSE,
+	ACT_CONFIRM
+};
+
+/* Where a binding applies. */
+#define KEYS_MAIN	0x1	/* the VM list */
+#define KEYS_VIEW	0x2	/* help, graphs, command line: scrolling views */
+#define KEYS_DIALOG	0x4	/* dialogs */
+
+struct tui_key {
+	int		 key;		/* ncurses key code */
+	const char	*name;		/* as people write it: "F4", "s" */
+	enum tui_action	 action;
+	const char	*label;		/* key bar label, or NULL */
+	const char	*help;
+	int		 where;		/* KEYS_* */
+};
+
+/* The table; *n gets its length. */
+const struct tui_key	*keys_table(int *);
+/* The action of a key where the focus is, or ACT_NONE. */
+enum tui_action		 keys_lookup(int, int);
+/* The first key bound to an action somewhere in where, or NULL. */
+const struct tui_key	*keys_for(enum tui_action, int);
+
+#endif

@@ -1,0 +1,968 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The main screen: the VM list, a details pane and live graphs. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <curses.h>
+#include <endian.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/serial.h"
+#include "backend/vmctl.h"
+#include "cli/cli_console.h"
+#include "tui/draw.h"
+#include "tui/graph.h"
+#include "tui/keys.h"
+#include "tui/screens.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+enum sort_key {
+	SORT_NAME,
+	SORT_STATE,
+	SORT_CPU,
+	SORT_MEMORY,
+	SORT_UPTIME,
+	SORT_COUNT
+};
+
+static const char *const sort_names[] = { "name", "state", "cpu", "memory",
+	"uptime" };
+
+struct main_screen {
+	struct app_vm	**shown;	/* filtered and sorted, rebuilt per draw */
+	size_t		  nshown;
+	char		 *selected;	/* name of the cursor's VM */
+	int		  cursor;
+	int		  top;
+	int		  list_rows;	/* rows the list had at the last draw */
+	int		  list_y;
+	enum sort_key	  sort;
+	char		  filter[64];
+	int		  filtering;	/* the filter line takes keys */
+};
+
+/* ---- The list ------------------------------------------------------------ */
+
+static int
+main_matches(const struct main_screen *ms, const struct app_vm *vm)
+{
+	if (ms->filter[0] == '\0')
+		return (1);
+	if (strcasestr(vm->name, ms->filter) != NULL)
+		return (1);
+	if (vm->def != NULL && vm->def->template != NULL &&
+	    strcasestr(vm->def->template, ms->filter) != NULL)
+		return (1);
+	return (vm->def != NULL && vm->def->os != NULL &&
+	    strcasestr(vm->def->os, ms->filter) != NULL);
+}
+
+static enum sort_key	main_sort_key;
+
+static double
+main_cpu(const struct app_vm *vm)
+{
+	double	v = stats_series_last(&vm->stats->cpu_total);
+
+	return (vmstate_is_alive(vm->st.state) && !isnan(v) ? v : -1);
+}
+
+static int
+main_cmp(const void *a, const void *b)
+{
+	const struct app_vm	*x = *(struct app_vm *const *)a;
+	const struct app_vm	*y = *(struct app_vm *const *)b;
+	double			 dx, dy;
+	int			 c = 0;
+
+	switch (main_sort_key) {
+	case SORT_STATE:
+		c = (int)y->st.state - (int)x->st.state;
+		break;
+	case SORT_CPU:
+		dx = main_cpu(x);
+		dy = main_cpu(y);
+		c = dx < dy ? 1 : dx > dy ? -1 : 0;
+		break;
+	case SORT_MEMORY:
+		dx = x->def != NULL ? (double)x->def->memory : 0;
+		dy = y->def != NULL ? (double)y->def->memory : 0;
+		c = dx < dy ? 1 : dx > dy ? -1 : 0;
+		break;
+	case SORT_UPTIME:
+		c = (x->st.pid > 0) - (y->st.pid > 0);
+		if (c == 0 && x->st.pid > 0)
+			c = x->st.started < y->st.started ? -1 :
+			    x->st.started > y->st.started;
+		else
+			c = -c;
+		break;
+	case SORT_NAME:
+	case SORT_COUNT:
+		break;
+	}
+	return (c != 0 ? c : strcmp(x->name, y->name));
+}
+
+/* Filter and sort, keeping the cursor on the same VM. */
+static void
+main_build(struct app *app, struct main_screen *ms)
+{
+	size_t	i;
+
+	ms->shown = xreallocarray(ms->shown, app->nvms + 1, sizeof *ms->shown);
+	ms->nshown = 0;
+	for (i = 0; i < app->nvms; i++) {
+		if (main_matches(ms, app->vms[i]))
+			ms->shown[ms->nshown++] = app->vms[i];
+	}
+	if (app->select != NULL) {
+		free(ms->selected);
+		ms->selected = app->select;
+		app->select = NULL;
+	}
+	main_sort_key = ms->sort;
+	if (ms->nshown > 1)
+		qsort(ms->shown, ms->nshown, sizeof *ms->shown, main_cmp);
+	if (ms->selected != NULL) {
+		for (i = 0; i < ms->nshown; i++) {
+			if (strcmp(ms->shown[i]->name, ms->selected) == 0) {
+				ms->cursor = (int)i;
+				break;
+			}
+		}
+	}
+	if (ms->cursor >= (int)ms->nshown)
+		ms->cursor = (int)ms->nshown - 1;
+	if (ms->cursor < 0)
+		ms->cursor = 0;
+}
+
+static struct app_vm *
+main_current(struct main_screen *ms)
+{
+	if (ms->nshown == 0)
+		return (NULL);
+	return (ms->shown[ms->cursor]);
+}
+
+static void
+main_select(struct main_screen *ms, int cursor)
+{
+	if (ms->nshown == 0)
+		return;
+	if (cursor < 0)
+		cursor = 0;
+	if (cursor >= (int)ms->nshown)
+		cursor = (int)ms->nshown - 1;
+	ms->cursor = cursor;
+	free(ms->selected);
+	ms->selected = xstrdup(ms->shown[cursor]->name);
+}
+
+static const char *
+main_state_word(const struct app_vm *vm)
+{
+	if (vm->busy != NULL)
+		return (vm->busy);
+	if (vm->def == NULL)
+		return ("invalid");
+	return (vmstate_name(vm->st.state));
+}
+
+static void
+main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
+{
+	char		*mem, *up, *spark, *cpu;
+	const char	*tmpl;
+	int		 x = 0, role;
+
+	attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
+	mvhline(y, 0, ' ', w);
+	if (vm->marked) {
+		if (!cur)
+			attrset(draw_attr(ROLE_MARK));
+		mvaddch(y, 0, '*');
+		attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
+	}
+	draw_text(y, x + 1, 18, vm->name);
+	x += 20;
+	role = vm->def == NULL ? ROLE_CRASHED : draw_state_role(vm->st.state);
+	if (!cur)
+		attrset(draw_attr(role));
+	draw_text(y, x, 13, main_state_word(vm));
+	attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
+	x += 14;
+	if (w >= 72) {
+		spark = graph_sparkline(&vm->stats->cpu_total, 10,
+		    graph_nice_max(stats_series_max(&vm->stats->cpu_total, 10),
+		    GRAPH_PERCENT), app->utf8);
+		if (!cur)
+			attrset(draw_attr(ROLE_GRAPH));
+		mvaddstr(y, x, spark);
+		attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
+		free(spark);
+		x += 11;
+	}
+	cpu = vmstate_is_alive(vm->st.state) ?
+	    graph_value(stats_series_last(&vm->stats->cpu_total),
+	    GRAPH_PERCENT) : xstrdup("");
+	draw_textf(y, x, 5, "%4s", cpu);
+	free(cpu);
+	x += 6;
+	if (vm->def == NULL) {
+		draw_text(y, x, w - x, vm->error != NULL ? vm->error : "");
+		return;
+	}
+	mem = str_size_short(vm->def->memory);
+	draw_textf(y, x, 11, "%3d %6s", vm->def->cpus, mem);
+	free(mem);
+	x += 12;
+	tmpl = vm->def->template != NULL ? vm->def->template : "-";
+	draw_text(y, x, 12, tmpl);
+	x += 13;
+	if (x < w && vm->st.pid > 0) {
+		up = str_duration((uint64_t)(time(NULL) -
+		    (time_t)vm->st.started));
+		draw_text(y, x, w - x, up);
+		free(up);
+	}
+}
+
+static void
+main_draw_header(int y, int w, int spark)
+{
+	attrset(draw_attr(ROLE_HEADER));
+	mvhline(y, 0, ' ', w);
+	draw_textf(y, 1, w - 1, "%-19s%-14s%s%4s  %3s %6s %-12s %s", "NAME",
+	    "STATE", spark ? "CPU        " : "", "CPU%", "CPU", "MEM",
+	    "TEMPLATE", "UPTIME");
+	attrset(A_NORMAL);
+}
+
+/* ---- The details pane ---------------------------------------------------- */
+
+/* Virtual and allocated size of a disk without running qemu-img. */
+static void
+main_disk_sizes(const char *path, enum vm_disk_format fmt, uint64_t *virt,
+    uint64_t *used)
+{
+	struct stat	sb;
+	unsigned char	hdr[32];
+	uint64_t	size;
+	int		fd;
+
+	*virt = *used = 0;
+	if (stat(path, &sb) != 0)
+		return;
+	*used = (uint64_t)sb.st_blocks * 512;
+	*virt = (uint64_t)sb.st_size;
+	if (fmt != VM_FORMAT_QCOW2 || (fd = open(path, O_RDONLY|O_CLOEXEC)) < 0)
+		return;
+	/* qcow2 header: magic "QFI\xfb", the virtual size at byte 24, BE. */
+	if (read(fd, hdr, sizeof hdr) == (ssize_t)sizeof hdr &&
+	    memcmp(hdr, "QFI\xfb", 4) == 0) {
+		memcpy(&size, hdr + 24, sizeof size);
+		*virt = be64toh(size);
+	}
+	close(fd);
+}
+
+static int
+main_detail_line(int *y, int x, int w, int ymax, const char *label,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int
+main_detail_line(int *y, int x, int w, int ymax, const char *label,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	if (*y >= ymax)
+		return (0);
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	attrset(draw_attr(ROLE_DIM));
+	draw_text(*y, x, 9, label);
+	attrset(A_NORMAL);
+	draw_text(*y, x + 10, w - 10, s);
+	free(s);
+	(*y)++;
+	return (1);
+}
+
+static void
+main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
+    int w)
+{
+	const struct vm_def	*def = vm->def;
+	struct vm_stats		*st = vm->stats;
+	char			*mem, *a, *b, *path;
+	uint64_t		 virt, used;
+	size_t			 i, j;
+	int			 ymax = y + h, gh, gx = 0, gw = 0, top = y;
+
+	if (w < 20 || h < 3)
+		return;
+	if (w >= 100) {
+		gw = w / 2 - 1;
+		gx = x + w - gw;
+		w = w - gw - 2;
+	}
+	attrset(A_BOLD);
+	draw_textf(y++, x, w, "%s", vm->name);
+	attrset(draw_attr(def == NULL ? ROLE_CRASHED :
+	    draw_state_role(vm->st.state)));
+	if (def == NULL) {
+		draw_text(y++, x, w, vm->error != NULL ? vm->error : "invalid");
+		attrset(A_NORMAL);
+		return;
+	}
+	if (vm->st.pid > 0)
+		draw_textf(y++, x, w, "%s, pid %ld%s%s", vmstate_name(
+		    vm->st.state), (long)vm->st.pid, vm->kvm == -1 ? "" :
+		    ", ", vm->kvm == 1 ? "kvm" : vm->kvm == 0 ? "tcg" : "");
+	else
+		draw_text(y++, x, w, vmstate_name(vm->st.state));
+	attrset(A_NORMAL);
+	mem = str_size_short(def->memory);
+	main_detail_line(&y, x, w, ymax, "hardware", "%s %s, %d CPU, %s, %s, "
+	    "%s display", def->arch, vmdef_machine_name(def->machine),
+	    def->cpus, mem, vmdef_firmware_name(def->firmware),
+	    vmdef_display_name(def->display));
+	free(mem);
+	if (def->os != NULL)
+		main_detail_line(&y, x, w, ymax, "os", "%s", def->os);
+	if (def->boot.kernel != NULL)
+		main_detail_line(&y, x, w, ymax, "boot", "kernel %s",
+		    def->boot.kernel);
+	if (def->boot.iso != NULL)
+		main_detail_line(&y, x, w, ymax, "boot", "ISO %s",
+		    def->boot.iso);
+	for (i = 0; i < def->ndisks; i++) {
+		path = vmdef_disk_path(&def->disks[i], vm->paths.vmdir);
+		main_disk_sizes(path, def->disks[i].format, &virt, &used);
+		a = str_size_short(virt);
+		b = str_size_short(used);
+		main_detail_line(&y, x, w, ymax, "disk", "%s: %s %s, %s (%s "
+		    "used)", def->disks[i].name,
+		    vmdef_bus_name(def->disks[i].bus),
+		    vmdef_format_name(def->disks[i].format), a, b);
+		free(a);
+		free(b);
+		free(path);
+	}
+	for (i = 0; i < def->nnics; i++) {
+		struct strv fw;
+
+		strv_init(&fw);
+		for (j = 0; j < def->nics[i].nforwards; j++)
+			strv_pushf(&fw, "%s %d->%d",
+			    def->nics[i].forwards[j].udp ? "udp" : "tcp",
+			    def->nics[i].forwards[j].host_port,
+			    def->nics[i].forwards[j].guest_port);
+		a = strv_join(&fw, ", ");
+		main_detail_line(&y, x, w, ymax, "nic", "%s: %s %s, user%s%s",
+		    def->nics[i].name, vmdef_nic_name(def->nics[i].model),
+		    def->nics[i].mac, fw.n > 0 ? ", " : "", a);
+		free(a);
+		strv_clear(&fw);
+	}
+	main_detail_line(&y, x, w, ymax, "folder", "%s", vm->paths.vmdir);
+	main_detail_line(&y, x, w, ymax, "sockets", "%s/", vm->paths.run);
+	main_detail_line(&y, x, w, ymax, "logs", "serial.log, qemu.log");
+	y++;
+	/* Graphs beside the text when there is room, else below it. */
+	if (gx > 0) {
+		y = top;
+		x = gx;
+		w = gw;
+	}
+	gh = (ymax - y) / 2;
+	if (gh >= 3) {
+		graph_draw(y, x, gh, w, "CPU", &st->cpu_total, GRAPH_PERCENT,
+		    app->utf8);
+		y += gh;
+		if (st->guest_mem_known)
+			graph_draw(y, x, ymax - y, w, "guest memory used",
+			    &st->guest_used_bytes, GRAPH_BYTES, app->utf8);
+		else
+			graph_draw(y, x, ymax - y, w, "QEMU memory (RSS)",
+			    &st->rss_bytes, GRAPH_BYTES, app->utf8);
+	}
+}
+
+static void
+main_draw(struct app *app, struct screen *s)
+{
+	struct main_screen	*ms = s->data;
+	struct app_vm		*vm;
+	size_t			 i, running = 0;
+	int			 list_w, list_h, dx, dy, dw, dh, y, wide;
+
+	main_build(app, ms);
+	for (i = 0; i < app->nvms; i++)
+		running += vmstate_is_alive(app->vms[i]->st.state);
+
+	attrset(draw_attr(ROLE_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	draw_textf(0, 1, COLS - 2, "vmdesk %s  %zu VM%s, %zu running%s%s  "
+	    "sort: %s%s%s", VERSION, app->nvms, app->nvms == 1 ? "" : "s",
+	    running, app->njobs > 0 ? ", jobs: " : "", app->njobs > 0 ?
+	    app->jobs[0]->title : "", sort_names[ms->sort],
+	    ms->filter[0] != '\0' ? "  filter: " : "", ms->filter);
+	attrset(A_NORMAL);
+
+	wide = COLS >= 140;
+	list_w = wide ? 86 : COLS;
+	list_h = LINES - 4;
+	if (!wide) {
+		/* Stacked: the list takes the rows it needs, at most half. */
+		list_h = (int)ms->nshown + 1;
+		if (list_h < 4)
+			list_h = 4;
+		if (list_h > (LINES - 4) / 2)
+			list_h = (LINES - 4) / 2;
+		if (list_h < 3)
+			list_h = LINES - 4;
+	}
+	main_draw_header(1, list_w, list_w >= 72);
+	ms->list_y = 2;
+	ms->list_rows = list_h;
+	if (ms->cursor < ms->top)
+		ms->top = ms->cursor;
+	if (ms->cursor >= ms->top + list_h)
+		ms->top = ms->cursor - list_h + 1;
+	for (y = 0; y < list_h && ms->top + y < (int)ms->nshown; y++) {
+		main_draw_row(app, ms->shown[ms->top + y], 2 + y, list_w,
+		    ms->top + y == ms->cursor);
+	}
+	attrset(A_NORMAL);
+	if (ms->nshown == 0)
+		draw_text(3, 2, list_w - 4, app->nvms == 0 ? "No VMs yet: F2 "
+		    "creates one from a template." : "No VM matches the "
+		    "filter (Esc in the filter line clears it).");
+	if (wide) {
+		mvvline(1, list_w, ACS_VLINE, LINES - 3);
+		dx = list_w + 2;
+		dy = 1;
+		dw = COLS - dx - 1;
+		dh = LINES - 3;
+	} else {
+		mvhline(2 + list_h, 0, ACS_HLINE, COLS);
+		dx = 1;
+		dy = 3 + list_h;
+		dw = COLS - 2;
+		dh = LINES - 2 - dy;
+	}
+	if ((vm = main_current(ms)) != NULL)
+		main_draw_details(app, vm, dy, dx, dh, dw);
+	if (ms->filtering) {
+		attrset(draw_attr(ROLE_TITLE));
+		mvhline(LINES - 2, 0, ' ', COLS);
+		draw_textf(LINES - 2, 0, COLS, "Filter: %s", ms->filter);
+		curs_set(1);
+		move(LINES - 2, 8 + draw_width(ms->filter));
+		attrset(A_NORMAL);
+	} else
+		curs_set(0);
+	if (app->depth > 0 && app->stack[app->depth - 1] == s)
+		draw_keybar(app, KEYS_MAIN);
+}
+
+/* ---- Actions ------------------------------------------------------------- */
+
+/* The marked VMs, else the selected one. Caller frees the array. */
+static struct app_vm **
+main_targets(struct main_screen *ms, size_t *n)
+{
+	struct app_vm	**out;
+	size_t		  i;
+
+	out = xcalloc(ms->nshown + 1, sizeof *out);
+	*n = 0;
+	for (i = 0; i < ms->nshown; i++) {
+		if (ms->shown[i]->marked)
+			out[(*n)++] = ms->shown[i];
+	}
+	if (*n == 0 && main_current(ms) != NULL)
+		out[(*n)++] = main_current(ms);
+	return (out);
+}
+
+static int
+job_start_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	char	*note = NULL;
+	pid_t	 pid;
+
+	app_job_progress(fd, "starting QEMU");
+	if (vmctl_start(app->lib, app->settings, arg, 0, &pid, &note,
+	    cause) != 0)
+		return (-1);
+	*cause = xasprintf("pid %ld, %s", (long)pid, note);
+	free(note);
+	return (0);
+}
+
+static int
+job_stop_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	enum vmctl_outcome	out;
+
+	app_job_progress(fd, "pressed the power button; waiting up to %d s",
+	    app->settings->stop_timeout);
+	if (vmctl_stop(app->lib, arg, app->settings->stop_timeout, 0, &out,
+	    cause) != 0)
+		return (-1);
+	*cause = xstrdup(out == VMCTL_ALREADY ? "was not running" :
+	    out == VMCTL_CLEANED ? "had crashed; cleaned up" : "powered off");
+	return (0);
+}
+
+static int
+job_kill_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	enum vmctl_outcome	out;
+
+	return (vmctl_kill(app->lib, arg, &out, cause));
+}
+
+static int
+job_pause_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	enum vmctl_outcome	out;
+
+	return (vmctl_command(app->lib, arg, "pause", &out, cause));
+}
+
+static int
+job_resume_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	enum vmctl_outcome	out;
+
+	return (vmctl_command(app->lib, arg, "resume", &out, cause));
+}
+
+static int
+job_reset_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	enum vmctl_outcome	out;
+
+	return (vmctl_command(app->lib, arg, "reset", &out, cause));
+}
+
+static int
+job_delete_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	app_job_progress(fd, "deleting its folder and disks");
+	return (vmctl_delete(app->lib, arg, 1, cause));
+}
+
+/* A job per VM; the names stay owned by the job's argument. */
+static void
+main_run(struct app *app, struct app_vm *vm, const char *verb, job_fn fn)
+{
+	char	*title;
+
+	if (vm->busy != NULL) {
+		app_say(app, 1, "%s is busy: %s", vm->name, vm->busy);
+		return;
+	}
+	title = xasprintf("%s %s", verb, vm->name);
+	app_job(app, title, vm->name, fn, NULL, vm->name);
+	free(title);
+}
+
+static void
+main_each(struct app *app, struct main_screen *ms, const char *verb,
+    job_fn fn, int (*want)(const struct app_vm *))
+{
+	struct app_vm	**t;
+	size_t		  n, i, done = 0;
+
+	t = main_targets(ms, &n);
+	for (i = 0; i < n; i++) {
+		if (want(t[i])) {
+			main_run(app, t[i], verb, fn);
+			done++;
+		}
+	}
+	if (n > 0 && done == 0)
+		app_say(app, 1, "nothing to %s: %s", verb, n == 1 ?
+		    "not in a state for it" : "none of the marked VMs can");
+	free(t);
+}
+
+static int
+want_start(const struct app_vm *vm)
+{
+	return (vm->def != NULL && !vmstate_is_alive(vm->st.state));
+}
+
+static int
+want_stop(const struct app_vm *vm)
+{
+	return (vmstate_is_alive(vm->st.state) ||
+	    vm->st.state == VM_CRASHED);
+}
+
+/* Confirmed actions name their VMs in the argument: a copied name. */
+static void
+main_confirmed(struct app *app, const char *text, void *arg, const char *verb,
+    job_fn fn)
+{
+	struct app_vm	*vm;
+
+	if ((vm = app_vm_find(app, arg)) == NULL) {
+		app_say(app, 1, "%s is gone", (char *)arg);
+		return;
+	}
+	main_run(app, vm, verb, fn);
+}
+
+static void
+main_kill_yes(struct app *app, const char *text, void *arg)
+{
+	main_confirmed(app, text, arg, "kill", job_kill_vm);
+}
+
+static void
+main_reset_yes(struct app *app, const char *text, void *arg)
+{
+	main_confirmed(app, text, arg, "reset", job_reset_vm);
+}
+
+static void
+main_delete_yes(struct app *app, const char *text, void *arg)
+{
+	struct strv	 names;
+	struct app_vm	*vm;
+	char		*copy, *name, *save = NULL;
+	size_t		 i;
+
+	strv_init(&names);
+	copy = xstrdup(arg);
+	for (name = strtok_r(copy, " ", &save); name != NULL;
+	    name = strtok_r(NULL, " ", &save))
+		strv_push(&names, name);
+	for (i = 0; i < names.n; i++) {
+		if ((vm = app_vm_find(app, names.v[i])) != NULL)
+			main_run(app, vm, "delete", job_delete_vm);
+	}
+	free(copy);
+	strv_clear(&names);
+}
+
+static int
+main_delete_check(struct app *app, const char *text, void *arg, char **why)
+{
+	const char	*want = arg;
+	char		*sp;
+
+	/* Several VMs: type their count; one: type its name. */
+	if ((sp = strchr(want, ' ')) != NULL) {
+		size_t n = 1;
+
+		for (; sp != NULL; sp = strchr(sp + 1, ' '))
+			n++;
+		if ((size_t)atoi(text) == n && *text != '\0')
+			return (1);
+		*why = xasprintf("type %zu to delete them", n);
+		return (0);
+	}
+	if (strcmp(text, want) == 0)
+		return (1);
+	*why = xasprintf("type %s to delete it", want);
+	return (0);
+}
+
+static void
+main_delete(struct app *app, struct main_screen *ms)
+{
+	struct app_vm	**t;
+	struct strv	  names;
+	char		 *list, *text, *prompt;
+	size_t		  n, i, live = 0;
+
+	t = main_targets(ms, &n);
+	if (n == 0) {
+		free(t);
+		return;
+	}
+	strv_init(&names);
+	for (i = 0; i < n; i++) {
+		strv_push(&names, t[i]->name);
+		live += vmstate_is_alive(t[i]->st.state);
+	}
+	list = strv_join(&names, " ");
+	prompt = n == 1 ? xasprintf("type its name, %s", list) :
+	    xasprintf("type %zu, the number of VMs", n);
+	text = xasprintf("Delete %s and %s disks?%s This cannot be undone: "
+	    "%s to confirm.", n == 1 ? list : "the marked VMs",
+	    n == 1 ? "its" : "their", live > 0 ?
+	    " Running VMs are killed first." : "", prompt);
+	app_push(app, dialog_input("Delete", text, "", main_delete_check,
+	    main_delete_yes, list));
+	free(text);
+	free(prompt);
+	strv_clear(&names);
+	free(t);
+}
+
+static void
+main_confirm(struct app *app, struct app_vm *vm, const char *title,
+    const char *before, const char *after, dialog_fn yes)
+{
+	char	*text;
+
+	if (vm == NULL)
+		return;
+	if (!vmstate_is_alive(vm->st.state)) {
+		app_say(app, 1, "%s is %s", vm->name, vmstate_name(
+		    vm->st.state));
+		return;
+	}
+	if (!app->settings->confirm) {
+		yes(app, NULL, vm->name);
+		return;
+	}
+	text = xasprintf("%s%s%s", before, vm->name, after);
+	app_push(app, dialog_confirm(title, text, yes, xstrdup(vm->name)));
+	free(text);
+}
+
+static void
+main_pause(struct app *app, struct app_vm *vm)
+{
+	if (vm == NULL)
+		return;
+	if (vm->st.state == VM_PAUSED)
+		main_run(app, vm, "resume", job_resume_vm);
+	else if (vm->st.state == VM_RUNNING)
+		main_run(app, vm, "pause", job_pause_vm);
+	else
+		app_say(app, 1, "%s is %s", vm->name, vmstate_name(
+		    vm->st.state));
+}
+
+/* The serial console takes the terminal; Ctrl-] gives it back. */
+static void
+main_console(struct app *app, struct app_vm *vm)
+{
+	if (vm == NULL)
+		return;
+	if (!vmstate_is_alive(vm->st.state)) {
+		app_say(app, 1, "%s is %s: start it first (F4)", vm->name,
+		    vmstate_name(vm->st.state));
+		return;
+	}
+	def_prog_mode();
+	endwin();
+	cli_console_run(&vm->paths, vm->name, 1);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app->dirty = 1;
+}
+
+static int
+main_filter_key(struct app *app, struct main_screen *ms, int key)
+{
+	size_t	len = strlen(ms->filter);
+
+	switch (key) {
+	case 27:
+		ms->filter[0] = '\0';
+		/* FALLTHROUGH */
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		ms->filtering = 0;
+		return (1);
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len > 0)
+			ms->filter[len - 1] = '\0';
+		return (1);
+	}
+	if (key >= 32 && key < 127 && len + 1 < sizeof ms->filter) {
+		ms->filter[len] = (char)key;
+		ms->filter[len + 1] = '\0';
+		ms->cursor = 0;
+		free(ms->selected);
+		ms->selected = NULL;
+		return (1);
+	}
+	return (0);
+}
+
+/* A click: a row selects, the key bar acts as its key. */
+static int
+main_mouse(struct app *app, struct screen *s, struct main_screen *ms)
+{
+	const struct tui_key	*k;
+	MEVENT			 ev;
+	int			 n, i, x = 0, w;
+
+	if (getmouse(&ev) != OK)
+		return (0);
+	if (ev.bstate & BUTTON4_PRESSED) {
+		main_select(ms, ms->cursor - 3);
+		return (1);
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		main_select(ms, ms->cursor + 3);
+		return (1);
+	}
+	if (ev.y == LINES - 1) {
+		k = keys_table(&n);
+		for (i = 0; i < n; i++) {
+			if (k[i].label == NULL || !(k[i].where & KEYS_MAIN))
+				continue;
+			w = draw_width(k[i].name) + draw_width(k[i].label) + 1;
+			if (ev.x >= x && ev.x < x + w)
+				return (s->ops->key(app, s, k[i].key));
+			x += w;
+		}
+		return (0);
+	}
+	if (ev.y >= ms->list_y && ev.y < ms->list_y + ms->list_rows &&
+	    (ev.x < 86 || COLS < 140)) {
+		main_select(ms, ms->top + ev.y - ms->list_y);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+main_key(struct app *app, struct screen *s, int key)
+{
+	struct main_screen	*ms = s->data;
+	struct app_vm		*vm;
+	size_t			 i;
+	int			 all;
+
+	if (ms->filtering)
+		return (main_filter_key(app, ms, key));
+	if (key == KEY_MOUSE)
+		return (main_mouse(app, s, ms));
+	main_build(app, ms);
+	vm = main_current(ms);
+	switch (keys_lookup(key, KEYS_MAIN)) {
+	case ACT_QUIT:
+		app->quit = 1;
+		return (1);
+	case ACT_HELP:
+		app_push(app, screen_help());
+		return (1);
+	case ACT_UP:
+		main_select(ms, ms->cursor - 1);
+		return (1);
+	case ACT_DOWN:
+		main_select(ms, ms->cursor + 1);
+		return (1);
+	case ACT_PAGE_UP:
+		main_select(ms, ms->cursor - ms->list_rows);
+		return (1);
+	case ACT_PAGE_DOWN:
+		main_select(ms, ms->cursor + ms->list_rows);
+		return (1);
+	case ACT_HOME:
+		main_select(ms, 0);
+		return (1);
+	case ACT_END:
+		main_select(ms, (int)ms->nshown - 1);
+		return (1);
+	case ACT_START:
+		main_each(app, ms, "start", job_start_vm, want_start);
+		return (1);
+	case ACT_STOP:
+		main_each(app, ms, "stop", job_stop_vm, want_stop);
+		return (1);
+	case ACT_FORCE_STOP:
+		main_confirm(app, vm, "Force stop", "End ", "'s QEMU now? The "
+		    "guest gets no chance to save its work.", main_kill_yes);
+		return (1);
+	case ACT_RESET:
+		main_confirm(app, vm, "Reset", "Hard-reset ", ", as the reset "
+		    "button would?", main_reset_yes);
+		return (1);
+	case ACT_PAUSE:
+		main_pause(app, vm);
+		return (1);
+	case ACT_DELETE:
+		main_delete(app, ms);
+		return (1);
+	case ACT_CREATE:
+		app_push(app, screen_wizard(app));
+		return (1);
+	case ACT_CONSOLE:
+		main_console(app, vm);
+		return (1);
+	case ACT_GRAPHS:
+		if (vm != NULL)
+			app_push(app, screen_graphs(vm->name));
+		return (1);
+	case ACT_UNDER_HOOD:
+		if (vm != NULL)
+			app_push(app, screen_under_hood(app, vm->name));
+		return (1);
+	case ACT_FILTER:
+		ms->filtering = 1;
+		return (1);
+	case ACT_SORT:
+		ms->sort = (ms->sort + 1) % SORT_COUNT;
+		return (1);
+	case ACT_MARK:
+		if (vm != NULL) {
+			vm->marked = !vm->marked;
+			main_select(ms, ms->cursor + 1);
+		}
+		return (1);
+	case ACT_MARK_ALL:
+		for (all = 1, i = 0; i < ms->nshown; i++)
+			all &= ms->shown[i]->marked;
+		for (i = 0; i < ms->nshown; i++)
+			ms->shown[i]->marked = !all;
+		return (1);
+	default:
+		break;
+	}
+	return (0);
+}
+
+static void
+main_free(struct screen *s)
+{
+	struct main_screen	*ms = s->data;
+
+	free(ms->shown);
+	free(ms->selected);
+	free(ms);
+}
+
+static const struct screen_ops main_ops = {
+	"main", KEYS_MAIN, 1, main_draw, main_key, main_free
+};
+
+struct screen *
+screen_main(struct app *app)
+{
+	struct main_screen	*ms;
+
+	ms = xcalloc(1, sizeof *ms);
+	return (app_screen(&main_ops, ms));
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The desktop, driven in a real terminal (tmux): it lists VMs and states,
+# starts one, survives kill -9 without taking VMs along, shows every key in
+# its help, creates and boots a VM with the wizard, resizes at each screen,
+# and draws with LANG=C, TERM=xterm (8 colours) and NO_COLOR.
+. "${top_srcdir:-.}/tests/lib/common.sh"
+need_kernel
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux" >&2; exit 77; }
+
+passed=0
+ok() { passed=$((passed + 1)); }
+TM="tmux -L vmdt$$ -f /dev/null"
+trap '$TM kill-server 2>/dev/null; cleanup' EXIT
+
+screen() { $TM capture-pane -p -t d; }
+
+# Wait until the screen shows $1 (a grep -E pattern).
+wait_screen() {
+	i=0
+	while [ $i -lt "${2:-100}" ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	screen >&2
+	fail "the screen never showed '$1'"
+}
+
+desktop_pid() { $TM list-panes -t d -F '#{pane_pid}'; }
+
+open_desktop() {
+	$TM kill-session -t d 2>/dev/null
+	$TM new-session -d -s d -x "${2:-120}" -y "${3:-34}" "exec env $1 $VMDESK"
+	wait_screen "F1Help"
+}
+
+vd_ok create alpha --template tinylinux --memory 128M
+vd_ok create beta --template tinylinux --memory 128M
+mkdir -p "$VMDESK_HOME/vms/broken"
+printf '[vm]\nname = broken\ncpus = many\n' >"$VMDESK_HOME/vms/broken/vm.conf"
+
+log "the list shows VMs and their states"
+open_desktop ""
+wait_screen "alpha +stopped"; ok
+wait_screen "beta +stopped"; ok
+wait_screen "broken +invalid"; ok
+
+log "F4 starts the selected VM"
+$TM send-keys -t d Home F4
+wait_screen "alpha +running" 150; ok
+[ "$(vm_field alpha state)" = running ] || fail "alpha not running"; ok
+
+log "every key of the table is in the help"
+$TM resize-window -t d -x 120 -y 90
+$TM send-keys -t d F1
+wait_screen "vmdesk help"
+help=$(screen)
+"$VMDESK" keys | while read -r key rest; do
+	echo "$help" | grep -qF -- "  $key " ||
+	    { echo "key $key missing from the help" >&2; exit 1; }
+done || fail "the help lacks keys"; ok
+
+log "resizing at every screen"
+for size in "60 20" "200 60" "80 24"; do
+	$TM resize-window -t d -x ${size% *} -y ${size#* }
+	sleep 0.3
+	wait_screen "vmdesk help"
+done
+$TM send-keys -t d Escape
+wait_screen "F1Help"
+$TM send-keys -t d Home F9
+wait_screen "Force stop"
+for size in "40 12" "130 40" "80 24"; do
+	$TM resize-window -t d -x ${size% *} -y ${size#* }
+	sleep 0.3
+	wait_screen "Force stop"
+done
+$TM send-keys -t d n
+$TM send-keys -t d F2
+wait_screen "Create a VM"
+for size in "50 15" "120 34"; do
+	$TM resize-window -t d -x ${size% *} -y ${size#* }
+	sleep 0.3
+	wait_screen "Create a VM"
+done
+alive "$(desktop_pid)" || fail "the desktop died while resizing"; ok
+
+log "the wizard creates and boots a VM"
+$TM send-keys -t d tiny
+wait_screen "tinylinux +Linux"
+$TM send-keys -t d Enter
+wait_screen "Name of the new VM"
+$TM send-keys -t d BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
+    BSpace BSpace BSpace BSpace w i z 1
+wait_screen "wiz1"
+$TM send-keys -t d Enter
+wait_screen "Memory"
+$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Enter
+wait_screen "Create wiz1 from tinylinux"
+$TM send-keys -t d Enter
+wait_screen "wiz1 +running" 300; ok
+[ "$(vm_field wiz1 state)" = running ] || fail "wiz1 not running"; ok
+wait_log wiz1 "tinylinux: ready"; ok
+
+log "kill -9 of the desktop leaves VMs running; a new one finds them"
+apid=$(vm_field alpha pid)
+kill -9 "$(desktop_pid)"
+sleep 0.5
+[ "$(vm_field alpha state)" = running ] || fail "alpha died with the desktop"
+[ "$(vm_field alpha pid)" = "$apid" ] || fail "alpha's QEMU changed"; ok
+open_desktop ""
+wait_screen "alpha +running"; ok
+wait_screen "wiz1 +running"; ok
+
+log "LANG=C, TERM=xterm (8 colours) and NO_COLOR still draw"
+open_desktop "LANG=C LC_ALL=C TERM=xterm" 100 30
+wait_screen "alpha +running"; ok
+screen | grep -q "$(printf '\342\226')" && fail "UTF-8 blocks under LANG=C"
+ok
+open_desktop "NO_COLOR=1" 100 30
+wait_screen "beta +stopped"; ok
+
+log "q quits; VMs keep running"
+$TM send-keys -t d q
+sleep 1
+[ "$(vm_field alpha state)" = running ] || fail "alpha stopped on quit"; ok
+vd_ok kill alpha
+vd_ok kill wiz1
+
+echo "$passed passed, 0 failed"
