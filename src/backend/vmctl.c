@@ -232,3 +232,35 @@ vmctl_rename(const struct library *lib, const char *name, const char *to,
 	vmctl_end(&p, lock, &st);
 	return (rc);
 }
+
+int
+vmctl_update(const struct library *lib, const char *name, int lock_ms,
+    vmctl_update_fn fn, void *arg, char **cause)
+{
+	struct vm_lock	*lock;
+	struct vm_paths	 p;
+	struct vm_def	*def = NULL;
+	char		*conf;
+	int		 rc = -1;
+
+	if (vmctl_paths(lib, name, &p, cause) != 0)
+		return (-1);
+	if ((lock = library_lock(lib, name, lock_ms, cause)) == NULL) {
+		vm_paths_clear(&p);
+		return (-1);
+	}
+	if (vmproc_pid(&p) > 0)
+		*cause = xasprintf("VM %s is running: stop it to change its "
+		    "hardware", name);
+	else if ((def = library_load(lib, name, cause)) != NULL &&
+	    fn(def, arg, cause) == 0 &&
+	    vmdef_validate(def, p.vmdir, cause) == 0) {
+		conf = library_vm_conf(lib, name);
+		rc = vmdef_save(def, conf, cause);
+		free(conf);
+	}
+	vmdef_free(def);
+	library_unlock(lock);
+	vm_paths_clear(&p);
+	return (rc);
+}

@@ -45,6 +45,14 @@ int	vmctl_command(const struct library *, const char *, const char *,
 /* Rename a stopped VM. */
 int	vmctl_rename(const struct library *, const char *, const char *,
 	    char **);
+/* A change to a definition; -1 and *cause to refuse it. */
+typedef int (*vmctl_update_fn)(struct vm_def *, void *, char **);
+/*
+ * Change a stopped VM's definition: lock, load, fn, validate, write
+ * atomically. A running VM is refused (QEMU would not see the change).
+ */
+int	vmctl_update(const struct library *, const char *, int,
+	    vmctl_update_fn, void *, char **);
 /* Delete a VM; a live one only with force (it is killed first). */
 int	vmctl_delete(const struct library *, const char *, int, char **);
 

@@ -135,7 +135,11 @@ app_vm_close_monitor(struct app_vm *vm)
 static void
 app_vm_free(struct app_vm *vm)
 {
+	int	i;
+
 	app_vm_close_monitor(vm);
+	for (i = 0; i < APP_QMP_LOG; i++)
+		free(vm->qmp_log[i]);
 	free(vm->name);
 	vmdef_free(vm->def);
 	free(vm->error);
@@ -232,6 +236,19 @@ app_rescan(struct app *app)
 	app->next_scan = time_mono_ms() + APP_SCAN_INTERVAL;
 }
 
+/* Every line on the desktop's monitor, for people learning QMP. */
+static void
+app_vm_trace(void *arg, int out, const char *line)
+{
+	struct app_vm	*vm = arg;
+	char		*s;
+
+	s = xasprintf("%s %s", out ? "->" : "<-", line);
+	free(vm->qmp_log[vm->qmp_log_next]);
+	vm->qmp_log[vm->qmp_log_next] = s;
+	vm->qmp_log_next = (vm->qmp_log_next + 1) % APP_QMP_LOG;
+}
+
 /* The desktop's own monitor: events wake the loop, stats ride on it. */
 static void
 app_vm_connect(struct app *app, struct app_vm *vm)
@@ -242,7 +259,9 @@ app_vm_connect(struct app *app, struct app_vm *vm)
 	    vm->paths.qmp == NULL)
 		return;
 	vm->mon = qmp_connect(vm->paths.qmp, APP_QMP_TIMEOUT, &cause);
-	if (vm->mon == NULL) {
+	if (vm->mon != NULL)
+		qmp_set_trace(vm->mon, app_vm_trace, vm);
+	else {
 		/* Another desktop may hold it: QEMU serves one client. */
 		log_debug("desktop monitor %s: %s", vm->name, cause);
 		free(cause);

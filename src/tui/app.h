@@ -19,6 +19,9 @@
 struct app;
 struct screen;
 
+/* Lines of QMP traffic kept per VM for the under-the-hood view. */
+#define APP_QMP_LOG	200
+
 /* What a screen does; draw() paints it, key() handles a key. */
 struct screen_ops {
 	const char	*name;
@@ -47,6 +50,8 @@ struct app_vm {
 	struct qmp		*mon;		/* the desktop's monitor */
 	uint64_t		 mon_retry;	/* when to try connecting again */
 	int			 kvm;		/* of this QEMU: 1, 0, -1 unknown */
+	char			*qmp_log[APP_QMP_LOG];	/* ring: the traffic */
+	int			 qmp_log_next;
 	char			*busy;		/* a job runs on it: its title */
 	int			 marked;
 	int			 seen;		/* still in the library */

@@ -53,8 +53,10 @@ static const struct tui_key keys[] = {
 	{ '\n', "Enter", ACT_GRAPHS, NULL, "full-screen graphs of the selected "
 	  "VM", KEYS_MAIN },
 	{ 'g', "g", ACT_GRAPHS, NULL, "full-screen graphs", KEYS_MAIN },
+	{ 'e', "e", ACT_EDIT, NULL, "edit the hardware of the selected VM "
+	  "(stopped): CPUs, memory, display, port forwards", KEYS_MAIN },
 	{ 'u', "u", ACT_UNDER_HOOD, NULL, "under the hood: the QEMU command "
-	  "line, each argument explained", KEYS_MAIN },
+	  "line, each argument explained, and the live QMP traffic", KEYS_MAIN },
 	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM",
 	  KEYS_MAIN },
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",

@@ -30,6 +30,7 @@ enum tui_action {
 	ACT_MARK,
 	ACT_MARK_ALL,
 	ACT_UNDER_HOOD,
+	ACT_EDIT,
 	ACT_CLOSE,
 	ACT_CONFIRM
 };

@@ -916,6 +916,15 @@ main_key(struct app *app, struct screen *s, int key)
 		if (vm != NULL)
 			app_push(app, screen_graphs(vm->name));
 		return (1);
+	case ACT_EDIT:
+		if (vm == NULL || vm->def == NULL)
+			break;
+		if (vmstate_is_alive(vm->st.state))
+			app_say(app, 1, "%s is %s: stop it to change its "
+			    "hardware", vm->name, vmstate_name(vm->st.state));
+		else
+			app_push(app, screen_edit(vm->def));
+		return (1);
 	case ACT_UNDER_HOOD:
 		if (vm != NULL)
 			app_push(app, screen_under_hood(app, vm->name));

@@ -18,7 +18,29 @@ struct view {
 	char		*title;
 	struct strv	 lines;
 	int		 top;
+	char		*vm;		/* under the hood: whose QMP log */
+	size_t		 fixed;		/* lines before the live log */
 };
+
+/* Under the hood: the fixed lines, then the newest QMP traffic. */
+static void
+view_live(struct app *app, struct view *v)
+{
+	struct app_vm	*vm;
+	int		 i, k;
+
+	if (v->vm == NULL || (vm = app_vm_find(app, v->vm)) == NULL)
+		return;
+	while (v->lines.n > v->fixed) {
+		free(v->lines.v[--v->lines.n]);
+		v->lines.v[v->lines.n] = NULL;
+	}
+	for (i = 0; i < APP_QMP_LOG; i++) {
+		k = (vm->qmp_log_next + i) % APP_QMP_LOG;
+		if (vm->qmp_log[k] != NULL)
+			strv_pushf(&v->lines, "  %s", vm->qmp_log[k]);
+	}
+}
 
 static void
 view_draw(struct app *app, struct screen *s)
@@ -26,6 +48,7 @@ view_draw(struct app *app, struct screen *s)
 	struct view	*v = s->data;
 	int		 i, rows = LINES - 3;
 
+	view_live(app, v);
 	attrset(draw_attr(ROLE_TITLE));
 	mvhline(0, 0, ' ', COLS);
 	draw_textf(0, 1, COLS - 2, "%s  (%d-%d of %zu)", v->title, v->top + 1,
@@ -84,6 +107,7 @@ view_free(struct screen *s)
 	struct view	*v = s->data;
 
 	free(v->title);
+	free(v->vm);
 	strv_clear(&v->lines);
 	free(v);
 }
@@ -236,5 +260,10 @@ screen_under_hood(struct app *app, const char *name)
 		i++;
 	}
 	strv_clear(&av);
+	strv_push(&v->lines, "");
+	strv_push(&v->lines, "The desktop's QMP traffic with this VM, live (-> "
+	    "sent, <- received; End follows it):");
+	v->vm = xstrdup(name);
+	v->fixed = v->lines.n;
 	return (app_screen(&view_ops, v));
 }

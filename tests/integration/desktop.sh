@@ -86,7 +86,21 @@ for size in "50 15" "120 34"; do
 done
 alive "$(desktop_pid)" || fail "the desktop died while resizing"; ok
 
+log "e edits a stopped VM's hardware"
+$TM send-keys -t d Escape Home Down e
+wait_screen "Edit hardware"
+$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 2 0 0 M Tab Tab \
+    t c p : 2 2 2 2 : 2 2 Enter
+wait_screen "beta: hardware saved"; ok
+grep -q "^memory = 200M" "$VMDESK_HOME/vms/beta/vm.conf" &&
+    grep -q "^forward = tcp:2222:22" "$VMDESK_HOME/vms/beta/vm.conf" ||
+    fail "the edit did not reach vm.conf"; ok
+$TM send-keys -t d Home e
+wait_screen "alpha is running: stop it to change"; ok
+
 log "the wizard creates and boots a VM"
+$TM send-keys -t d F2
+wait_screen "Create a VM"
 $TM send-keys -t d tiny
 wait_screen "tinylinux +Linux"
 $TM send-keys -t d Enter
