@@ -67,6 +67,9 @@ first=$(echo $times | tr ' ' '\n' | sort -n | sed -n 6p)
 
 # The idle desktop.
 $TM new-window -t b -n desk "exec $VMDESK"
+sleep 2
+# Show the running VMs, so their sparklines and graphs are on screen.
+$TM send-keys -t b:desk / r u n Enter
 sleep 3
 pid=$($TM list-panes -t b:desk -F '#{pane_pid}')
 hz=$(getconf CLK_TCK)

@@ -175,6 +175,38 @@ qmp_fill(struct qmp *q, char **cause)
 	}
 }
 
+/*
+ * Make reals that hold whole numbers within int64 integers again, after a
+ * parse that read every number as a real.
+ */
+static json_t *
+qmp_fix_numbers(json_t *j)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 i;
+	double		 d;
+
+	if (json_is_real(j)) {
+		d = json_real_value(j);
+		if (d == (double)(json_int_t)d && d > -9.2e18 && d < 9.2e18) {
+			json_decref(j);
+			return (json_integer((json_int_t)d));
+		}
+		return (j);
+	}
+	if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			json_object_set_new(j, key, qmp_fix_numbers(json_incref(
+			    v)));
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			json_array_set_new(j, i, qmp_fix_numbers(json_incref(
+			    v)));
+	}
+	return (j);
+}
+
 /* Parse one line and say what it is; 1, or -1 and *cause if not QMP. */
 static int
 qmp_parse(const char *line, size_t len, json_t **msg, enum qmp_msg *kind,
@@ -184,6 +216,15 @@ qmp_parse(const char *line, size_t len, json_t **msg, enum qmp_msg *kind,
 	json_t		*j;
 
 	j = json_loadb(line, len, 0, &error);
+	/*
+	 * QEMU writes UINT64_MAX for "no value" (balloon guest-stats) and
+	 * jansson refuses integers beyond int64: read those as reals rather
+	 * than lose the whole reply.
+	 */
+	if (j == NULL && strstr(error.text, "too big") != NULL &&
+	    (j = json_loadb(line, len, JSON_DECODE_INT_AS_REAL,
+	    &error)) != NULL)
+		j = qmp_fix_numbers(j);
 	if (j == NULL || !json_is_object(j)) {
 		json_decref(j);
 		*cause = xasprintf("QMP: malformed message: %.80s", line);

@@ -896,6 +896,7 @@ stats_qmp_balloon(struct qmp *q, uint64_t deadline, int timeout,
 {
 	struct stats_balloon	 b;
 	int64_t			 now, avail;
+	json_t			*r;
 	char			*text, *why = NULL;
 	int			 left;
 
@@ -905,14 +906,18 @@ stats_qmp_balloon(struct qmp *q, uint64_t deadline, int timeout,
 		return (-1);
 	}
 	/*
-	 * Not QMP qom-get: its reply holds 18446744073709551615 for every
-	 * statistic the guest did not report, which jansson refuses, so the
-	 * reply never parses. HMP prints the same JSON as a string.
+	 * The reply holds 18446744073709551615 for every statistic the guest
+	 * did not report; the QMP client reads those as reals. Through the
+	 * text form, so one parser serves here and in the tests.
 	 */
-	text = qmp_hmp(q, "qom-get " STATS_BALLOON_PATH " guest-stats", left,
-	    &why);
-	if (text == NULL)
+	r = qmp_command(q, "qom-get", json_pack("{s:s, s:s}", "path",
+	    STATS_BALLOON_PATH, "property", "guest-stats"), left, &why);
+	if (r == NULL)
 		return (stats_qmp_failed(q, deadline, timeout, why, cause));
+	text = json_dumps(r, JSON_COMPACT);
+	json_decref(r);
+	if (text == NULL)
+		return (0);
 	if (stats_parse_balloon(text, &b, &why) != 0) {
 		log_debug("stats: %s", why);
 		free(why);

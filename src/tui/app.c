@@ -123,6 +123,8 @@ app_vm_find(struct app *app, const char *name)
 	return (NULL);
 }
 
+static void	app_vm_observe(struct app *, struct app_vm *, int);
+
 static void
 app_vm_close_monitor(struct app_vm *vm)
 {
@@ -182,7 +184,6 @@ app_vm_add(struct app *app, const char *name)
 
 	vm = xcalloc(1, sizeof *vm);
 	vm->name = xstrdup(name);
-	vm->stats = stats_create(0);
 	vm->kvm = -1;
 	vmdir = library_vm_dir(app->lib, name);
 	run = library_run_dir(app->lib, name);
@@ -218,7 +219,7 @@ app_rescan(struct app *app)
 	for (i = 0; i < names.n; i++) {
 		if ((vm = app_vm_find(app, names.v[i])) == NULL) {
 			vm = app_vm_add(app, names.v[i]);
-			app_vm_refresh(app, vm);
+			app_vm_observe(app, vm, 0);
 		} else
 			app_vm_load(app, vm);
 		vm->seen = 1;
@@ -272,6 +273,16 @@ app_vm_connect(struct app *app, struct app_vm *vm)
 void
 app_vm_refresh(struct app *app, struct app_vm *vm)
 {
+	app_vm_observe(app, vm, 1);
+}
+
+/*
+ * Look at the process (the pidfile lock) and, with monitor, ask QEMU too.
+ * Without it (the first frame) a live VM shows as running.
+ */
+static void
+app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
+{
 	struct vm_facts	 f;
 	json_t		*r;
 	const char	*s;
@@ -297,7 +308,8 @@ app_vm_refresh(struct app *app, struct app_vm *vm)
 			app_vm_close_monitor(vm);
 			vm->kvm = -1;
 		}
-		app_vm_connect(app, vm);
+		if (monitor)
+			app_vm_connect(app, vm);
 	} else
 		app_vm_close_monitor(vm);
 	if (vm->mon != NULL) {
@@ -327,7 +339,8 @@ app_vm_refresh(struct app *app, struct app_vm *vm)
 		json_decref(r);
 	}
 	vm->st.state = vmstate_derive(&f);
-	if (!vmstate_is_alive(vm->st.state) && vmstate_is_alive(was))
+	if (!vmstate_is_alive(vm->st.state) && vmstate_is_alive(was) &&
+	    vm->stats != NULL)
 		stats_mark_stopped(vm->stats);
 	if (vm->st.state != was || vm->st.pid != was_pid)
 		app->dirty = 1;
@@ -349,6 +362,9 @@ app_tick(struct app *app)
 		app_vm_refresh(app, vm);
 		if (!vmstate_is_alive(vm->st.state))
 			continue;
+		/* Ten minutes of samples, kept only for VMs that ran. */
+		if (vm->stats == NULL)
+			vm->stats = stats_create(0);
 		if (stats_sample_proc(vm->stats, vm->st.pid, now, &cause) != 0) {
 			free(cause);
 			cause = NULL;
@@ -699,8 +715,9 @@ app_run(struct library *lib, struct settings *set)
 
 	app_init_curses(&app);
 	app_push(&app, screen_main(&app));
+	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
-	app_tick(&app);
+	app.dirty = 1;
 
 	while (!app.quit) {
 		if (app.dirty) {

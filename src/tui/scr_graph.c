@@ -34,7 +34,11 @@ graphs_draw(struct app *app, struct screen *s)
 	draw_keybar(app, KEYS_VIEW);
 	if (vm == NULL)
 		return;
-	st = vm->stats;
+	if ((st = vm->stats) == NULL) {
+		draw_text(2, 1, COLS - 2, "No samples yet: the VM has not run "
+		    "while the desktop was open.");
+		return;
+	}
 	/* CPU across the top; then two columns of the rest. */
 	n = 3 + (int)st->nvcpus;
 	rows = LINES - 3;

@@ -72,8 +72,11 @@ static enum sort_key	main_sort_key;
 static double
 main_cpu(const struct app_vm *vm)
 {
-	double	v = stats_series_last(&vm->stats->cpu_total);
+	double	v;
 
+	if (vm->stats == NULL)
+		return (-1);
+	v = stats_series_last(&vm->stats->cpu_total);
 	return (vmstate_is_alive(vm->st.state) && !isnan(v) ? v : -1);
 }
 
@@ -203,7 +206,7 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 	draw_text(y, x, 13, main_state_word(vm));
 	attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
 	x += 14;
-	if (w >= 72) {
+	if (w >= 72 && vm->stats != NULL) {
 		spark = graph_sparkline(&vm->stats->cpu_total, 10,
 		    graph_nice_max(stats_series_max(&vm->stats->cpu_total, 10),
 		    GRAPH_PERCENT), app->utf8);
@@ -212,9 +215,10 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 		mvaddstr(y, x, spark);
 		attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
 		free(spark);
-		x += 11;
 	}
-	cpu = vmstate_is_alive(vm->st.state) ?
+	if (w >= 72)
+		x += 11;
+	cpu = vmstate_is_alive(vm->st.state) && vm->stats != NULL ?
 	    graph_value(stats_series_last(&vm->stats->cpu_total),
 	    GRAPH_PERCENT) : xstrdup("");
 	draw_textf(y, x, 5, "%4s", cpu);
@@ -385,6 +389,8 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 	main_detail_line(&y, x, w, ymax, "logs", "serial.log, qemu.log");
 	y++;
 	/* Graphs beside the text when there is room, else below it. */
+	if (st == NULL)
+		return;
 	if (gx > 0) {
 		y = top;
 		x = gx;

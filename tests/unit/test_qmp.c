@@ -520,6 +520,45 @@ test_qmp_command_reply(void **state)
 	fake_finish(f);
 }
 
+/* QEMU writes UINT64_MAX for an unknown balloon statistic. */
+static void
+test_qmp_uint64_max(void **state)
+{
+	static const struct fake_step	 steps[] = {
+		HANDSHAKE,
+		{ F_EXPECT, "qom-get", NULL, 0 },
+		{ F_SEND, "{\"return\": {\"stats\": {\"stat-free-memory\": "
+		    "18446744073709551615, \"stat-total-memory\": 213389312}, "
+		    "\"last-update\": 0}, \"id\": %ID%}", NULL, 0 },
+		{ F_EXPECT, "query-status", NULL, 0 },
+		{ F_SEND, OK_REPLY, NULL, 0 }
+	};
+	struct fixture			*f = *state;
+	struct qmp			*q;
+	json_t				*v, *st;
+	char				*cause = NULL;
+
+	q = fake_open(f, steps, NSTEPS(steps));
+	v = qmp_command(q, "qom-get", NULL, 2000, &cause);
+	if (v == NULL)
+		fail_msg("%s", cause);
+	st = json_object_get(v, "stats");
+	assert_true(json_is_integer(json_object_get(st,
+	    "stat-total-memory")));
+	assert_int_equal(json_integer_value(json_object_get(st,
+	    "stat-total-memory")), 213389312);
+	assert_true(json_is_real(json_object_get(st, "stat-free-memory")));
+	assert_true(json_real_value(json_object_get(st,
+	    "stat-free-memory")) > 1.8e19);
+	assert_true(json_is_integer(json_object_get(v, "last-update")));
+	json_decref(v);
+	/* The id matched, and the next command still pairs with its reply. */
+	v = qmp_command(q, "query-status", NULL, 2000, &cause);
+	assert_non_null(v);
+	json_decref(v);
+	fake_finish(f);
+}
+
 static void
 test_qmp_error_reply(void **state)
 {
@@ -1312,6 +1351,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_qmp_overlong_line, setup,
 		    teardown),
 		cmocka_unit_test(test_qmp_event_kind),
+		cmocka_unit_test_setup_teardown(test_qmp_uint64_max, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_qmp_real_qemu, setup,
 		    teardown)
 	};
