@@ -21,7 +21,8 @@
 static const struct cli_command cli_commands[] = {
 	{ "list", cli_vm_list, "[--json]", "list VMs and their states" },
 	{ "create", cli_vm_create, "NAME --template T [--cpus N] "
-	  "[--memory SIZE] [--disk-size SIZE]", "create a VM from a template" },
+	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST]",
+	  "create a VM from a template" },
 	{ "start", cli_vm_start, "NAME [--paused]", "start a VM" },
 	{ "stop", cli_vm_stop, "NAME [--timeout SEC] [--force]",
 	  "power a VM off with the ACPI button; --force kills it after the "

@@ -212,6 +212,7 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 struct create_args {
 	const char		*template;
 	struct template_opts	 opt;
+	struct vm_forward	 fw[16];
 	int			 quiet;
 };
 
@@ -239,6 +240,17 @@ cli_create_flag(int c, const char *val, void *arg)
 			cause = xstrdup("memory must be between 16M and 1T");
 			break;
 		}
+		return (0);
+	case 'f':
+		if (a->opt.nforwards == sizeof a->fw / sizeof a->fw[0]) {
+			cause = xstrdup("too many --forward");
+			break;
+		}
+		if (vmdef_parse_forward(val, &a->fw[a->opt.nforwards],
+		    &cause) != 0)
+			break;
+		a->opt.forwards = a->fw;
+		a->opt.nforwards++;
 		return (0);
 	case 'd':
 		if (str_to_size(val, 1ULL << 30, &a->opt.disk_size,
@@ -302,6 +314,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "disk-size", required_argument, NULL, 'd' },
+		{ "forward", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct create_args		a;
@@ -309,7 +322,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 	int				 rc;
 
 	memset(&a, 0, sizeof a);
-	name = cli_vm_args("create", argc, argv, "t:c:m:d:", opts,
+	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:", opts,
 	    cli_create_flag, &a, &rc);
 	if (name == NULL)
 		return (rc);

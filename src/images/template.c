@@ -319,6 +319,13 @@ template_to_vmdef(const struct template *t, const char *name,
 	nic = vmdef_add_nic(def, "net0");
 	nic->model = t->model;
 	nic->mac = vmdef_random_mac();
+	if (opt->nforwards > 0) {
+		nic->forwards = xreallocarray(NULL, opt->nforwards,
+		    sizeof *nic->forwards);
+		memcpy(nic->forwards, opt->forwards, opt->nforwards *
+		    sizeof *nic->forwards);
+		nic->nforwards = opt->nforwards;
+	}
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX && tl != NULL) {
 		def->boot.kernel = xstrdup(tl->kernel);
 		def->boot.initrd = xstrdup(tl->initrd);

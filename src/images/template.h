@@ -39,9 +39,11 @@ struct template {
 
 /* Choices made at create time; 0 keeps the template's default. */
 struct template_opts {
-	int		cpus;
-	uint64_t	memory;
-	uint64_t	disk_size;
+	int			 cpus;
+	uint64_t		 memory;
+	uint64_t		 disk_size;
+	const struct vm_forward	*forwards;	/* on the first NIC */
+	size_t			 nforwards;
 };
 
 /*

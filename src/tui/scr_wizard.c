@@ -31,6 +31,7 @@ enum wizard_field {
 	FIELD_CPUS,
 	FIELD_MEMORY,
 	FIELD_DISK,
+	FIELD_FORWARDS,
 	FIELD_COUNT
 };
 
@@ -44,7 +45,8 @@ struct wizard {
 	struct template		 *chosen;
 	char			  name[NAME_MAX_LEN + 1];
 	char			 *name_why;
-	char			  fields[FIELD_COUNT][16];
+	char			  fields[FIELD_COUNT][96];
+	struct vm_forward	  fw[16];
 	char			 *field_why;
 	int			  field;
 	int			  start_after;
@@ -55,6 +57,7 @@ struct wizard_job {
 	char			*template;
 	char			*name;
 	struct template_opts	 opt;
+	struct vm_forward	 fw[16];
 	int			  start;
 };
 
@@ -104,6 +107,43 @@ wizard_check_name(struct app *app, struct wizard *w)
 		    w->name);
 }
 
+/* Port forwards, "tcp:2222:22 udp:5353:53", into w->fw. */
+static int
+wizard_forwards(struct wizard *w, struct template_opts *opt)
+{
+	char	*copy, *tok, *save = NULL, *why = NULL;
+	size_t	 i, j;
+
+	copy = xstrdup(w->fields[FIELD_FORWARDS]);
+	for (tok = strtok_r(copy, " ,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ,", &save)) {
+		if (opt->nforwards == sizeof w->fw / sizeof w->fw[0]) {
+			why = xstrdup("too many forwards");
+			break;
+		}
+		if (vmdef_parse_forward(tok, &w->fw[opt->nforwards],
+		    &why) != 0)
+			break;
+		opt->nforwards++;
+	}
+	free(copy);
+	for (i = 0; why == NULL && i < opt->nforwards; i++) {
+		for (j = i + 1; j < opt->nforwards; j++) {
+			if (w->fw[i].udp == w->fw[j].udp &&
+			    w->fw[i].host_port == w->fw[j].host_port)
+				why = xasprintf("host port %d twice",
+				    w->fw[i].host_port);
+		}
+	}
+	if (why != NULL) {
+		w->field_why = xasprintf("forwards: %s", why);
+		free(why);
+		return (-1);
+	}
+	opt->forwards = w->fw;
+	return (0);
+}
+
 /* Parse the hardware fields; 0 when all are good. */
 static int
 wizard_check_fields(struct wizard *w, struct template_opts *opt)
@@ -136,7 +176,7 @@ wizard_check_fields(struct wizard *w, struct template_opts *opt)
 		free(why);
 		return (-1);
 	}
-	return (0);
+	return (wizard_forwards(w, opt));
 }
 
 static void
@@ -172,7 +212,8 @@ wizard_draw(struct app *app, struct screen *s)
 	struct template_opts	 opt;
 	static const char *const steps[] = { "1 Template", "2 Name",
 	    "3 Hardware", "4 Create" };
-	static const char *const labels[] = { "CPUs", "Memory", "Disk" };
+	static const char *const labels[] = { "CPUs", "Memory", "Disk",
+	    "Forwards" };
 	char			*mem, *disk;
 	int			 h = LINES - 4, wd = COLS - 6, y, x, i, k;
 
@@ -237,13 +278,16 @@ wizard_draw(struct app *app, struct screen *s)
 			draw_textf(y, x + 2, 10, "%s", labels[i]);
 			attrset(i == w->field ? (int)A_REVERSE :
 			    draw_attr(ROLE_DIALOG));
-			mvhline(y, x + 12, ' ', 12);
-			draw_text(y, x + 12, 12, w->fields[i]);
+			mvhline(y, x + 12, ' ', i == FIELD_FORWARDS ? 24 : 12);
+			draw_text(y, x + 12, i == FIELD_FORWARDS ? 24 : 12,
+			    w->fields[i]);
 			attrset(draw_attr(ROLE_DIM));
-			draw_text(y, x + 26, wd - 28, i == FIELD_CPUS ?
+			draw_text(y, x + (i == FIELD_FORWARDS ? 38 : 26), wd -
+			    (i == FIELD_FORWARDS ? 40 : 28), i == FIELD_CPUS ?
 			    "1 to 64" : i == FIELD_MEMORY ? "16M to 1T (M if "
-			    "no unit)" : "at least 1M (G if no unit); grows "
-			    "on use");
+			    "no unit)" : i == FIELD_DISK ? "at least 1M (G if "
+			    "no unit); grows on use" : "host port to guest "
+			    "port on 127.0.0.1, as tcp:2222:22 (optional)");
 			attrset(draw_attr(ROLE_DIALOG));
 			y += 2;
 		}
@@ -267,8 +311,10 @@ wizard_draw(struct app *app, struct screen *s)
 		    "machine, %s", opt.cpus, mem, disk,
 		    vmdef_machine_name(w->chosen->machine),
 		    vmdef_firmware_name(w->chosen->firmware));
-		draw_text(y++, x + 4, wd - 6, "user-mode network (NAT); the "
-		    "disk is a qcow2 that grows as it fills");
+		draw_textf(y++, x + 4, wd - 6, "user-mode network (NAT)%s%s; "
+		    "the disk is a qcow2 that grows as it fills",
+		    opt.nforwards > 0 ? ", forwards " : "",
+		    w->fields[FIELD_FORWARDS]);
 		y++;
 		draw_textf(y++, x + 2, wd - 4, "[%c] start it once created "
 		    "(Space toggles)", w->start_after ? 'x' : ' ');
@@ -347,6 +393,8 @@ wizard_create(struct app *app, struct wizard *w)
 	wj->template = xstrdup(w->chosen->name);
 	wj->name = xstrdup(w->name);
 	wj->opt = opt;
+	memcpy(wj->fw, w->fw, sizeof wj->fw);
+	wj->opt.forwards = wj->fw;
 	wj->start = w->start_after;
 	title = xasprintf("create %s", w->name);
 	app_pop(app);		/* w is gone from here on */
@@ -422,7 +470,8 @@ wizard_key(struct app *app, struct screen *s, int key)
 		else if (key == KEY_BTAB || a == ACT_UP)
 			w->field = (w->field + FIELD_COUNT - 1) % FIELD_COUNT;
 		else if (!wizard_edit(w->fields[w->field], sizeof w->fields[0],
-		    key, "0123456789.KMGTkmgtBbi"))
+		    key, w->field == FIELD_FORWARDS ? "tcpud:0123456789 ," :
+		    "0123456789.KMGTkmgtBbi"))
 			return (0);
 		return (1);
 	case STEP_SUMMARY:

@@ -37,6 +37,8 @@ vd_fails 2 "memory must be between 16M and 1T" create x --template \
 vd_fails 2 "'lots' is not a size" create x --template tinylinux \
     --memory lots; ok
 vd_fails 2 "out of range" create x --template tinylinux --cpus 999; ok
+vd_fails 2 "forward 'tcp:22' is not PROTO:HOSTPORT:GUESTPORT" create x \
+    --template tinylinux --forward tcp:22; ok
 vd_ok --version; case "$OUT" in "vmdesk "*) ok ;; *) fail "--version: $OUT" ;; esac
 vd_ok start --help; case "$OUT" in *"usage: vmdesk start NAME"*) ok ;; *) fail "$OUT" ;; esac
 

@@ -110,12 +110,16 @@ $TM send-keys -t d BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
 wait_screen "wiz1"
 $TM send-keys -t d Enter
 wait_screen "Memory"
-$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Enter
+$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Tab Tab \
+    t c p : 2 8 2 2 : 2 2 Enter
 wait_screen "Create wiz1 from tinylinux"
+wait_screen "forwards tcp:2822:22"
 $TM send-keys -t d Enter
 wait_screen "wiz1 +running" 300; ok
 [ "$(vm_field wiz1 state)" = running ] || fail "wiz1 not running"; ok
 wait_log wiz1 "tinylinux: ready"; ok
+grep -q "^forward = tcp:2822:22" "$VMDESK_HOME/vms/wiz1/vm.conf" ||
+    fail "the wizard's forward is not in vm.conf"; ok
 
 log "kill -9 of the desktop leaves VMs running; a new one finds them"
 apid=$(vm_field alpha pid)

@@ -9,7 +9,9 @@ need_kernel
 passed=0
 ok() { passed=$((passed + 1)); }
 
-vd_ok create t1 --template tinylinux --memory 192M; ok
+port=$((20000 + $$ % 20000))
+vd_ok create t1 --template tinylinux --memory 192M --forward "tcp:$port:7"
+ok
 vd_ok list --json
 case "$OUT" in *'"name": "t1"'*'"state": "stopped"'*) ok ;; *) fail "$OUT" ;; esac
 
@@ -24,6 +26,26 @@ wait_log t1 "tinylinux: ready"; ok
 serial_expect t1 'echo $((6*7))marker' 42marker; ok
 serial_expect t1 'echo persisted >/data/keep; sync; cat /data/keep' persisted
 ok
+
+log "user-mode network: a forward on 127.0.0.1 reaches the guest"
+serial_run t1 'echo forwarded-ok | nc -l -p 7 & echo listening'
+got=$(python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(50):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)
+        data = s.recv(100)
+        if data:
+            print(data.decode().strip())
+            break
+    except OSError:
+        pass
+    time.sleep(0.2)
+PY
+)
+[ "$got" = forwarded-ok ] || fail "forward gave '$got'"; ok
+ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " ||
+    fail "the forward does not listen on 127.0.0.1 only"; ok
 
 log "a second vmdesk process sees the same QEMU"
 [ "$("$VMDESK" list --json | grep -c "\"pid\": $pid")" -eq 1 ] ||
