@@ -317,9 +317,12 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 	uint64_t		 virt, used;
 	size_t			 i, j;
 	int			 ymax = y + h, gh, gx = 0, gw = 0, top = y;
+	int			 compact;
 
 	if (w < 20 || h < 3)
 		return;
+	/* Short and narrow: the essentials, so a CPU graph still fits. */
+	compact = w < 100 && h < 18;
 	if (w >= 100) {
 		gw = w / 2 - 1;
 		gx = x + w - gw;
@@ -347,9 +350,9 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 	    def->cpus, mem, vmdef_firmware_name(def->firmware),
 	    vmdef_display_name(def->display));
 	free(mem);
-	if (def->os != NULL)
+	if (def->os != NULL && !compact)
 		main_detail_line(&y, x, w, ymax, "os", "%s", def->os);
-	if (def->boot.kernel != NULL)
+	if (def->boot.kernel != NULL && !compact)
 		main_detail_line(&y, x, w, ymax, "boot", "kernel %s",
 		    def->boot.kernel);
 	if (def->boot.iso != NULL)
@@ -384,10 +387,15 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 		free(a);
 		strv_clear(&fw);
 	}
-	main_detail_line(&y, x, w, ymax, "folder", "%s", vm->paths.vmdir);
-	main_detail_line(&y, x, w, ymax, "sockets", "%s/", vm->paths.run);
-	main_detail_line(&y, x, w, ymax, "logs", "serial.log, qemu.log");
-	y++;
+	if (!compact) {
+		main_detail_line(&y, x, w, ymax, "folder", "%s",
+		    vm->paths.vmdir);
+		main_detail_line(&y, x, w, ymax, "sockets", "%s/",
+		    vm->paths.run);
+		main_detail_line(&y, x, w, ymax, "logs", "serial.log, "
+		    "qemu.log");
+		y++;
+	}
 	/* Graphs beside the text when there is room, else below it. */
 	if (st == NULL)
 		return;
@@ -397,6 +405,11 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 		w = gw;
 	}
 	gh = (ymax - y) / 2;
+	if (compact && ymax - y >= 3) {
+		graph_draw(y, x, ymax - y, w, "CPU", &st->cpu_total,
+		    GRAPH_PERCENT, app->utf8);
+		return;
+	}
 	if (gh >= 3) {
 		graph_draw(y, x, gh, w, "CPU", &st->cpu_total, GRAPH_PERCENT,
 		    app->utf8);
