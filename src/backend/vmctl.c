@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "backend/accel.h"
+#include "backend/snapshot.h"
+#include "core/snaptree.h"
 #include "core/names.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
@@ -262,5 +264,76 @@ vmctl_update(const struct library *lib, const char *name, int lock_ms,
 	vmdef_free(def);
 	library_unlock(lock);
 	vm_paths_clear(&p);
+	return (rc);
+}
+
+/* QEMU writes its disks while it runs: say why a clone waits for a stop. */
+static int
+vmctl_clone_refuse(const char *src, enum vm_state state, char **cause)
+{
+	if (!vmstate_is_alive(state))
+		return (0);
+	*cause = xasprintf("VM %s is %s: clone a stopped VM (vmdesk stop %s). "
+	    "QEMU writes its disks while it runs, so a copy would not be "
+	    "consistent and a linked clone cannot freeze them; to keep the "
+	    "running state, take a live snapshot, stop the VM, and clone "
+	    "with --from-snapshot", src, vmstate_name(state), src);
+	return (-1);
+}
+
+int
+vmctl_clone(const struct library *lib, const char *src, const char *dst,
+    enum clone_mode mode, const char *snap, clone_progress_cb progress,
+    void *progress_arg, struct strv *notes, char **cause)
+{
+	struct snapshot_vm	*sv = NULL;
+	struct snap_node	*node;
+	struct clone_opts	 co;
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&co, 0, sizeof co);
+	co.mode = snap != NULL ? CLONE_FULL : mode;
+	co.progress = progress;
+	co.progress_arg = progress_arg;
+	if (snap != NULL) {
+		/* Locks src and reconciles its tree with its disks. */
+		if ((sv = snapshot_open(lib, src, VMCTL_LOCK_WAIT,
+		    cause)) == NULL)
+			return (-1);
+		for (i = 0; i < sv->notes.n; i++)
+			strv_pushf(notes, "%s", sv->notes.v[i]);
+		if (vmctl_clone_refuse(src, sv->state, cause) != 0 ||
+		    (node = snapshot_find(sv, snap, cause)) == NULL)
+			goto out;
+		if (sv->refusal != NULL) {
+			*cause = xstrdup(sv->refusal);
+			goto out;
+		}
+		if (node->state != SNAP_STATE_OK || node->missing) {
+			*cause = xasprintf("snapshot %s of VM %s is %s: it cannot "
+			    "be cloned", node->name, src,
+			    snaptree_status_name(node));
+			goto out;
+		}
+		co.snapshot = node;
+	} else {
+		if (vmctl_begin(lib, src, &p, &lock, &st, cause) != 0)
+			return (-1);
+		rc = vmctl_clone_refuse(src, st.state, cause);
+		vm_status_clear(&st);
+		vm_paths_clear(&p);
+		if (rc != 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	rc = clone_vm(lib, src, dst, &co, notes, cause);
+out:
+	library_unlock(lock);
+	snapshot_close(sv);
 	return (rc);
 }

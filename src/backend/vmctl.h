@@ -12,6 +12,8 @@
 #include "backend/vmproc.h"
 #include "core/library.h"
 #include "core/settings.h"
+#include "images/clone.h"
+#include "util/strv.h"
 
 /* How long a state change waits for another vmdesk holding the VM. */
 #define VMCTL_LOCK_WAIT	30000
@@ -53,6 +55,15 @@ typedef int (*vmctl_update_fn)(struct vm_def *, void *, char **);
  */
 int	vmctl_update(const struct library *, const char *, int,
 	    vmctl_update_fn, void *, char **);
+/*
+ * Clone a stopped VM: linked (a frozen shared base) or full, or a full
+ * copy as of a snapshot (snap, a name or id, may be NULL). Takes src's
+ * lock, refuses a running source with the reason, and checks the
+ * snapshot is whole. What was done is added to notes.
+ */
+int	vmctl_clone(const struct library *, const char *, const char *,
+	    enum clone_mode, const char *, clone_progress_cb, void *,
+	    struct strv *, char **);
 /* Delete a VM; a live one only with force (it is killed first). */
 int	vmctl_delete(const struct library *, const char *, int, char **);
 

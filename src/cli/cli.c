@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_clone.h"
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
+#include "cli/cli_snapshot.h"
 #include "cli/cli_vm.h"
 #include "images/template.h"
 #include "tui/app.h"
@@ -38,6 +40,18 @@ static const struct cli_command cli_commands[] = {
 	{ "delete", cli_vm_delete, "NAME [--force]",
 	  "delete a VM and its disks; --force kills a running one first" },
 	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
+	{ "snapshot", cli_snapshot, "create NAME SNAP [--note TEXT] "
+	  "[--disk-only]\n"
+	  "       vmdesk snapshot list NAME [--json]\n"
+	  "       vmdesk snapshot tree NAME\n"
+	  "       vmdesk snapshot revert NAME SNAP\n"
+	  "       vmdesk snapshot delete NAME SNAP\n"
+	  "       vmdesk snapshot rename NAME SNAP NEWNAME\n"
+	  "       vmdesk snapshot note NAME SNAP TEXT",
+	  "a VM's snapshot tree: take, list, draw, revert, delete, rename, "
+	  "annotate" },
+	{ "clone", cli_clone, "SRC DST [--linked|--full] [--from-snapshot SNAP]",
+	  "clone a stopped VM: linked (a shared base, default) or full" },
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
 	{ "templates", cli_vm_templates, "[--json]", "list OS templates" },
@@ -163,6 +177,30 @@ cli_template_dirs(struct cli *cli, struct strv *dirs)
 	template_dirs(cli->lib, dirs);
 }
 
+/* The config's [keys]: "file:line\taction\tkey" each. */
+static int
+cli_bind_keys(const struct settings *set)
+{
+	char	*copy, *where, *action, *key, *save = NULL, *cause = NULL;
+	size_t	 i;
+
+	for (i = 0; i < set->keys.n; i++) {
+		copy = xstrdup(set->keys.v[i]);
+		where = strtok_r(copy, "\t", &save);
+		action = strtok_r(NULL, "\t", &save);
+		key = strtok_r(NULL, "\t", &save);
+		if (key == NULL || keys_bind(action, key, &cause) != 0) {
+			cli_error("%s: %s", where, cause != NULL ? cause :
+			    "a key is missing");
+			free(cause);
+			free(copy);
+			return (-1);
+		}
+		free(copy);
+	}
+	return (0);
+}
+
 /* The desktop: vmdesk with no command. */
 static int
 cli_desktop(void)
@@ -176,7 +214,8 @@ cli_desktop(void)
 		    "the commands");
 		return (CLI_USAGE);
 	}
-	if (cli_settings(&cli) == NULL || cli_library(&cli) == NULL)
+	if (cli_settings(&cli) == NULL || cli_library(&cli) == NULL ||
+	    cli_bind_keys(&cli.settings) != 0)
 		rc = CLI_FAIL;
 	else
 		rc = app_run(cli.lib, &cli.settings);
@@ -196,9 +235,9 @@ cli_keys(struct cli *cli, int argc, char **argv)
 		return (cli_usage("keys"));
 	k = keys_table(&n);
 	for (i = 0; i < n; i++)
-		printf("%-8s %-7s %s\n", k[i].name, k[i].where & KEYS_MAIN ?
-		    "list" : k[i].where & KEYS_VIEW ? "view" : "dialog",
-		    k[i].help);
+		printf("%-8s %-9s %s\n", k[i].name, k[i].where & KEYS_MAIN ?
+		    "list" : k[i].where & KEYS_SNAP ? "snapshots" :
+		    k[i].where & KEYS_VIEW ? "view" : "dialog", k[i].help);
 	return (CLI_OK);
 }
 

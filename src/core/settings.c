@@ -133,6 +133,7 @@ settings_load(struct settings *c, char **cause)
 	int			 j;
 
 	memset(c, 0, sizeof *c);
+	strv_init(&c->keys);
 	for (j = 0; j < SETTINGS_N; j++) {
 		if (settings_set(c, &settings_table[j], settings_table[j].opt.def,
 		    &why) != 0)
@@ -147,6 +148,15 @@ settings_load(struct settings *c, char **cause)
 		for (i = 0; i < ini->nentries; i++) {
 			e = &ini->entries[i];
 			sec = ini->sections[e->section].type;
+			/*
+			 * [keys] belongs to the desktop, which knows the
+			 * actions: kept as "file:line action key" for it.
+			 */
+			if (strcmp(sec, "keys") == 0) {
+				strv_pushf(&c->keys, "%s:%d\t%s\t%s", path,
+				    e->line, e->key, e->value);
+				continue;
+			}
 			for (j = 0; j < SETTINGS_N; j++) {
 				if (strcmp(settings_table[j].opt.section,
 				    sec) == 0 && strcmp(settings_table[j].opt.key,
@@ -188,5 +198,6 @@ settings_clear(struct settings *c)
 	free(c->accel);
 	free(c->qemu);
 	free(c->colors);
+	strv_clear(&c->keys);
 	memset(c, 0, sizeof *c);
 }

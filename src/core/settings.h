@@ -6,6 +6,8 @@
 #ifndef VMDESK_CORE_SETTINGS_H
 #define VMDESK_CORE_SETTINGS_H
 
+#include "util/strv.h"
+
 struct settings {
 	char	*accel;		/* auto, kvm, tcg */
 	char	*qemu;		/* emulator program */
@@ -13,6 +15,7 @@ struct settings {
 	int	 refresh;	/* desktop: milliseconds between samples */
 	char	*colors;	/* desktop: auto, none, 8, 256 */
 	int	 confirm;	/* desktop: ask before force stop and reset */
+	struct strv keys;	/* desktop: "file:line\taction\tkey", [keys] */
 };
 
 struct settings_option {

@@ -806,31 +806,7 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 	return (vmdef_validate_nics(def, cause));
 }
 
-static void
-vmdef_append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-vmdef_append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	size_t	 n;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	n = strlen(s);
-	while (*len + n + 1 > *cap) {
-		*cap = *cap == 0 ? 1024 : *cap * 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-	free(s);
-}
-
-#define OUT(...)	vmdef_append(&buf, &len, &cap, __VA_ARGS__)
+#define OUT(...)	str_appendf(&buf, &len, &cap, __VA_ARGS__)
 
 static int
 vmdef_same_section(const struct vm_extra *x, const char *type,
@@ -851,7 +827,7 @@ vmdef_format_extras(const struct vm_def *def, const char *type,
 
 	for (i = 0; i < def->nextras; i++) {
 		if (vmdef_same_section(&def->extras[i], type, name))
-			vmdef_append(bufp, lenp, capp, "%s = %s\n",
+			str_appendf(bufp, lenp, capp, "%s = %s\n",
 			    def->extras[i].key, def->extras[i].value);
 	}
 }

@@ -444,7 +444,7 @@ app_job(struct app *app, const char *title, const char *vmname, job_fn fn,
 	struct job	*job;
 	struct app_vm	*vm;
 	char		*cause = NULL, *line;
-	int		 fds[2], rc;
+	int		 fds[2], rc, devnull;
 	pid_t		 pid;
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
@@ -452,8 +452,16 @@ app_job(struct app *app, const char *title, const char *vmname, job_fn fn,
 	if ((pid = fork()) == -1)
 		fatal("fork: %s", strerror(errno));
 	if (pid == 0) {
-		/* The child: no curses, no exit handlers; one line back. */
+		/*
+		 * The child: no curses, no exit handlers, one line back on
+		 * the pipe; nothing it runs may write on the desktop.
+		 */
 		close(fds[0]);
+		if ((devnull = open("/dev/null", O_RDWR|O_CLOEXEC)) != -1) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_IGN);
 		rc = fn(app, arg, fds[1], &cause);

@@ -6,6 +6,11 @@
 
 #include <curses.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/xmalloc.h"
 
 #define CTRL(c)	((c) & 0x1f)
 
@@ -13,9 +18,11 @@
  * F-keys first, in key bar order (htop's and mc's habit); letters next to
  * them for terminals and fingers without F-keys.
  */
-static const struct tui_key keys[] = {
-	{ KEY_F(1), "F1", ACT_HELP, "Help", "show this help", KEYS_MAIN|KEYS_VIEW },
-	{ '?', "?", ACT_HELP, NULL, "show this help", KEYS_MAIN|KEYS_VIEW },
+static struct tui_key keys_builtin[] = {
+	{ KEY_F(1), "F1", ACT_HELP, "Help", "show this help",
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
+	{ '?', "?", ACT_HELP, NULL, "show this help",
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
 	{ KEY_F(2), "F2", ACT_CREATE, "New", "create a VM from a template",
 	  KEYS_MAIN },
 	{ 'n', "n", ACT_CREATE, NULL, "create a VM from a template", KEYS_MAIN },
@@ -55,17 +62,37 @@ static const struct tui_key keys[] = {
 	{ 'g', "g", ACT_GRAPHS, NULL, "full-screen graphs", KEYS_MAIN },
 	{ 'e', "e", ACT_EDIT, NULL, "edit the hardware of the selected VM "
 	  "(stopped): CPUs, memory, display, port forwards", KEYS_MAIN },
+	{ 'S', "S", ACT_SNAPSHOTS, NULL, "the snapshot tree of the selected "
+	  "VM", KEYS_MAIN },
+	{ 'C', "C", ACT_CLONE, NULL, "linked clone of the selected VM "
+	  "(stopped): instant, both share a frozen base", KEYS_MAIN },
+	{ 'F', "F", ACT_CLONE_FULL, NULL, "full clone of the selected VM "
+	  "(stopped): a copy of every disk", KEYS_MAIN },
+	{ 't', "t", ACT_SNAP_TAKE, "Take", "take a snapshot under the current "
+	  "one (live with RAM when running)", KEYS_SNAP },
+	{ 'r', "r", ACT_SNAP_REVERT, "Revert", "revert to the selected "
+	  "snapshot (confirm)", KEYS_SNAP },
+	{ 'd', "d", ACT_SNAP_DELETE, "Delete", "delete the selected snapshot; "
+	  "its children move up (confirm)", KEYS_SNAP },
+	{ 'n', "n", ACT_SNAP_RENAME, "Rename", "rename the selected snapshot",
+	  KEYS_SNAP },
+	{ 'e', "e", ACT_SNAP_NOTE, "Note", "edit the selected snapshot's note",
+	  KEYS_SNAP },
+	{ 'c', "c", ACT_SNAP_CLONE, "Clone", "a new VM from the selected "
+	  "snapshot", KEYS_SNAP },
 	{ 'u', "u", ACT_UNDER_HOOD, NULL, "under the hood: the QEMU command "
 	  "line, each argument explained, and the live QMP traffic", KEYS_MAIN },
 	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM",
 	  KEYS_MAIN },
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",
 	  KEYS_MAIN },
-	{ KEY_UP, "Up", ACT_UP, NULL, "move up", KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
-	{ 'k', "k", ACT_UP, NULL, "move up", KEYS_MAIN|KEYS_VIEW },
+	{ KEY_UP, "Up", ACT_UP, NULL, "move up",
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
+	{ 'k', "k", ACT_UP, NULL, "move up", KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
 	{ KEY_DOWN, "Down", ACT_DOWN, NULL, "move down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
-	{ 'j', "j", ACT_DOWN, NULL, "move down", KEYS_MAIN|KEYS_VIEW },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
+	{ 'j', "j", ACT_DOWN, NULL, "move down",
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
 	{ KEY_PPAGE, "PgUp", ACT_PAGE_UP, NULL, "a page up",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 	{ KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, NULL, "a page down",
@@ -75,18 +102,124 @@ static const struct tui_key keys[] = {
 	{ KEY_END, "End", ACT_END, NULL, "the last",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 	{ 27, "Esc", ACT_CLOSE, "Close", "close the view or dialog",
-	  KEYS_VIEW|KEYS_DIALOG },
-	{ 'q', "q", ACT_CLOSE, NULL, "close the view", KEYS_VIEW },
+	  KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
+	{ 'q', "q", ACT_CLOSE, NULL, "close the view", KEYS_VIEW|KEYS_SNAP },
 	{ KEY_F(10), "F10", ACT_CLOSE, NULL, "close the view", KEYS_VIEW },
 	{ '\n', "Enter", ACT_CONFIRM, "OK", "confirm", KEYS_DIALOG },
 	{ CTRL('l'), "Ctrl-L", ACT_NONE, NULL, "redraw the screen",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 };
 
+/* The table in use: the built-in one plus the config's bindings. */
+static struct tui_key	*keys = keys_builtin;
+static size_t		 keys_n = sizeof keys_builtin / sizeof keys_builtin[0];
+
+static const struct {
+	enum tui_action	 action;
+	const char	*name;
+} keys_names[] = {
+	{ ACT_HELP, "help" }, { ACT_QUIT, "quit" }, { ACT_UP, "up" },
+	{ ACT_DOWN, "down" }, { ACT_PAGE_UP, "page-up" },
+	{ ACT_PAGE_DOWN, "page-down" }, { ACT_HOME, "home" },
+	{ ACT_END, "end" }, { ACT_START, "start" }, { ACT_STOP, "stop" },
+	{ ACT_FORCE_STOP, "force-stop" }, { ACT_RESET, "reset" },
+	{ ACT_PAUSE, "pause" }, { ACT_CREATE, "create" },
+	{ ACT_DELETE, "delete" }, { ACT_CONSOLE, "console" },
+	{ ACT_GRAPHS, "graphs" }, { ACT_FILTER, "filter" },
+	{ ACT_SORT, "sort" }, { ACT_MARK, "mark" },
+	{ ACT_MARK_ALL, "mark-all" }, { ACT_UNDER_HOOD, "under-the-hood" },
+	{ ACT_EDIT, "edit" }, { ACT_SNAPSHOTS, "snapshots" },
+	{ ACT_CLONE, "clone" }, { ACT_CLONE_FULL, "full-clone" },
+	{ ACT_SNAP_TAKE, "snapshot-take" },
+	{ ACT_SNAP_REVERT, "snapshot-revert" },
+	{ ACT_SNAP_DELETE, "snapshot-delete" },
+	{ ACT_SNAP_RENAME, "snapshot-rename" },
+	{ ACT_SNAP_NOTE, "snapshot-note" },
+	{ ACT_SNAP_CLONE, "snapshot-clone" }, { ACT_CLOSE, "close" },
+};
+
+const char *
+keys_action_name(enum tui_action a)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof keys_names / sizeof keys_names[0]; i++) {
+		if (keys_names[i].action == a)
+			return (keys_names[i].name);
+	}
+	return (NULL);
+}
+
+/* A key's code from its name: one printable character, F1-F12, or a word. */
+static int
+keys_code(const char *name)
+{
+	static const struct {
+		const char	*name;
+		int		 code;
+	} words[] = {
+		{ "Enter", '\n' }, { "Space", ' ' }, { "Tab", '\t' },
+		{ "Delete", KEY_DC }, { "Insert", KEY_IC },
+		{ "Backspace", KEY_BACKSPACE },
+	};
+	size_t	i;
+	int	n;
+
+	if (strlen(name) == 1 && name[0] > 32 && name[0] < 127)
+		return (name[0]);
+	if ((name[0] == 'F' || name[0] == 'f') && (n = atoi(name + 1)) >= 1 &&
+	    n <= 12 && strspn(name + 1, "0123456789") == strlen(name + 1))
+		return (KEY_F(n));
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcasecmp(words[i].name, name) == 0)
+			return (words[i].code);
+	}
+	return (-1);
+}
+
+int
+keys_bind(const char *action, const char *keyname, char **cause)
+{
+	const struct tui_key	*first;
+	struct tui_key		*k;
+	size_t			 i;
+	int			 code;
+
+	for (i = 0; i < sizeof keys_names / sizeof keys_names[0]; i++) {
+		if (strcmp(keys_names[i].name, action) == 0)
+			break;
+	}
+	if (i == sizeof keys_names / sizeof keys_names[0]) {
+		*cause = xasprintf("unknown action '%s'", action);
+		return (-1);
+	}
+	if ((code = keys_code(keyname)) == -1) {
+		*cause = xasprintf("'%s' is not a key (a character, F1 to F12, "
+		    "Enter, Space, Tab, Delete, Insert or Backspace)", keyname);
+		return (-1);
+	}
+	first = keys_for(keys_names[i].action, KEYS_MAIN|KEYS_VIEW|
+	    KEYS_DIALOG|KEYS_SNAP);
+	/* The new binding goes first, so it wins over a built-in one. */
+	k = xreallocarray(NULL, keys_n + 1, sizeof *k);
+	k[0].key = code;
+	k[0].name = xstrdup(keyname);
+	k[0].action = keys_names[i].action;
+	k[0].label = NULL;
+	k[0].help = first->help;
+	k[0].where = first->where;
+	memcpy(k + 1, keys, keys_n * sizeof *k);
+	if (keys != keys_builtin)
+		free(keys);
+	keys = k;
+	keys_n++;
+	return (0);
+}
+
 const struct tui_key *
 keys_table(int *n)
 {
-	*n = (int)(sizeof keys / sizeof keys[0]);
+	*n = (int)keys_n;
 	return (keys);
 }
 
@@ -97,7 +230,7 @@ keys_lookup(int key, int where)
 
 	if (key == KEY_ENTER || key == '\r')
 		key = '\n';
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (i = 0; i < keys_n; i++) {
 		if (keys[i].key == key && (keys[i].where & where))
 			return (keys[i].action);
 	}
@@ -109,7 +242,7 @@ keys_for(enum tui_action action, int where)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (i = 0; i < keys_n; i++) {
 		if (keys[i].action == action && (keys[i].where & where))
 			return (&keys[i]);
 	}

@@ -31,6 +31,15 @@ enum tui_action {
 	ACT_MARK_ALL,
 	ACT_UNDER_HOOD,
 	ACT_EDIT,
+	ACT_SNAPSHOTS,
+	ACT_CLONE,
+	ACT_CLONE_FULL,
+	ACT_SNAP_TAKE,
+	ACT_SNAP_REVERT,
+	ACT_SNAP_DELETE,
+	ACT_SNAP_RENAME,
+	ACT_SNAP_NOTE,
+	ACT_SNAP_CLONE,
 	ACT_CLOSE,
 	ACT_CONFIRM
 };
@@ -39,6 +48,7 @@ enum tui_action {
 #define KEYS_MAIN	0x1	/* the VM list */
 #define KEYS_VIEW	0x2	/* help, graphs, command line: scrolling views */
 #define KEYS_DIALOG	0x4	/* dialogs */
+#define KEYS_SNAP	0x8	/* the snapshot tree */
 
 struct tui_key {
 	int		 key;		/* ncurses key code */
@@ -49,6 +59,14 @@ struct tui_key {
 	int		 where;		/* KEYS_* */
 };
 
+/*
+ * Add a binding from the config: an action's name (as in the help's
+ * words: "start", "stop", ...) and a key ("S", "F12", "Enter"). It is
+ * added where the action's first binding applies.
+ */
+int			 keys_bind(const char *, const char *, char **);
+/* The names actions have in the config. */
+const char		*keys_action_name(enum tui_action);
 /* The table; *n gets its length. */
 const struct tui_key	*keys_table(int *);
 /* The action of a key where the focus is, or ACT_NONE. */

@@ -19,6 +19,9 @@
 #include "backend/serial.h"
 #include "backend/vmctl.h"
 #include "cli/cli_console.h"
+#include "core/names.h"
+#include "core/snaptree.h"
+#include "util/fsutil.h"
 #include "tui/draw.h"
 #include "tui/graph.h"
 #include "tui/keys.h"
@@ -307,6 +310,31 @@ main_detail_line(int *y, int x, int w, int ymax, const char *label,
 	return (1);
 }
 
+/* How many snapshots, and which one the VM is at (from the tree file). */
+static void
+main_detail_snapshots(struct app_vm *vm, int *y, int x, int w, int ymax)
+{
+	struct snaptree		*t;
+	struct snap_node	*cur;
+	char			*path, *cause = NULL;
+
+	path = fs_path_join(vm->paths.vmdir, SNAPTREE_FILE);
+	t = snaptree_load(path, &cause);
+	free(path);
+	if (t == NULL) {
+		main_detail_line(y, x, w, ymax, "snapshots", "%s", cause);
+		free(cause);
+		return;
+	}
+	if (t->nnodes > 0) {
+		cur = snaptree_node(t, t->current);
+		main_detail_line(y, x, w, ymax, "snapshots", "%zu, at %s (S "
+		    "shows the tree)", t->nnodes, cur != NULL ? cur->name :
+		    "none");
+	}
+	snaptree_free(t);
+}
+
 static void
 main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
     int w)
@@ -387,6 +415,7 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 		free(a);
 		strv_clear(&fw);
 	}
+	main_detail_snapshots(vm, &y, x, w, ymax);
 	if (!compact) {
 		main_detail_line(&y, x, w, ymax, "folder", "%s",
 		    vm->paths.vmdir);
@@ -796,6 +825,95 @@ main_console(struct app *app, struct app_vm *vm)
 	app->dirty = 1;
 }
 
+/* Clone jobs: the argument is "MODE\tSRC\tDST". */
+static int
+job_clone_vm(struct app *app, void *arg, int fd, char **cause)
+{
+	struct strv	 notes;
+	char		*copy, *src, *dst, *save = NULL;
+	int		 full, rc;
+
+	copy = xstrdup(arg);
+	full = strcmp(strtok_r(copy, "\t", &save), "full") == 0;
+	src = strtok_r(NULL, "\t", &save);
+	dst = strtok_r(NULL, "\t", &save);
+	app_job_progress(fd, full ? "copying %s's disks" : "freezing %s's "
+	    "disks as a shared base", src);
+	strv_init(&notes);
+	rc = vmctl_clone(app->lib, src, dst, full ? CLONE_FULL : CLONE_LINKED,
+	    NULL, NULL, NULL, &notes, cause);
+	if (rc == 0)
+		*cause = xasprintf("new VM %s (%s)", dst, full ? "full copy" :
+		    "linked clone");
+	strv_clear(&notes);
+	free(copy);
+	return (rc);
+}
+
+static void
+main_clone_done(struct app *app, int ok, const char *text, void *arg)
+{
+	char	*dst = strrchr(arg, '\t');
+
+	if (!ok)
+		app_error(app, "Clone", text);
+	else {
+		app_say(app, 0, "cloned: %s", text);
+		free(app->select);
+		app->select = xstrdup(dst + 1);
+	}
+	free(arg);
+}
+
+static void
+main_clone_ok(struct app *app, const char *text, void *arg)
+{
+	char	*job_arg, *title;
+
+	job_arg = xasprintf("%s\t%s", (char *)arg, text);
+	title = xasprintf("clone to %s", text);
+	app_push(app, dialog_job(app_job(app, title, NULL, job_clone_vm,
+	    main_clone_done, job_arg)));
+	free(title);
+}
+
+static int
+main_clone_check(struct app *app, const char *text, void *arg, char **why)
+{
+	if (name_check(text, "VM", why) != 0)
+		return (0);
+	if (library_exists(app->lib, text)) {
+		*why = xasprintf("a VM named '%s' already exists", text);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+main_clone(struct app *app, struct app_vm *vm, int full)
+{
+	char	*text, *def;
+
+	if (vm == NULL || vm->def == NULL)
+		return;
+	if (vmstate_is_alive(vm->st.state)) {
+		app_say(app, 1, "%s is %s: clone a stopped VM (or take a "
+		    "snapshot, stop it, and clone from the snapshot: S)",
+		    vm->name, vmstate_name(vm->st.state));
+		return;
+	}
+	text = xasprintf(full ? "Full clone of %s: every disk is copied. "
+	    "Name of the new VM:" : "Linked clone of %s: instant; %s's disks "
+	    "become a frozen base both VMs share, each writing its own "
+	    "overlay. Name of the new VM:", vm->name, vm->name);
+	def = xasprintf("%s-clone", vm->name);
+	app_push(app, dialog_input(full ? "Full clone" : "Linked clone", text,
+	    def, main_clone_check, main_clone_ok, xasprintf("%s\t%s",
+	    full ? "full" : "linked", vm->name)));
+	free(text);
+	free(def);
+}
+
 static int
 main_filter_key(struct app *app, struct main_screen *ms, int key)
 {
@@ -934,6 +1052,15 @@ main_key(struct app *app, struct screen *s, int key)
 	case ACT_GRAPHS:
 		if (vm != NULL)
 			app_push(app, screen_graphs(vm->name));
+		return (1);
+	case ACT_SNAPSHOTS:
+		if (vm != NULL)
+			app_push(app, screen_snapshots(vm->name));
+		return (1);
+	case ACT_CLONE:
+	case ACT_CLONE_FULL:
+		main_clone(app, vm, keys_lookup(key, KEYS_MAIN) ==
+		    ACT_CLONE_FULL);
 		return (1);
 	case ACT_EDIT:
 		if (vm == NULL || vm->def == NULL)

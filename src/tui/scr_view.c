@@ -135,6 +135,7 @@ screen_help(void)
 		const char	*heading;
 	} groups[] = {
 		{ KEYS_MAIN, "The VM list" },
+		{ KEYS_SNAP, "The snapshot tree" },
 		{ KEYS_VIEW, "Views (help, graphs, command line)" },
 		{ KEYS_DIALOG, "Dialogs" },
 	};

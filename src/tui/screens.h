@@ -21,6 +21,8 @@ struct screen	*screen_help(void);
 struct screen	*screen_graphs(const char *);
 /* The QEMU command line of one VM, each argument explained. */
 struct screen	*screen_under_hood(struct app *, const char *);
+/* The snapshot tree of one VM. */
+struct screen	*screen_snapshots(const char *);
 /* Edit a stopped VM's hardware. */
 struct screen	*screen_edit(const struct vm_def *);
 /* The create wizard. */

@@ -6,10 +6,31 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/xmalloc.h"
+
+void
+str_appendf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = strlen(s);
+	while (*len + n + 1 > *cap) {
+		*cap = *cap == 0 ? 1024 : *cap * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+	free(s);
+}
 
 int
 str_has_prefix(const char *s, const char *prefix)

@@ -3,6 +3,7 @@
 #ifndef VMDESK_UTIL_STRUTIL_H
 #define VMDESK_UTIL_STRUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Parse a whole decimal integer within [min, max]. */
@@ -17,6 +18,12 @@ int	 str_to_size(const char *, uint64_t, uint64_t *, char **);
 char	*str_size_short(uint64_t);
 /* A duration in seconds as "3d 4h", "5m 02s", "12s". Caller frees. */
 char	*str_duration(uint64_t);
+/*
+ * Append formatted text to a growing buffer (*buf of *len bytes in *cap,
+ * NUL-terminated; all three start at NULL, 0, 0). Caller frees *buf.
+ */
+void	 str_appendf(char **, size_t *, size_t *, const char *, ...)
+	     __attribute__((format(printf, 4, 5)));
 /* Whether s starts with prefix. */
 int	 str_has_prefix(const char *, const char *);
 /* Whether s ends with suffix. */

@@ -98,6 +98,30 @@ grep -q "^memory = 200M" "$VMDESK_HOME/vms/beta/vm.conf" &&
 $TM send-keys -t d Home e
 wait_screen "alpha is running: stop it to change"; ok
 
+log "the snapshot screen shows a branch, takes and clones from a node"
+vd_ok snapshot create beta base --note "clean"
+vd_ok snapshot create beta left
+vd_ok snapshot revert beta base
+vd_ok snapshot create beta right
+$TM send-keys -t d Home Down S
+wait_screen "Snapshots of beta"
+wait_screen "base +disk .*clean"; ok
+wait_screen "(├─|\|-) left"; ok
+wait_screen "(└─|\`-) right (◀|<-) you are here"; ok
+$TM send-keys -t d t
+wait_screen "Take a snapshot"
+$TM send-keys -t d Enter
+wait_screen "right" 
+wait_screen "(└─|\`-) snap4 (◀|<-) you are here" 100; ok
+$TM send-keys -t d Home c
+wait_screen "Clone from here"
+$TM send-keys -t d b e t a - b a s e Enter
+wait_screen "done: new VM beta-base" 150; ok
+"$VMDESK" snapshot list beta --json | grep -q '"name": "snap4"' ||
+    fail "snap4 is not in the tree"; ok
+[ -f "$VMDESK_HOME/vms/beta-base/vm.conf" ] || fail "no clone"; ok
+$TM send-keys -t d Escape
+
 log "the wizard creates and boots a VM"
 $TM send-keys -t d F2
 wait_screen "Create a VM"
@@ -138,6 +162,23 @@ screen | grep -q "$(printf '\342\226')" && fail "UTF-8 blocks under LANG=C"
 ok
 open_desktop "NO_COLOR=1" 100 30
 wait_screen "beta +stopped"; ok
+
+log "[keys] in the config: a bad line is named, a good one binds"
+mkdir -p "$XDG_CONFIG_HOME/vmdesk"
+printf '[keys]\nlaunch = F12\n' >"$XDG_CONFIG_HOME/vmdesk/config"
+out=$(script -qec "$VMDESK" /dev/null 2>&1)
+rc=$?
+case "$out" in
+*"config:2: unknown action 'launch'"*) ;;
+*) fail "bad [keys] line: $out" ;;
+esac
+[ "$rc" -eq 1 ] || fail "bad [keys] line exited $rc"; ok
+printf '[keys]\ngraphs = F12\n' >"$XDG_CONFIG_HOME/vmdesk/config"
+open_desktop "" 100 30
+$TM send-keys -t d Home F12
+wait_screen "Graphs of alpha"; ok
+$TM send-keys -t d Escape
+rm "$XDG_CONFIG_HOME/vmdesk/config"
 
 log "q quits; VMs keep running"
 $TM send-keys -t d q
