@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend/accel.h"
 #include "backend/vmproc.h"
 #include "core/names.h"
 #include "images/qemu_img.h"
@@ -1008,37 +1007,14 @@ static int
 snapshot_start_loadvm(struct snapshot_vm *sv, const struct settings *set,
     const char *tag, char **cause)
 {
-	struct vmproc_start	 opt;
-	const char		*want;
-	char			*why = NULL, *code = NULL, *vars = NULL;
-	pid_t			 pid;
-	int			 rc = -1;
+	pid_t	pid;
 
-	if (vmdef_validate(sv->def, sv->paths.vmdir, cause) != 0)
+	if (vmproc_start_def(sv->def, &sv->paths, set, sv->runtime, 0, tag,
+	    &pid, NULL, cause) != 0)
 		return (-1);
-	want = strcmp(sv->def->accel, "auto") != 0 ? sv->def->accel :
-	    set->accel;
-	memset(&opt, 0, sizeof opt);
-	if (accel_resolve(want, set->qemu, sv->runtime, &opt.accel, &why,
-	    cause) != 0)
-		goto out;
-	if (sv->def->firmware == VM_FIRMWARE_UEFI &&
-	    vmproc_uefi_files(sv->def, &sv->paths, &code, &vars, cause) != 0)
-		goto out;
-	opt.qemu = set->qemu;
-	opt.fw_code = code;
-	opt.fw_vars = vars;
-	opt.loadvm = tag;
-	rc = vmproc_start(sv->def, &sv->paths, &opt, &pid, cause);
-	if (rc == 0) {
-		sv->pid = pid;
-		sv->state = VM_RUNNING;
-	}
-out:
-	free(why);
-	free(code);
-	free(vars);
-	return (rc);
+	sv->pid = pid;
+	sv->state = VM_RUNNING;
+	return (0);
 }
 
 int

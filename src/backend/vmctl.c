@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/accel.h"
 #include "backend/snapshot.h"
 #include "core/snaptree.h"
 #include "core/names.h"
@@ -68,42 +67,16 @@ vmctl_start(const struct library *lib, const struct settings *set,
 	struct vm_lock		*lock = NULL;
 	struct vm_paths		 p;
 	struct vm_status	 st;
-	struct vmproc_start	 opt;
-	const char		*want;
-	char			*why = NULL, *code = NULL, *vars = NULL;
 	int			 rc = -1;
 
 	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
 		return (-1);
-	if (vmstate_is_alive(st.state)) {
+	if (vmstate_is_alive(st.state))
 		*cause = xasprintf("VM %s is already running (pid %ld)", name,
 		    (long)st.pid);
-		goto out;
-	}
-	if ((def = library_load(lib, name, cause)) == NULL ||
-	    vmdef_validate(def, p.vmdir, cause) != 0)
-		goto out;
-	/* VMDESK_ACCEL, then the VM's own choice, then the config. */
-	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
-	memset(&opt, 0, sizeof opt);
-	if (accel_resolve(want, set->qemu, lib->runtime, &opt.accel, &why,
-	    cause) != 0)
-		goto out;
-	if (def->firmware == VM_FIRMWARE_UEFI &&
-	    vmproc_uefi_files(def, &p, &code, &vars, cause) != 0)
-		goto out;
-	opt.qemu = set->qemu;
-	opt.paused = paused;
-	opt.fw_code = code;
-	opt.fw_vars = vars;
-	if (vmproc_start(def, &p, &opt, pid, cause) != 0)
-		goto out;
-	*note = xasprintf("%s: %s", accel_name(opt.accel), why);
-	rc = 0;
-out:
-	free(why);
-	free(code);
-	free(vars);
+	else if ((def = library_load(lib, name, cause)) != NULL)
+		rc = vmproc_start_def(def, &p, set, lib->runtime, paused, NULL,
+		    pid, note, cause);
 	vmdef_free(def);
 	vmctl_end(&p, lock, &st);
 	return (rc);

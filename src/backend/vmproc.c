@@ -307,6 +307,41 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 }
 
 int
+vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
+    const struct settings *set, const char *runtime, int paused,
+    const char *loadvm, pid_t *pid, char **note, char **cause)
+{
+	struct vmproc_start	 opt;
+	const char		*want;
+	char			*why = NULL, *code = NULL, *vars = NULL;
+	int			 rc = -1;
+
+	if (vmdef_validate(def, p->vmdir, cause) != 0)
+		return (-1);
+	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
+	memset(&opt, 0, sizeof opt);
+	if (accel_resolve(want, set->qemu, runtime, &opt.accel, &why,
+	    cause) != 0)
+		goto out;
+	if (def->firmware == VM_FIRMWARE_UEFI &&
+	    vmproc_uefi_files(def, p, &code, &vars, cause) != 0)
+		goto out;
+	opt.qemu = set->qemu;
+	opt.paused = paused;
+	opt.fw_code = code;
+	opt.fw_vars = vars;
+	opt.loadvm = loadvm;
+	if ((rc = vmproc_start(def, p, &opt, pid, cause)) == 0 &&
+	    note != NULL)
+		*note = xasprintf("%s: %s", accel_name(opt.accel), why);
+out:
+	free(why);
+	free(code);
+	free(vars);
+	return (rc);
+}
+
+int
 vmproc_command(const struct vm_paths *p, const char *cmd, char **cause)
 {
 	struct qmp	*q;

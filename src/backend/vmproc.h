@@ -14,6 +14,7 @@
 #include "backend/qemu_argv.h"
 #include "backend/qmp.h"
 #include "backend/vmstate.h"
+#include "core/settings.h"
 #include "core/vmdef.h"
 
 /* Monitor timeouts: CLI commands are short, a busy monitor is not a hang. */
@@ -52,6 +53,16 @@ void	 vm_status_clear(struct vm_status *);
  */
 int	 vmproc_start(const struct vm_def *, const struct vm_paths *,
 	     const struct vmproc_start *, pid_t *, char **);
+/*
+ * Start a loaded definition as vmdesk start does: validate it, choose the
+ * accelerator (VMDESK_ACCEL, then the VM's own choice, then the config's,
+ * probing KVM with its answer cached in runtime), find UEFI files, spawn.
+ * loadvm (may be NULL) resumes a live snapshot. *note (caller frees) says
+ * which accelerator and why, as "tcg: KVM does not work here".
+ */
+int	 vmproc_start_def(const struct vm_def *, const struct vm_paths *,
+	     const struct settings *, const char *, int, const char *,
+	     pid_t *, char **, char **);
 /* Connect the CLI monitor of a running VM. */
 struct qmp *vmproc_monitor(const struct vm_paths *, int, char **);
 /* Run one QMP command with no arguments ("stop", "cont", "system_reset"). */
