@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_console.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
@@ -403,6 +404,27 @@ app_monitor_input(struct app *app, struct app_vm *vm)
 	}
 	if (changed)
 		app_vm_refresh(app, vm);
+}
+
+void
+app_console(struct app *app, const char *name)
+{
+	struct app_vm	*vm;
+
+	if ((vm = app_vm_find(app, name)) == NULL)
+		return;
+	app_vm_refresh(app, vm);
+	if (!vmstate_is_alive(vm->st.state)) {
+		app_say(app, 1, "%s is %s: start it first (F4)", vm->name,
+		    vmstate_name(vm->st.state));
+		return;
+	}
+	def_prog_mode();
+	endwin();
+	cli_console_run(&vm->paths, vm->name, 1);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app->dirty = 1;
 }
 
 /* ---- Jobs ---------------------------------------------------------------- */

@@ -8,17 +8,13 @@
 #include <endian.h>
 #include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "backend/serial.h"
 #include "backend/vmctl.h"
-#include "cli/cli_console.h"
 #include "core/names.h"
 #include "core/snaptree.h"
 #include "util/fsutil.h"
@@ -806,24 +802,6 @@ main_pause(struct app *app, struct app_vm *vm)
 		    vm->st.state));
 }
 
-/* The serial console takes the terminal; Ctrl-] gives it back. */
-static void
-main_console(struct app *app, struct app_vm *vm)
-{
-	if (vm == NULL)
-		return;
-	if (!vmstate_is_alive(vm->st.state)) {
-		app_say(app, 1, "%s is %s: start it first (F4)", vm->name,
-		    vmstate_name(vm->st.state));
-		return;
-	}
-	def_prog_mode();
-	endwin();
-	cli_console_run(&vm->paths, vm->name, 1);
-	reset_prog_mode();
-	clearok(curscr, TRUE);
-	app->dirty = 1;
-}
 
 /* Clone jobs: the argument is "MODE\tSRC\tDST". */
 static int
@@ -1047,7 +1025,8 @@ main_key(struct app *app, struct screen *s, int key)
 		app_push(app, screen_wizard(app));
 		return (1);
 	case ACT_CONSOLE:
-		main_console(app, vm);
+		if (vm != NULL)
+			app_console(app, vm->name);
 		return (1);
 	case ACT_GRAPHS:
 		if (vm != NULL)

@@ -50,6 +50,7 @@ struct wizard {
 	char			 *field_why;
 	int			  field;
 	int			  start_after;
+	int			  console_after;
 };
 
 /* What the job needs, copied: it runs in a child process. */
@@ -59,6 +60,7 @@ struct wizard_job {
 	struct template_opts	 opt;
 	struct vm_forward	 fw[16];
 	int			  start;
+	int			  console;
 };
 
 static int
@@ -318,6 +320,9 @@ wizard_draw(struct app *app, struct screen *s)
 		y++;
 		draw_textf(y++, x + 2, wd - 4, "[%c] start it once created "
 		    "(Space toggles)", w->start_after ? 'x' : ' ');
+		draw_textf(y++, x + 2, wd - 4, "[%c] then open its serial "
+		    "console, Ctrl-] comes back (c toggles)",
+		    w->console_after && w->start_after ? 'x' : ' ');
 		free(mem);
 		free(disk);
 		draw_text((LINES + h) / 2 - 2, x + 2, wd - 4, "Enter: create   "
@@ -371,6 +376,8 @@ wizard_job_done(struct app *app, int ok, const char *text, void *arg)
 		    ": " : "", text);
 		free(app->select);
 		app->select = xstrdup(wj->name);
+		if (wj->start && wj->console)
+			app_console(app, wj->name);
 	}
 	free(wj->template);
 	free(wj->name);
@@ -396,6 +403,7 @@ wizard_create(struct app *app, struct wizard *w)
 	memcpy(wj->fw, w->fw, sizeof wj->fw);
 	wj->opt.forwards = wj->fw;
 	wj->start = w->start_after;
+	wj->console = w->console_after;
 	title = xasprintf("create %s", w->name);
 	app_pop(app);		/* w is gone from here on */
 	job = app_job(app, title, NULL, job_create, wizard_job_done, wj);
@@ -479,6 +487,8 @@ wizard_key(struct app *app, struct screen *s, int key)
 			w->step = STEP_HARDWARE;
 		else if (key == ' ')
 			w->start_after = !w->start_after;
+		else if (key == 'c')
+			w->console_after = !w->console_after;
 		else if (a == ACT_CONFIRM)
 			wizard_create(app, w);
 		else

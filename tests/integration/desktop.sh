@@ -138,8 +138,17 @@ $TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Tab Tab \
     t c p : 2 8 2 2 : 2 2 Enter
 wait_screen "Create wiz1 from tinylinux"
 wait_screen "forwards tcp:2822:22"
+$TM send-keys -t d c
+wait_screen "\[x\] then open its serial console"
 $TM send-keys -t d Enter
-wait_screen "wiz1 +running" 300; ok
+# Created, started, and the terminal handed to its serial console.
+wait_screen "attached to wiz1's serial console" 300; ok
+wait_screen "tinylinux:/#" 300; ok
+$TM send-keys -t d 'echo con''sole-$((40+2))' Enter
+wait_screen "console-42"; ok
+$TM send-keys -t d C-]
+wait_screen "F1Help"
+wait_screen "wiz1 +running"; ok
 [ "$(vm_field wiz1 state)" = running ] || fail "wiz1 not running"; ok
 wait_log wiz1 "tinylinux: ready"; ok
 grep -q "^forward = tcp:2822:22" "$VMDESK_HOME/vms/wiz1/vm.conf" ||
