@@ -11,7 +11,7 @@
 set -u
 : "${VMDESK:?}"
 : "${top_srcdir:=.}"
-ROUNDS=${ROUNDS:-9}
+ROUNDS=${ROUNDS:-15}
 tmp=$(mktemp -d /tmp/vmdb.XXXXXX)
 export VMDESK_HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" VMDESK_ACCEL=tcg
 mkdir -p "$VMDESK_HOME" && mkdir -m 0700 "$XDG_RUNTIME_DIR"

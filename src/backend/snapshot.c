@@ -542,18 +542,26 @@ snapshot_save_tree(struct snapshot_vm *sv, char **cause)
 static void
 snapshot_sync_background(struct snapshot_vm *sv)
 {
-	char	*why = NULL;
-	pid_t	 pid;
-	int	 fd, ok, status;
+	const char	*paths[] = { sv->tree_file, sv->paths.vmdir };
+	char		*why = NULL;
+	pid_t		 pid;
+	size_t		 i;
+	int		 fd, status;
 
 	if ((pid = fork()) == 0) {
+		/* System calls only: the caller may have threads. */
 		if (fork() != 0)
 			_exit(0);
 		for (fd = 3; fd < 1024; fd++)
 			close(fd);
-		ok = (fd = open(sv->tree_file, O_RDONLY|O_CLOEXEC)) != -1 &&
-		    fsync(fd) == 0;
-		_exit(ok && fs_sync_dir(sv->paths.vmdir, &why) == 0 ? 0 : 1);
+		for (i = 0; i < 2; i++) {
+			if ((fd = open(paths[i], O_RDONLY|O_CLOEXEC)) == -1)
+				_exit(1);
+			if (fsync(fd) != 0)
+				_exit(1);
+			close(fd);
+		}
+		_exit(0);
 	}
 	if (pid == -1) {
 		/* No process to spare: do it here. */
@@ -568,9 +576,10 @@ snapshot_sync_background(struct snapshot_vm *sv)
 }
 
 /*
- * The end of a create or delete, whose intent is already durable: if a
- * power cut loses this write, reconcile finishes the step from the
- * disks. An fsync here would wait for the gigabytes QEMU just wrote.
+ * The end of a create or delete, whose intent was written (and synced)
+ * first: if a power cut loses this write, reconcile finishes the step
+ * from the disks. An fsync here would wait for the gigabytes QEMU just
+ * wrote.
  */
 static int
 snapshot_save_tree_lazy(struct snapshot_vm *sv, char **cause)

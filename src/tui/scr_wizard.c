@@ -339,7 +339,7 @@ job_create(struct app *app, void *arg, int fd, char **cause)
 	struct wizard_job	*wj = arg;
 	struct template		*t;
 	struct strv		 dirs;
-	char			*note = NULL;
+	char			*note = NULL, *why = NULL;
 	pid_t			 pid;
 	int			 rc;
 
@@ -356,8 +356,12 @@ job_create(struct app *app, void *arg, int fd, char **cause)
 		return (rc);
 	app_job_progress(fd, "starting %s", wj->name);
 	if (vmctl_start(app->lib, app->settings, wj->name, 0, &pid, &note,
-	    cause) != 0)
+	    &why) != 0) {
+		*cause = xasprintf("%s was created but did not start: %s",
+		    wj->name, why);
+		free(why);
 		return (-1);
+	}
 	*cause = xasprintf("%s is running (pid %ld, %s)", wj->name,
 	    (long)pid, note);
 	free(note);
@@ -370,7 +374,7 @@ wizard_job_done(struct app *app, int ok, const char *text, void *arg)
 	struct wizard_job	*wj = arg;
 
 	if (!ok)
-		app_error(app, "Create failed", text);
+		app_error(app, "Create", text);
 	else {
 		app_say(app, 0, "created %s%s%s", wj->name, *text != '\0' ?
 		    ": " : "", text);

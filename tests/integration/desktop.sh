@@ -134,10 +134,12 @@ $TM send-keys -t d BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
 wait_screen "wiz1"
 $TM send-keys -t d Enter
 wait_screen "Memory"
-$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Tab Tab \
-    t c p : 2 8 2 2 : 2 2 Enter
+fwport=$((40000 + $$ % 20000))
+$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 1 2 8 M Tab Tab
+$TM send-keys -t d -l "tcp:$fwport:22"
+$TM send-keys -t d Enter
 wait_screen "Create wiz1 from tinylinux"
-wait_screen "forwards tcp:2822:22"
+wait_screen "forwards tcp:$fwport:22"
 $TM send-keys -t d c
 wait_screen "\[x\] then open its serial console"
 $TM send-keys -t d Enter
@@ -151,7 +153,7 @@ wait_screen "F1Help"
 wait_screen "wiz1 +running"; ok
 [ "$(vm_field wiz1 state)" = running ] || fail "wiz1 not running"; ok
 wait_log wiz1 "tinylinux: ready"; ok
-grep -q "^forward = tcp:2822:22" "$VMDESK_HOME/vms/wiz1/vm.conf" ||
+grep -q "^forward = tcp:$fwport:22" "$VMDESK_HOME/vms/wiz1/vm.conf" ||
     fail "the wizard's forward is not in vm.conf"; ok
 
 log "kill -9 of the desktop leaves VMs running; a new one finds them"
