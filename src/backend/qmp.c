@@ -189,7 +189,8 @@ qmp_fix_numbers(json_t *j)
 
 	if (json_is_real(j)) {
 		d = json_real_value(j);
-		if (d == (double)(json_int_t)d && d > -9.2e18 && d < 9.2e18) {
+		/* The range first: converting 1.8e19 to an integer is UB. */
+		if (d > -9.2e18 && d < 9.2e18 && d == (double)(json_int_t)d) {
 			json_decref(j);
 			return (json_integer((json_int_t)d));
 		}

@@ -171,12 +171,6 @@ cli_settings(struct cli *cli)
 	return (&cli->settings);
 }
 
-void
-cli_template_dirs(struct cli *cli, struct strv *dirs)
-{
-	template_dirs(cli->lib, dirs);
-}
-
 /* The config's [keys]: "file:line\taction\tkey" each. */
 static int
 cli_bind_keys(const struct settings *set)

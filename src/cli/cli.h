@@ -36,8 +36,6 @@ int		 cli_main(int, char **);
 struct library	*cli_library(struct cli *);
 /* The settings, loaded once. NULL after printing why. */
 struct settings	*cli_settings(struct cli *);
-/* Template folders: the user's, then the shipped ones. */
-void		 cli_template_dirs(struct cli *, struct strv *);
 /* Print "vmdesk: message" on stderr. */
 void		 cli_error(const char *, ...) __attribute__((format(printf, 1,
 		     2)));

@@ -282,7 +282,7 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 	if (name_check(name, "VM", &cause) != 0)
 		return (cli_fail(cause));
 	strv_init(&dirs);
-	cli_template_dirs(cli, &dirs);
+	template_dirs(cli->lib, &dirs);
 	t = template_find(&dirs, a->template, &cause);
 	strv_clear(&dirs);
 	if (t == NULL)
@@ -891,7 +891,7 @@ cli_vm_templates(struct cli *cli, int argc, char **argv)
 	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
 	strv_init(&dirs);
-	cli_template_dirs(cli, &dirs);
+	template_dirs(cli->lib, &dirs);
 	c = template_list(&dirs, &list, &n, &cause);
 	strv_clear(&dirs);
 	if (c != 0)
