@@ -1045,11 +1045,13 @@ snapshot_revert(struct snapshot_vm *sv, const char *snap,
 	if (snapshot_alive(sv)) {
 		if (snapshot_revert_running(sv, n, cause) != 0)
 			return (-1);
+		/*
+		 * Only "you are here" moves: written without waiting for the
+		 * disk, so a power cut in the next seconds may leave it at
+		 * the previous snapshot; nothing else can be lost.
+		 */
 		snaptree_revert(sv->tree, id);
-		if (snapshot_save_tree_lazy(sv, cause) != 0)
-			return (-1);
-		snapshot_sync_background(sv);
-		return (0);
+		return (snapshot_save_tree_lazy(sv, cause));
 	}
 	tag = xstrdup(n->tag);
 	live = n->kind == SNAP_KIND_LIVE;

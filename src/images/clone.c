@@ -6,7 +6,6 @@
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <linux/fs.h>
 
@@ -14,7 +13,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +27,6 @@
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
-
-extern char **environ;
 
 /* A progress report at most this often (ms), and once at the end. */
 #define CLONE_PROGRESS_MS	100
@@ -377,108 +373,61 @@ static int
 clone_convert(struct clone_ctx *ctx, const char *src, const char *dst,
     uint64_t total, char **cause)
 {
-	posix_spawn_file_actions_t	 fa;
-	struct pollfd			 pfd[2];
-	struct strv			 av;
-	char				 buf[512], *err = NULL;
-	size_t				 errlen = 0;
-	double				 pct;
-	uint64_t			 done = 0;
-	pid_t				 pid;
-	ssize_t				 n;
-	int				 outp[2], errp[2], status, rc;
-	int				 open_fds;
+	struct pollfd	 pfd;
+	struct strv	 args;
+	struct proc	 p;
+	char		 buf[512], *err = NULL;
+	double		 pct;
+	uint64_t	 done = 0;
+	ssize_t		 n;
+	int		 rc, killed = 0;
 
-	if (pipe2(outp, O_CLOEXEC) != 0) {
-		*cause = xasprintf("pipe: %s", strerror(errno));
+	strv_init(&args);
+	strv_push(&args, "convert");
+	strv_push(&args, "-p");
+	strv_push(&args, "-f");
+	strv_push(&args, "qcow2");
+	strv_push(&args, "-O");
+	strv_push(&args, "qcow2");
+	strv_push(&args, src);
+	strv_push(&args, dst);
+	rc = qemu_img_start(&args, &p, cause);
+	strv_clear(&args);
+	if (rc != 0)
 		return (-1);
-	}
-	if (pipe2(errp, O_CLOEXEC) != 0) {
-		*cause = xasprintf("pipe: %s", strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
-		return (-1);
-	}
-	strv_init(&av);
-	strv_push(&av, qemu_img_program());
-	strv_push(&av, "convert");
-	strv_push(&av, "-p");
-	strv_push(&av, "-f");
-	strv_push(&av, "qcow2");
-	strv_push(&av, "-O");
-	strv_push(&av, "qcow2");
-	strv_push(&av, src);
-	strv_push(&av, dst);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-	rc = posix_spawnp(&pid, av.v[0], &fa, NULL, av.v, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	strv_clear(&av);
-	close(outp[1]);
-	close(errp[1]);
-	if (rc != 0) {
-		*cause = xasprintf("%s: %s (install qemu-utils, or set "
-		    "VMDESK_QEMU_IMG)", qemu_img_program(), strerror(rc));
-		close(outp[0]);
-		close(errp[0]);
-		return (-1);
-	}
 	clone_progress(ctx, 0, total, 1);
-	pfd[0].fd = outp[0];
-	pfd[1].fd = errp[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	for (open_fds = 2; open_fds > 0; ) {
-		if (poll(pfd, 2, CLONE_PROGRESS_MS) == -1 && errno != EINTR)
+	/*
+	 * Progress comes on standard output until it ends; the few lines of
+	 * error output wait in their pipe for qemu_img_finish().
+	 */
+	pfd.fd = p.out;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, CLONE_PROGRESS_MS) == -1 && errno != EINTR)
 			break;
-		if (pfd[0].fd != -1 && (pfd[0].revents & (POLLIN|POLLHUP))) {
-			if ((n = read(outp[0], buf, sizeof buf)) > 0) {
+		if (pfd.revents & (POLLIN|POLLHUP)) {
+			if ((n = read(p.out, buf, sizeof buf)) > 0) {
 				if ((pct = clone_percent(buf, (size_t)n)) >= 0)
 					done = (uint64_t)(total * pct / 100);
-			} else if (n == 0 || errno != EINTR) {
-				pfd[0].fd = -1;
-				open_fds--;
-			}
+			} else if (n == 0 || errno != EINTR)
+				break;
 		}
-		if (pfd[1].fd != -1 && (pfd[1].revents & (POLLIN|POLLHUP))) {
-			if ((n = read(errp[0], buf, sizeof buf)) > 0) {
-				err = xrealloc(err, errlen + (size_t)n + 1);
-				memcpy(err + errlen, buf, (size_t)n);
-				errlen += (size_t)n;
-				err[errlen] = '\0';
-			} else if (n == 0 || errno != EINTR) {
-				pfd[1].fd = -1;
-				open_fds--;
-			}
-		}
-		if (clone_progress(ctx, done, total, 0) && pid > 0) {
-			kill(pid, SIGTERM);
-			pid = -pid;
+		if (!killed && clone_progress(ctx, done, total, 0)) {
+			kill(p.pid, SIGTERM);
+			killed = 1;
 		}
 	}
-	close(outp[0]);
-	close(errp[0]);
-	if (pid < 0)
-		pid = -pid;
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	rc = qemu_img_finish(&p, NULL, &err);
 	if (ctx->cancelled) {
 		free(err);
 		*cause = xstrdup("interrupted");
 		return (-1);
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (rc == 0) {
 		clone_progress(ctx, total, total, 1);
-		free(err);
 		return (0);
 	}
-	while (errlen > 0 && (err[errlen - 1] == '\n' || err[errlen - 1] ==
-	    '\r'))
-		err[--errlen] = '\0';
-	*cause = errlen > 0 ? err : xstrdup("qemu-img convert failed");
-	if (errlen == 0)
-		free(err);
+	*cause = err;
 	return (-1);
 }
 
@@ -596,30 +545,45 @@ clone_dirname(const char *path)
 /* ---- Doing ---------------------------------------------------------------- */
 
 /*
- * A qcow2 overlay on a base. -u: the base's format and size are known
- * from its header, so qemu-img need not open it (whatever its size).
+ * Two qcow2 overlays on one base, both qemu-img runs at once (each is
+ * mostly process start-up). -u: the base's format and size are known
+ * from its header, so qemu-img need not open it, whatever its size.
  */
 static int
-clone_create_overlay(const char *path, const char *base, uint64_t size,
-    char **cause)
+clone_create_overlays(const char *const *paths, const char *base,
+    uint64_t size, char **cause)
 {
-	struct strv	args;
-	int		rc;
+	struct strv	 args;
+	struct proc	 p[2];
+	char		*why[2] = { NULL, NULL };
+	int		 i, started[2] = { 0, 0 }, rc = 0;
 
-	strv_init(&args);
-	strv_push(&args, "create");
-	strv_push(&args, "-q");
-	strv_push(&args, "-f");
-	strv_push(&args, "qcow2");
-	strv_push(&args, "-u");
-	strv_push(&args, "-b");
-	strv_push(&args, base);
-	strv_push(&args, "-F");
-	strv_push(&args, "qcow2");
-	strv_push(&args, path);
-	strv_pushf(&args, "%llu", (unsigned long long)size);
-	rc = qemu_img_run(&args, NULL, cause);
-	strv_clear(&args);
+	for (i = 0; i < 2; i++) {
+		strv_init(&args);
+		strv_push(&args, "create");
+		strv_push(&args, "-q");
+		strv_push(&args, "-f");
+		strv_push(&args, "qcow2");
+		strv_push(&args, "-u");
+		strv_push(&args, "-b");
+		strv_push(&args, base);
+		strv_push(&args, "-F");
+		strv_push(&args, "qcow2");
+		strv_push(&args, paths[i]);
+		strv_pushf(&args, "%llu", (unsigned long long)size);
+		started[i] = qemu_img_start(&args, &p[i], &why[i]) == 0;
+		strv_clear(&args);
+	}
+	for (i = 0; i < 2; i++) {
+		if (started[i] && qemu_img_finish(&p[i], NULL, &why[i]) != 0)
+			started[i] = 0;
+		if (why[i] != NULL && rc == 0) {
+			*cause = why[i];
+			why[i] = NULL;
+			rc = -1;
+		}
+		free(why[i]);
+	}
 	return (rc);
 }
 
@@ -632,7 +596,8 @@ static int
 clone_overlay(const struct library *lib, const char *src,
     struct clone_disk *cd, char **cause)
 {
-	char	*dir;
+	const char	*paths[2];
+	char		*dir;
 
 	if ((cd->base = clone_base_path(lib, src, cd->d->name,
 	    cause)) == NULL)
@@ -650,10 +615,9 @@ clone_overlay(const struct library *lib, const char *src,
 	cd->src_new = xasprintf("%s/.%s.clone-%ld", dir, cd->d->name,
 	    (long)getpid());
 	free(dir);
-	if (clone_create_overlay(cd->dst, cd->base, cd->vsize, cause) != 0 ||
-	    clone_create_overlay(cd->src_new, cd->base, cd->vsize, cause) != 0)
-		return (-1);
-	return (0);
+	paths[0] = cd->dst;
+	paths[1] = cd->src_new;
+	return (clone_create_overlays(paths, cd->base, cd->vsize, cause));
 }
 
 static int

@@ -21,25 +21,35 @@ qemu_img_program(void)
 }
 
 int
-qemu_img_run(const struct strv *args, char **out, char **cause)
+qemu_img_start(const struct strv *args, struct proc *p, char **cause)
 {
 	struct strv	 av;
-	char		*o = NULL, *e = NULL, *why = NULL;
-	size_t		 i, len;
-	int		 status;
+	char		*why = NULL;
+	size_t		 i;
+	int		 rc;
 
 	strv_init(&av);
 	strv_push(&av, qemu_img_program());
 	for (i = 0; i < args->n; i++)
 		strv_push(&av, args->v[i]);
-	status = proc_run(&av, &o, &e, &why);
+	rc = proc_start(&av, p, &why);
 	strv_clear(&av);
-	if (status == -1) {
+	if (rc != 0) {
 		*cause = xasprintf("%s (install qemu-utils, or set "
 		    "VMDESK_QEMU_IMG)", why);
 		free(why);
-		return (-1);
 	}
+	return (rc);
+}
+
+int
+qemu_img_finish(struct proc *p, char **out, char **cause)
+{
+	char	*o = NULL, *e = NULL;
+	size_t	 len;
+	int	 status;
+
+	status = proc_finish(p, &o, &e);
 	if (status == 0) {
 		if (out != NULL)
 			*out = o;
@@ -59,6 +69,16 @@ qemu_img_run(const struct strv *args, char **out, char **cause)
 	}
 	*cause = e;
 	return (-1);
+}
+
+int
+qemu_img_run(const struct strv *args, char **out, char **cause)
+{
+	struct proc	p;
+
+	if (qemu_img_start(args, &p, cause) != 0)
+		return (-1);
+	return (qemu_img_finish(&p, out, cause));
 }
 
 int

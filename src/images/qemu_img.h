@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "util/proc.h"
 #include "util/strv.h"
 
 /* The qemu-img program: VMDESK_QEMU_IMG, else the configured default. */
@@ -15,6 +16,10 @@ const char	*qemu_img_program(void);
  * *cause holds qemu-img's own message.
  */
 int		 qemu_img_run(const struct strv *, char **, char **);
+/* Start qemu-img with these arguments; several may run at once. */
+int		 qemu_img_start(const struct strv *, struct proc *, char **);
+/* Wait for a started qemu-img: 0, or -1 and *cause (its own message). */
+int		 qemu_img_finish(struct proc *, char **, char **);
 /* Create a qcow2 disk of a size, optionally on a backing file. */
 int		 qemu_img_create(const char *, uint64_t, const char *,
 		     char **);

@@ -59,22 +59,18 @@ proc_drain(int ofd, int efd, char **out, char **err)
 }
 
 int
-proc_run(const struct strv *av, char **outp, char **errp, char **cause)
+proc_start(const struct strv *av, struct proc *p, char **cause)
 {
 	posix_spawn_file_actions_t	 fa;
-	char				*out, *err;
-	pid_t				 pid;
-	int				 op[2], ep[2], rc, status;
+	int				 op[2], ep[2], rc;
 
-	if (pipe2(op, O_CLOEXEC) != 0)
-		fatal("pipe: %s", strerror(errno));
-	if (pipe2(ep, O_CLOEXEC) != 0)
+	if (pipe2(op, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0)
 		fatal("pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, op[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
-	rc = posix_spawnp(&pid, av->v[0], &fa, NULL, av->v, environ);
+	rc = posix_spawnp(&p->pid, av->v[0], &fa, NULL, av->v, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(op[1]);
 	close(ep[1]);
@@ -87,10 +83,21 @@ proc_run(const struct strv *av, char **outp, char **errp, char **cause)
 			*cause = xasprintf("%s: %s", av->v[0], strerror(rc));
 		return (-1);
 	}
-	proc_drain(op[0], ep[0], &out, &err);
-	close(op[0]);
-	close(ep[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+	p->out = op[0];
+	p->err = ep[0];
+	return (0);
+}
+
+int
+proc_finish(struct proc *p, char **outp, char **errp)
+{
+	char	*out, *err;
+	int	 status;
+
+	proc_drain(p->out, p->err, &out, &err);
+	close(p->out);
+	close(p->err);
+	while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
 		;
 	if (outp != NULL)
 		*outp = out;
@@ -103,4 +110,14 @@ proc_run(const struct strv *av, char **outp, char **errp, char **cause)
 	if (WIFSIGNALED(status))
 		return (128 + WTERMSIG(status));
 	return (WEXITSTATUS(status));
+}
+
+int
+proc_run(const struct strv *av, char **outp, char **errp, char **cause)
+{
+	struct proc	p;
+
+	if (proc_start(av, &p, cause) != 0)
+		return (-1);
+	return (proc_finish(&p, outp, errp));
 }
