@@ -59,7 +59,7 @@ static const struct cli_command cli_commands[] = {
 	  "disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
-	  "tinylinux demo VM and attach to its console" },
+	  "tinylinux demo VM and open the desktop on it" },
 };
 
 #define CLI_NCOMMANDS	(sizeof cli_commands / sizeof cli_commands[0])
@@ -195,6 +195,20 @@ cli_bind_keys(const struct settings *set)
 	return (0);
 }
 
+int
+cli_desktop_run(struct cli *cli, const char *select)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error("the desktop needs a terminal; vmdesk --help lists "
+		    "the commands");
+		return (CLI_USAGE);
+	}
+	if (cli_settings(cli) == NULL || cli_library(cli) == NULL ||
+	    cli_bind_keys(&cli->settings) != 0)
+		return (CLI_FAIL);
+	return (app_run(cli->lib, &cli->settings, select));
+}
+
 /* The desktop: vmdesk with no command. */
 static int
 cli_desktop(void)
@@ -203,16 +217,7 @@ cli_desktop(void)
 	int		rc;
 
 	memset(&cli, 0, sizeof cli);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cli_error("the desktop needs a terminal; vmdesk --help lists "
-		    "the commands");
-		return (CLI_USAGE);
-	}
-	if (cli_settings(&cli) == NULL || cli_library(&cli) == NULL ||
-	    cli_bind_keys(&cli.settings) != 0)
-		rc = CLI_FAIL;
-	else
-		rc = app_run(cli.lib, &cli.settings);
+	rc = cli_desktop_run(&cli, NULL);
 	library_free(cli.lib);
 	if (cli.settings_loaded)
 		settings_clear(&cli.settings);

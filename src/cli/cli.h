@@ -28,6 +28,8 @@ struct cli_command {
 	const char	*summary;
 };
 
+/* Open the desktop with a VM selected (may be NULL); an exit status. */
+int		 cli_desktop_run(struct cli *, const char *);
 /* vmdesk keys: the desktop's key table. */
 int		 cli_keys(struct cli *, int, char **);
 /* Run the command line; returns the exit status. */

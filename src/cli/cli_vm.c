@@ -972,7 +972,10 @@ cli_vm_demo(struct cli *cli, int argc, char **argv)
 			return (rc);
 		}
 	} else if (st.state == VM_PAUSED)
-		printf("VM %s is paused: vmdesk resume %s\n", name, name);
+		printf("VM %s is paused: F5 in the desktop resumes it\n", name);
 	vm_status_clear(&st);
-	return (cli_console_attach(cli, name));
+	/* Without a terminal (a script), the serial console still works. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return (cli_console_attach(cli, name));
+	return (cli_desktop_run(cli, name));
 }

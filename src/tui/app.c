@@ -718,7 +718,7 @@ app_free(struct app *app)
 }
 
 int
-app_run(struct library *lib, struct settings *set)
+app_run(struct library *lib, struct settings *set, const char *select)
 {
 	struct app		 app;
 	struct sigaction	 sa;
@@ -732,6 +732,8 @@ app_run(struct library *lib, struct settings *set)
 	memset(&app, 0, sizeof app);
 	app.lib = lib;
 	app.settings = set;
+	if (select != NULL)
+		app.select = xstrdup(select);
 	app.exit_after_first_frame = getenv("VMDESK_EXIT_AFTER_FIRST_FRAME") !=
 	    NULL;
 	if (pipe2(app.sigpipe, O_CLOEXEC|O_NONBLOCK) != 0)

@@ -106,8 +106,11 @@ struct app {
 	int			 exit_after_first_frame;
 };
 
-/* Run the desktop until the user quits. Returns the exit status. */
-int		 app_run(struct library *, struct settings *);
+/*
+ * Run the desktop until the user quits, with a VM selected (may be NULL).
+ * Returns the exit status.
+ */
+int		 app_run(struct library *, struct settings *, const char *);
 
 /* Push a screen on top; the app owns it from then on. */
 void		 app_push(struct app *, struct screen *);

@@ -35,6 +35,10 @@ open_desktop() {
 	wait_screen "F1Help"
 }
 
+# A session that stays: killing the last one stops tmux's server, and a
+# new-session right after can race its shutdown.
+$TM new-session -d -s keep "sleep 100000"
+
 vd_ok create alpha --template tinylinux --memory 128M
 vd_ok create beta --template tinylinux --memory 128M
 mkdir -p "$VMDESK_HOME/vms/broken"
@@ -190,6 +194,13 @@ $TM send-keys -t d Home F12
 wait_screen "Graphs of alpha"; ok
 $TM send-keys -t d Escape
 rm "$XDG_CONFIG_HOME/vmdesk/config"
+
+log "vmdesk demo (the README's first command) opens the desktop on it"
+$TM kill-session -t d 2>/dev/null
+$TM new-session -d -s d -x 120 -y 34 "exec $VMDESK demo"
+wait_screen "demo +running" 300; ok
+wait_screen "^ demo +CPU"; ok
+vd_ok kill demo
 
 log "q quits; VMs keep running"
 $TM send-keys -t d q
