@@ -100,31 +100,11 @@ snapshot_tags_from_json(json_t *snaps, struct snap_disk_tags *d)
 int
 snapshot_file_tags(const char *path, struct snap_disk_tags *d, char **cause)
 {
-	struct strv	 args;
-	json_t		*info;
-	json_error_t	 error;
-	char		*out = NULL;
-	int		 rc;
+	json_t	*info;
 
-	strv_init(&args);
-	strv_push(&args, "info");
-	/* -U: QEMU may hold the image; a damaged header must not be probed. */
-	strv_push(&args, "-U");
-	strv_push(&args, "--output=json");
-	strv_push(&args, "-f");
-	strv_push(&args, "qcow2");
-	strv_push(&args, path);
-	rc = qemu_img_run(&args, &out, cause);
-	strv_clear(&args);
-	if (rc != 0)
+	/* -U: QEMU may hold the image. */
+	if ((info = qemu_img_info(path, "qcow2", 1, cause)) == NULL)
 		return (-1);
-	if ((info = json_loads(out, 0, &error)) == NULL) {
-		*cause = xasprintf("%s: qemu-img info printed no JSON: %s",
-		    path, error.text);
-		free(out);
-		return (-1);
-	}
-	free(out);
 	snapshot_tags_from_json(json_object_get(info, "snapshots"), d);
 	json_decref(info);
 	return (0);

@@ -580,20 +580,12 @@ cli_vm_status(struct cli *cli, int argc, char **argv)
 static void
 cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
 {
-	struct strv	 args;
-	json_t		*info;
-	char		*out = NULL, *cause = NULL;
+	json_t	*info;
+	char	*cause = NULL;
 
-	strv_init(&args);
-	strv_push(&args, "info");
-	/* -U: a running VM holds the write lock; we only read. */
-	strv_push(&args, "-U");
-	strv_push(&args, "--output=json");
-	strv_push(&args, "-f");
-	strv_push(&args, vmdef_format_name(d->format));
-	strv_push(&args, path);
-	if (qemu_img_run(&args, &out, &cause) == 0 &&
-	    (info = json_loads(out, 0, NULL)) != NULL) {
+	/* Shared: a running VM holds the write lock; we only read. */
+	if ((info = qemu_img_info(path, vmdef_format_name(d->format), 1,
+	    &cause)) != NULL) {
 		json_object_set(j, "virtual_size",
 		    json_object_get(info, "virtual-size"));
 		json_object_set(j, "actual_size",
@@ -602,13 +594,9 @@ cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
 			json_object_set(j, "backing_file",
 			    json_object_get(info, "backing-filename"));
 		json_decref(info);
-	} else {
-		json_object_set_new(j, "error", json_string(cause != NULL ?
-		    cause : "qemu-img printed no JSON"));
-	}
-	free(out);
+	} else
+		json_object_set_new(j, "error", json_string(cause));
 	free(cause);
-	strv_clear(&args);
 }
 
 static json_t *

@@ -135,29 +135,12 @@ clone_probe(const char *path, struct clone_qcow2 *q, char **cause)
 static int
 clone_tags(const char *path, struct strv *tags, char **cause)
 {
-	struct strv	 args;
 	json_t		*info, *s;
 	const char	*name;
-	char		*out = NULL;
 	size_t		 i;
-	int		 rc;
 
-	strv_init(&args);
-	strv_push(&args, "info");
-	strv_push(&args, "--output=json");
-	strv_push(&args, "-f");
-	strv_push(&args, "qcow2");
-	strv_push(&args, path);
-	rc = qemu_img_run(&args, &out, cause);
-	strv_clear(&args);
-	if (rc != 0)
+	if ((info = qemu_img_info(path, "qcow2", 0, cause)) == NULL)
 		return (-1);
-	if ((info = json_loads(out, 0, NULL)) == NULL) {
-		*cause = xasprintf("%s: qemu-img info printed no JSON", path);
-		free(out);
-		return (-1);
-	}
-	free(out);
 	json_array_foreach(json_object_get(info, "snapshots"), i, s) {
 		if ((name = json_string_value(json_object_get(s,
 		    "name"))) != NULL)

@@ -81,6 +81,34 @@ qemu_img_run(const struct strv *args, char **out, char **cause)
 	return (qemu_img_finish(&p, out, cause));
 }
 
+json_t *
+qemu_img_info(const char *path, const char *format, int shared, char **cause)
+{
+	struct strv	 args;
+	json_error_t	 error;
+	json_t		*info;
+	char		*out = NULL;
+	int		 rc;
+
+	strv_init(&args);
+	strv_push(&args, "info");
+	if (shared)
+		strv_push(&args, "-U");
+	strv_push(&args, "--output=json");
+	strv_push(&args, "-f");
+	strv_push(&args, format);
+	strv_push(&args, path);
+	rc = qemu_img_run(&args, &out, cause);
+	strv_clear(&args);
+	if (rc != 0)
+		return (NULL);
+	if ((info = json_loads(out, 0, &error)) == NULL)
+		*cause = xasprintf("%s: qemu-img info printed no JSON: %s",
+		    path, error.text);
+	free(out);
+	return (info);
+}
+
 int
 qemu_img_create(const char *path, uint64_t size, const char *backing,
     char **cause)

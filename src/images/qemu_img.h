@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "util/proc.h"
 #include "util/strv.h"
 
@@ -20,6 +22,12 @@ int		 qemu_img_run(const struct strv *, char **, char **);
 int		 qemu_img_start(const struct strv *, struct proc *, char **);
 /* Wait for a started qemu-img: 0, or -1 and *cause (its own message). */
 int		 qemu_img_finish(struct proc *, char **, char **);
+/*
+ * What qemu-img info --output=json says of an image, read as format (a
+ * damaged header must not be probed as raw); -U when shared, as a running
+ * QEMU holds the image. NULL and *cause on failure. Caller json_decref()s.
+ */
+json_t		*qemu_img_info(const char *, const char *, int, char **);
 /* Create a qcow2 disk of a size, optionally on a backing file. */
 int		 qemu_img_create(const char *, uint64_t, const char *,
 		     char **);
