@@ -20,6 +20,7 @@
 #include "core/names.h"
 #include "images/qemu_img.h"
 #include "images/template.h"
+#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -287,7 +288,7 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 	strv_clear(&dirs);
 	if (t == NULL)
 		return (cli_fail(cause));
-	if (template_create_vm(cli->lib, t, name, &a->opt, &cause) != 0) {
+	if (vmcreate_from_template(cli->lib, t, name, &a->opt, &cause) != 0) {
 		template_free(t);
 		return (cli_fail(cause));
 	}

@@ -68,6 +68,9 @@ static const struct key_spec vm_keys[] = {
 	{ "memory", KEY_SIZE, DEF(memory), 0, 0, NULL },
 	{ "firmware", KEY_ENUM, DEF(firmware), 0, 0, firmware_names },
 	{ "display", KEY_ENUM, DEF(display), 0, 0, display_names },
+	{ "tpm", KEY_BOOL, DEF(tpm), 0, 0, NULL },
+	{ "user", KEY_STRING, DEF(user), 0, 0, NULL },
+	{ "instance_id", KEY_STRING, DEF(instance_id), 0, 0, NULL },
 };
 
 static const struct key_spec boot_keys[] = {
@@ -195,6 +198,8 @@ vmdef_free(struct vm_def *def)
 	free(def->arch);
 	free(def->accel);
 	free(def->os);
+	free(def->user);
+	free(def->instance_id);
 	free(def->boot.kernel);
 	free(def->boot.initrd);
 	free(def->boot.cmdline);
@@ -853,6 +858,12 @@ vmdef_format(const struct vm_def *def)
 	    machine_names[def->machine], def->accel, def->cpus, mem,
 	    firmware_names[def->firmware], display_names[def->display]);
 	free(mem);
+	if (def->tpm)
+		OUT("tpm = yes\n");
+	if (def->user != NULL)
+		OUT("user = %s\n", def->user);
+	if (def->instance_id != NULL)
+		OUT("instance_id = %s\n", def->instance_id);
 	vmdef_format_extras(def, "vm", NULL, &buf, &len, &cap);
 
 	if (def->boot.kernel != NULL || def->boot.initrd != NULL ||

@@ -96,7 +96,10 @@ struct vm_def {
 	uint64_t		 memory;	/* bytes */
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;
+	int			 tpm;		/* a TPM 2.0 through swtpm */
 	char			*os;		/* shown to people, may be NULL */
+	char			*user;		/* guest login for ssh, or NULL */
+	char			*instance_id;	/* cloud-init's, or NULL */
 	struct vm_boot		 boot;
 	struct vm_disk		*disks;
 	size_t			 ndisks;

@@ -66,12 +66,5 @@ void		 template_list_free(struct template **, size_t);
  */
 struct vm_def	*template_to_vmdef(const struct template *, const char *,
 		     const struct template_opts *, const struct tinylinux *);
-/*
- * Create VM name from a template: its disk, boot files and vm.conf in a
- * staging folder, made visible in one rename when complete.
- */
-int		 template_create_vm(const struct library *,
-		     const struct template *, const char *,
-		     const struct template_opts *, char **);
 
 #endif

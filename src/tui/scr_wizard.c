@@ -14,6 +14,7 @@
 #include "backend/vmctl.h"
 #include "core/names.h"
 #include "images/template.h"
+#include "images/vmcreate.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
@@ -350,7 +351,7 @@ job_create(struct app *app, void *arg, int fd, char **cause)
 	if (t == NULL)
 		return (-1);
 	app_job_progress(fd, "preparing the image and the disk");
-	rc = template_create_vm(app->lib, t, wj->name, &wj->opt, cause);
+	rc = vmcreate_from_template(app->lib, t, wj->name, &wj->opt, cause);
 	template_free(t);
 	if (rc != 0 || !wj->start)
 		return (rc);

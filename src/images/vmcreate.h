@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Making a new VM: from a template, with its disk, boot files and vm.conf
+ * in a staging folder that becomes the VM in one rename when complete.
+ */
+#ifndef VMDESK_IMAGES_VMCREATE_H
+#define VMDESK_IMAGES_VMCREATE_H
+
+#include "core/library.h"
+#include "images/template.h"
+
+/*
+ * Create VM name from a template: its disk, boot files and vm.conf in a
+ * staging folder, made visible in one rename when complete.
+ */
+int	vmcreate_from_template(const struct library *,
+	    const struct template *, const char *,
+	    const struct template_opts *, char **);
+
+#endif
