@@ -71,6 +71,16 @@ template_free(struct template *t)
 	free(t->os);
 	free(t->description);
 	free(t->arch);
+	free(t->version);
+	free(t->homepage);
+	free(t->notes);
+	free(t->url);
+	free(t->sha256);
+	free(t->checksum_url);
+	free(t->checksum_name);
+	free(t->member);
+	free(t->user);
+	free(t->drivers_url);
 	free(t);
 }
 

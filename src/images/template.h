@@ -17,7 +17,18 @@
 /* How a VM from the template boots. */
 enum template_boot {
 	TEMPLATE_BOOT_TINYLINUX,	/* vmdesk's own kernel + initramfs */
-	TEMPLATE_BOOT_DISK		/* a blank disk, boot order c */
+	TEMPLATE_BOOT_DISK,		/* a blank disk, boot order c */
+	TEMPLATE_BOOT_IMAGE,		/* the fetched image is the disk */
+	TEMPLATE_BOOT_ISO		/* blank disk + installer ISO, boot d */
+};
+
+/* The stored format of a template's image, before any conversion. */
+enum template_format {
+	TEMPLATE_FORMAT_QCOW2,
+	TEMPLATE_FORMAT_RAW,
+	TEMPLATE_FORMAT_VMDK,
+	TEMPLATE_FORMAT_VHD,
+	TEMPLATE_FORMAT_ISO
 };
 
 struct template {
@@ -35,6 +46,26 @@ struct template {
 	enum vm_disk_bus	 bus;
 	enum vm_nic_model	 model;
 	enum template_boot	 boot;
+
+	char			*version;	/* "12", "24.04", ... */
+	char			*homepage;
+	char			*notes;		/* shown at create time */
+	/*
+	 * Where the image or installer comes from. url NULL with boot iso
+	 * means "bring your own" (vmdesk create --iso). A pinned sha256, or
+	 * checksum_url: the distribution's SHA256SUMS-style file, where the
+	 * line for checksum_name (default: the URL's last part) is read.
+	 */
+	char			*url;
+	char			*sha256;
+	char			*checksum_url;
+	char			*checksum_name;
+	enum template_format	 format;	/* after decompression */
+	char			*member;	/* archive member (glob), or NULL */
+	int			 cloud_init;	/* wants a NoCloud seed */
+	char			*user;		/* default login, for ssh */
+	int			 tpm;		/* TPM 2.0 (swtpm) */
+	char			*drivers_url;	/* e.g. virtio-win ISO, noted */
 };
 
 /* Choices made at create time; 0 keeps the template's default. */
