@@ -26,8 +26,17 @@ enum tkey_kind {
 	TKEY_INT,
 	TKEY_SIZE,
 	TKEY_ENUM,	/* an enum of vm.conf, by its key name */
-	TKEY_BOOT
+	TKEY_BOOT,
+	TKEY_BOOL,
+	TKEY_FORMAT,
+	TKEY_URL,	/* https:// (or http://, checked later) */
+	TKEY_LINK,	/* a web page: http:// or https:// */
+	TKEY_SHA256,
+	TKEY_FILENAME,	/* one path component */
+	TKEY_USER	/* a guest login name */
 };
+
+#define TKEY(k, kind)	#k, kind, offsetof(struct template, k)
 
 static const struct tkey {
 	const char	*key;
@@ -36,30 +45,58 @@ static const struct tkey {
 	const char	*enumkey;	/* for TKEY_ENUM: the vm.conf key */
 	long		 min, max;
 } template_keys[] = {
-	{ "name", TKEY_NAME, offsetof(struct template, name), NULL, 0, 0 },
-	{ "os", TKEY_STRING, offsetof(struct template, os), NULL, 0, 0 },
-	{ "description", TKEY_STRING, offsetof(struct template, description),
-	  NULL, 0, 0 },
-	{ "arch", TKEY_STRING, offsetof(struct template, arch), NULL, 0, 0 },
-	{ "machine", TKEY_ENUM, offsetof(struct template, machine), "machine",
-	  0, 0 },
-	{ "firmware", TKEY_ENUM, offsetof(struct template, firmware),
-	  "firmware", 0, 0 },
-	{ "display", TKEY_ENUM, offsetof(struct template, display), "display",
-	  0, 0 },
-	{ "cpus", TKEY_INT, offsetof(struct template, cpus), NULL, 1,
-	  VMDEF_CPUS_MAX },
-	{ "memory", TKEY_SIZE, offsetof(struct template, memory), NULL, 0, 0 },
-	{ "disk_size", TKEY_SIZE, offsetof(struct template, disk_size), NULL,
-	  0, 0 },
-	{ "bus", TKEY_ENUM, offsetof(struct template, bus), "bus", 0, 0 },
-	{ "model", TKEY_ENUM, offsetof(struct template, model), "model", 0,
-	  0 },
-	{ "boot", TKEY_BOOT, offsetof(struct template, boot), NULL, 0, 0 },
+	{ TKEY(name, TKEY_NAME), NULL, 0, 0 },
+	{ TKEY(os, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(version, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(description, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(homepage, TKEY_LINK), NULL, 0, 0 },
+	{ TKEY(notes, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(arch, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(machine, TKEY_ENUM), "machine", 0, 0 },
+	{ TKEY(firmware, TKEY_ENUM), "firmware", 0, 0 },
+	{ TKEY(display, TKEY_ENUM), "display", 0, 0 },
+	{ TKEY(cpus, TKEY_INT), NULL, 1, VMDEF_CPUS_MAX },
+	{ TKEY(memory, TKEY_SIZE), NULL, 0, 0 },
+	{ TKEY(disk_size, TKEY_SIZE), NULL, 0, 0 },
+	{ TKEY(bus, TKEY_ENUM), "bus", 0, 0 },
+	{ TKEY(model, TKEY_ENUM), "model", 0, 0 },
+	{ TKEY(boot, TKEY_BOOT), NULL, 0, 0 },
+	{ TKEY(url, TKEY_URL), NULL, 0, 0 },
+	{ TKEY(sha256, TKEY_SHA256), NULL, 0, 0 },
+	{ TKEY(checksum_url, TKEY_URL), NULL, 0, 0 },
+	{ TKEY(checksum_name, TKEY_FILENAME), NULL, 0, 0 },
+	{ TKEY(format, TKEY_FORMAT), NULL, 0, 0 },
+	{ TKEY(member, TKEY_STRING), NULL, 0, 0 },
+	{ TKEY(cloud_init, TKEY_BOOL), NULL, 0, 0 },
+	{ TKEY(user, TKEY_USER), NULL, 0, 0 },
+	{ TKEY(tpm, TKEY_BOOL), NULL, 0, 0 },
+	{ TKEY(drivers_url, TKEY_URL), NULL, 0, 0 },
 };
 
+#define TEMPLATE_NKEYS	(sizeof template_keys / sizeof template_keys[0])
+
 static const char *const template_boot_names[] = { "tinylinux", "disk",
-	NULL };
+	"image", "iso", NULL };
+static const char *const template_format_names[] = { "qcow2", "raw",
+	"vmdk", "vhd", "iso", NULL };
+
+const char *
+template_boot_name(enum template_boot b)
+{
+	return (template_boot_names[b]);
+}
+
+const char *
+template_format_name(enum template_format f)
+{
+	return (template_format_names[f]);
+}
+
+const char *
+template_disk_file(const struct template *t)
+{
+	return (t->boot == TEMPLATE_BOOT_IMAGE ? "disk.qcow2" : "data.qcow2");
+}
 
 void
 template_free(struct template *t)
@@ -84,6 +121,73 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* The index of value in a NULL-terminated list of names, or -1. */
+static int
+template_lookup(const char *const *names, const char *value)
+{
+	int	i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], value) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+/* "a, b or c" from a NULL-terminated list. Caller frees. */
+static char *
+template_choices(const char *const *names)
+{
+	char	*s = NULL;
+	size_t	 len = 0, cap = 0;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		str_appendf(&s, &len, &cap, "%s%s", i == 0 ? "" :
+		    names[i + 1] == NULL ? " or " : ", ", names[i]);
+	}
+	return (s);
+}
+
+/* Whether a URL has a scheme of the list, a host, and no blanks. */
+static int
+template_url_ok(const char *key, const char *value, int web, char **cause)
+{
+	const char	*rest;
+
+	if (str_has_prefix(value, "https://"))
+		rest = value + strlen("https://");
+	else if (str_has_prefix(value, "http://"))
+		rest = value + strlen("http://");
+	else {
+		*cause = xasprintf("%s: '%s' is not an %s URL", key, value,
+		    web ? "http:// or https://" : "https://");
+		return (-1);
+	}
+	if (*rest == '\0' || *rest == '/' || strpbrk(value, " \t\"'<>\\")
+	    != NULL) {
+		*cause = xasprintf("%s: '%s' is not a valid URL", key, value);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A login name a guest accepts: lower-case letters, digits, _ . - */
+static int
+template_user_ok(const char *value, char **cause)
+{
+	size_t	len = strlen(value);
+
+	if (len == 0 || len > 32 || strchr("abcdefghijklmnopqrstuvwxyz_",
+	    value[0]) == NULL || strspn(value,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len) {
+		*cause = xasprintf("user: '%s' is not a login name (lower-case "
+		    "letters, digits, _ . -, at most 32)", value);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 template_set(struct template *t, const struct tkey *k, const char *value,
     char **cause)
@@ -91,6 +195,7 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 	char		**sp = (char **)((char *)t + k->off);
 	int		 *ip = (int *)((char *)t + k->off);
 	uint64_t	 *up = (uint64_t *)((char *)t + k->off);
+	char		 *list, *p, *why = NULL;
 	long		  l;
 	int		  i;
 
@@ -98,32 +203,207 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 	case TKEY_NAME:
 		if (name_check(value, "template", cause) != 0)
 			return (-1);
-		/* FALLTHROUGH */
+		break;
 	case TKEY_STRING:
-		free(*sp);
-		*sp = xstrdup(value);
-		return (0);
+		break;
 	case TKEY_INT:
-		if (str_to_long(value, k->min, k->max, &l, cause) != 0)
-			return (-1);
-		*ip = (int)l;
-		return (0);
 	case TKEY_SIZE:
-		return (str_to_size(value, 1ULL << 20, up, cause));
+		if (k->kind == TKEY_INT &&
+		    str_to_long(value, k->min, k->max, &l, &why) == 0) {
+			*ip = (int)l;
+			return (0);
+		}
+		if (k->kind == TKEY_SIZE &&
+		    str_to_size(value, 1ULL << 20, up, &why) == 0)
+			return (0);
+		*cause = xasprintf("%s: %s", k->key, why);
+		free(why);
+		return (-1);
 	case TKEY_ENUM:
 		return (vmdef_enum_value(k->enumkey, value, ip, cause));
 	case TKEY_BOOT:
-		for (i = 0; template_boot_names[i] != NULL; i++) {
-			if (strcmp(template_boot_names[i], value) == 0) {
-				*ip = i;
-				return (0);
+	case TKEY_FORMAT:
+	case TKEY_BOOL: {
+		static const char *const yes[] = { "yes", "true", "on", "1",
+		    NULL };
+		static const char *const no[] = { "no", "false", "off", "0",
+		    NULL };
+
+		if (k->kind == TKEY_BOOL) {
+			if (template_lookup(yes, value) >= 0)
+				*ip = 1;
+			else if (template_lookup(no, value) >= 0)
+				*ip = 0;
+			else {
+				*cause = xasprintf("%s: '%s' is not yes or no",
+				    k->key, value);
+				return (-1);
 			}
+			return (0);
 		}
-		*cause = xasprintf("boot: '%s' is not tinylinux or disk",
-		    value);
+		i = template_lookup(k->kind == TKEY_BOOT ?
+		    template_boot_names : template_format_names, value);
+		if (i >= 0) {
+			*ip = i;
+			return (0);
+		}
+		list = template_choices(k->kind == TKEY_BOOT ?
+		    template_boot_names : template_format_names);
+		*cause = xasprintf("%s: '%s' is not %s", k->key, value, list);
+		free(list);
 		return (-1);
 	}
-	fatal("unknown template key kind");
+	case TKEY_URL:
+	case TKEY_LINK:
+		if (template_url_ok(k->key, value, 1, cause) != 0)
+			return (-1);
+		break;
+	case TKEY_SHA256:
+		if (strlen(value) != 64 || strspn(value,
+		    "0123456789abcdefABCDEF") != 64) {
+			*cause = xasprintf("sha256: '%s' is not 64 hexadecimal "
+			    "digits", value);
+			return (-1);
+		}
+		free(*sp);
+		*sp = xstrdup(value);
+		for (p = *sp; *p != '\0'; p++) {
+			if (*p >= 'A' && *p <= 'F')
+				*p = (char)(*p - 'A' + 'a');
+		}
+		return (0);
+	case TKEY_FILENAME:
+		if (*value == '\0' || strchr(value, '/') != NULL) {
+			*cause = xasprintf("%s: '%s' is not a file name",
+			    k->key, value);
+			return (-1);
+		}
+		break;
+	case TKEY_USER:
+		if (template_user_ok(value, cause) != 0)
+			return (-1);
+		break;
+	}
+	free(*sp);
+	*sp = xstrdup(value);
+	return (0);
+}
+
+/* The line where key was set, or 0. */
+static int
+template_line(const int *lines, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < TEMPLATE_NKEYS; i++) {
+		if (strcmp(template_keys[i].key, key) == 0)
+			return (lines[i]);
+	}
+	fatal("unknown template key");
+}
+
+/*
+ * The rules between keys, checked once the whole file is read: where the
+ * image comes from, how it is verified, and what the boot method needs.
+ */
+static int
+template_check(struct template *t, const char *path, const int *lines,
+    char **cause)
+{
+	static const char *const need_url[] = { "sha256", "checksum_url",
+	    "checksum_name", "format", "member", NULL };
+	const char	*key = NULL, *why = NULL;
+	char		*msg = NULL;
+	size_t		 i;
+
+	if (t->name == NULL) {
+		*cause = xasprintf("%s: [template] has no name", path);
+		return (-1);
+	}
+	if (t->memory < VMDEF_MEMORY_MIN || t->memory > VMDEF_MEMORY_MAX) {
+		*cause = xasprintf("%s:%d: memory must be between 16M and 1T",
+		    path, template_line(lines, "memory"));
+		return (-1);
+	}
+	if (t->disk_size < (1ULL << 20)) {
+		*cause = xasprintf("%s:%d: disk_size must be at least 1M",
+		    path, template_line(lines, "disk_size"));
+		return (-1);
+	}
+	if (t->url == NULL) {
+		for (i = 0; need_url[i] != NULL; i++) {
+			if (template_line(lines, need_url[i]) != 0) {
+				key = need_url[i];
+				msg = xasprintf("%s without a url", key);
+				goto fail;
+			}
+		}
+	}
+	if (t->boot == TEMPLATE_BOOT_IMAGE && t->url == NULL) {
+		key = "boot";
+		why = "boot = image needs a url (the disk image to fetch)";
+	} else if (t->url != NULL && (t->boot == TEMPLATE_BOOT_TINYLINUX ||
+	    t->boot == TEMPLATE_BOOT_DISK)) {
+		key = "url";
+		why = "a url needs boot = image or boot = iso";
+	} else if (t->url != NULL && t->sha256 == NULL &&
+	    t->checksum_url == NULL) {
+		key = "url";
+		why = "a url needs a sha256 or a checksum_url to verify it";
+	} else if (t->url != NULL && str_has_prefix(t->url, "http://") &&
+	    t->sha256 == NULL) {
+		key = "url";
+		why = "a plain http:// url is allowed only with a pinned "
+		    "sha256";
+	} else if (t->checksum_url != NULL &&
+	    !str_has_prefix(t->checksum_url, "https://")) {
+		key = "checksum_url";
+		why = "checksum_url must be https:// (it vouches for the "
+		    "image)";
+	} else if (t->drivers_url != NULL &&
+	    !str_has_prefix(t->drivers_url, "https://")) {
+		key = "drivers_url";
+		why = "drivers_url must be https://";
+	} else if (t->checksum_name != NULL && t->checksum_url == NULL) {
+		key = "checksum_name";
+		why = "checksum_name without a checksum_url";
+	} else if (t->boot == TEMPLATE_BOOT_ISO &&
+	    template_line(lines, "format") != 0 &&
+	    t->format != TEMPLATE_FORMAT_ISO) {
+		key = "format";
+		why = "boot = iso needs format = iso";
+	} else if (t->boot == TEMPLATE_BOOT_IMAGE &&
+	    t->format == TEMPLATE_FORMAT_ISO) {
+		key = "format";
+		why = "boot = image needs a disk image, not format = iso";
+	} else if (t->cloud_init && (t->boot == TEMPLATE_BOOT_TINYLINUX ||
+	    t->boot == TEMPLATE_BOOT_DISK)) {
+		key = "cloud_init";
+		why = "cloud_init needs boot = image or boot = iso";
+	} else if (t->machine == VM_MACHINE_MICROVM &&
+	    t->boot != TEMPLATE_BOOT_TINYLINUX) {
+		key = "machine";
+		why = "a microvm boots a kernel directly: only with boot = "
+		    "tinylinux";
+	} else if (t->machine == VM_MACHINE_MICROVM && (t->tpm ||
+	    t->firmware == VM_FIRMWARE_UEFI)) {
+		key = t->tpm ? "tpm" : "firmware";
+		why = "a microvm has no TPM or UEFI firmware";
+	}
+	if (key == NULL) {
+		if (t->boot == TEMPLATE_BOOT_ISO)
+			t->format = TEMPLATE_FORMAT_ISO;
+		return (0);
+	}
+	msg = xstrdup(why);
+fail:
+	if (template_line(lines, key) != 0)
+		*cause = xasprintf("%s:%d: %s", path,
+		    template_line(lines, key), msg);
+	else
+		*cause = xasprintf("%s: %s", path, msg);
+	free(msg);
+	return (-1);
 }
 
 struct template *
@@ -134,10 +414,12 @@ template_load(const char *path, char **cause)
 	const struct ini_entry	*e;
 	const struct tkey	*k;
 	char			*why = NULL;
+	int			 lines[TEMPLATE_NKEYS];
 	size_t			 i, j;
 
 	if ((ini = ini_load(path, cause)) == NULL)
 		return (NULL);
+	memset(lines, 0, sizeof lines);
 	t = xcalloc(1, sizeof *t);
 	t->file = xstrdup(path);
 	t->arch = xstrdup("x86_64");
@@ -145,18 +427,24 @@ template_load(const char *path, char **cause)
 	t->memory = 512ULL << 20;
 	t->disk_size = 8ULL << 30;
 	t->boot = TEMPLATE_BOOT_DISK;
+	t->format = TEMPLATE_FORMAT_QCOW2;
 	for (i = 0; i < ini->nentries; i++) {
 		e = &ini->entries[i];
-		if (strcmp(ini->sections[e->section].type, "template") != 0) {
-			*cause = xasprintf("%s:%d: unknown section [%s]", path,
-			    ini->sections[e->section].line,
-			    ini->sections[e->section].type);
+		if (strcmp(ini->sections[e->section].type, "template") != 0 ||
+		    ini->sections[e->section].name != NULL) {
+			*cause = xasprintf("%s:%d: unknown section [%s%s%s]",
+			    path, ini->sections[e->section].line,
+			    ini->sections[e->section].type,
+			    ini->sections[e->section].name != NULL ? " " : "",
+			    ini->sections[e->section].name != NULL ?
+			    ini->sections[e->section].name : "");
 			goto fail;
 		}
-		for (k = NULL, j = 0; j < sizeof template_keys /
-		    sizeof template_keys[0]; j++) {
-			if (strcmp(template_keys[j].key, e->key) == 0)
+		for (k = NULL, j = 0; j < TEMPLATE_NKEYS; j++) {
+			if (strcmp(template_keys[j].key, e->key) == 0) {
 				k = &template_keys[j];
+				break;
+			}
 		}
 		if (k == NULL) {
 			*cause = xasprintf("%s:%d: unknown key '%s'", path,
@@ -168,16 +456,10 @@ template_load(const char *path, char **cause)
 			free(why);
 			goto fail;
 		}
+		lines[j] = e->line;
 	}
-	if (t->name == NULL) {
-		*cause = xasprintf("%s: [template] has no name", path);
+	if (template_check(t, path, lines, cause) != 0)
 		goto fail;
-	}
-	if (t->memory < VMDEF_MEMORY_MIN || t->memory > VMDEF_MEMORY_MAX) {
-		*cause = xasprintf("%s: memory must be between 16M and 1T",
-		    path);
-		goto fail;
-	}
 	ini_free(ini);
 	return (t);
 
@@ -321,11 +603,27 @@ template_to_vmdef(const struct template *t, const char *name,
 	def->machine = t->machine;
 	def->firmware = t->firmware;
 	def->display = t->display;
+	def->tpm = t->tpm;
+	if (t->user != NULL)
+		def->user = xstrdup(t->user);
 	def->cpus = opt->cpus > 0 ? opt->cpus : t->cpus;
 	def->memory = opt->memory > 0 ? opt->memory : t->memory;
-	disk = vmdef_add_disk(def, "data");
-	disk->file = xstrdup("data.qcow2");
+	/* image: an overlay on the cached image; else a blank disk. */
+	disk = vmdef_add_disk(def, t->boot == TEMPLATE_BOOT_IMAGE ? "root" :
+	    "data");
+	disk->file = xstrdup(template_disk_file(t));
 	disk->bus = t->bus;
+	/*
+	 * NoCloud looks for a filesystem labelled cidata on any block
+	 * device, so the seed is one more small read-only disk.
+	 */
+	if (t->cloud_init) {
+		disk = vmdef_add_disk(def, "seed");
+		disk->file = xstrdup(TEMPLATE_SEED_FILE);
+		disk->bus = VM_BUS_VIRTIO;
+		disk->format = VM_FORMAT_RAW;
+		disk->readonly = 1;
+	}
 	nic = vmdef_add_nic(def, "net0");
 	nic->model = t->model;
 	nic->mac = vmdef_random_mac();
@@ -336,11 +634,27 @@ template_to_vmdef(const struct template *t, const char *name,
 		    sizeof *nic->forwards);
 		nic->nforwards = opt->nforwards;
 	}
-	if (t->boot == TEMPLATE_BOOT_TINYLINUX && tl != NULL) {
+	switch (t->boot) {
+	case TEMPLATE_BOOT_TINYLINUX:
+		if (tl == NULL)
+			break;
 		def->boot.kernel = xstrdup(tl->kernel);
 		def->boot.initrd = xstrdup(tl->initrd);
 		def->boot.cmdline = xstrdup(TINYLINUX_CMDLINE);
-	} else if (t->boot == TEMPLATE_BOOT_DISK)
+		break;
+	case TEMPLATE_BOOT_DISK:
+	case TEMPLATE_BOOT_IMAGE:
 		def->boot.order = xstrdup("c");
+		break;
+	case TEMPLATE_BOOT_ISO:
+		/*
+		 * CD first while the disk is blank; installers that finish
+		 * eject the CD (d-i) or ask for a key to boot it (Windows).
+		 */
+		if (opt->iso != NULL)
+			def->boot.iso = xstrdup(opt->iso);
+		def->boot.order = xstrdup("dc");
+		break;
+	}
 	return (def);
 }

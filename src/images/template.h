@@ -75,14 +75,26 @@ struct template_opts {
 	uint64_t		 disk_size;
 	const struct vm_forward	*forwards;	/* on the first NIC */
 	size_t			 nforwards;
+	const char		*iso;		/* installer: cached or given */
 };
+
+/* The cloud-init seed a VM from a cloud_init template has, in its folder. */
+#define TEMPLATE_SEED_FILE	"seed.iso"
 
 /*
  * The template folders in order: the user's, then $VMDESK_TEMPLATES_DIR,
  * or share/templates beside a build tree's program, then the installed.
  */
 void		 template_dirs(const struct library *, struct strv *);
-/* Read one template file. */
+/* Names of a boot method and an image format, as in template files. */
+const char	*template_boot_name(enum template_boot);
+const char	*template_format_name(enum template_format);
+/*
+ * The file of a new VM's first disk, in its folder: "disk.qcow2" (an
+ * overlay on the cached image) for boot = image, else "data.qcow2".
+ */
+const char	*template_disk_file(const struct template *);
+/* Read one template file; errors read "file:line: ...". */
 struct template	*template_load(const char *, char **);
 void		 template_free(struct template *);
 /* Find a template by name in folders, in order; the first found wins. */
@@ -93,7 +105,10 @@ int		 template_list(const struct strv *, struct template ***,
 void		 template_list_free(struct template **, size_t);
 /*
  * The definition a new VM gets from a template (pure: tl gives the
- * tinylinux boot files, and may be NULL for other templates).
+ * tinylinux boot files, and may be NULL for other templates). The files
+ * it names are made by the create code: the first disk
+ * (template_disk_file()), TEMPLATE_SEED_FILE with cloud_init, and
+ * opt->iso with boot = iso.
  */
 struct vm_def	*template_to_vmdef(const struct template *, const char *,
 		     const struct template_opts *, const struct tinylinux *);
