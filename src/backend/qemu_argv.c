@@ -35,6 +35,10 @@ vm_paths_init(struct vm_paths *p, const char *vmdir, const char *run,
 	p->vnc = fs_path_join(run, "vnc.sock");
 	p->serial = fs_path_join(run, "serial.sock");
 	p->powerdown = fs_path_join(run, "powerdown");
+	p->swtpm_sock = fs_path_join(run, "swtpm.sock");
+	p->swtpm_pid = fs_path_join(run, "swtpm.pid");
+	p->tpm_dir = fs_path_join(vmdir, "tpm");
+	p->swtpm_log = fs_path_join(vmdir, "swtpm.log");
 	p->serial_log = fs_path_join(vmdir, "serial.log");
 	p->qemu_log = fs_path_join(vmdir, "qemu.log");
 	return (0);
@@ -51,6 +55,10 @@ vm_paths_clear(struct vm_paths *p)
 	free(p->vnc);
 	free(p->serial);
 	free(p->powerdown);
+	free(p->swtpm_sock);
+	free(p->swtpm_pid);
+	free(p->tpm_dir);
+	free(p->swtpm_log);
 	free(p->serial_log);
 	free(p->qemu_log);
 	memset(p, 0, sizeof *p);
@@ -339,6 +347,33 @@ qemu_argv_devices(const struct qemu_argv_in *in, struct strv *av)
 	strv_push(av, qemu_argv_virtio(in, "rng"));
 }
 
+/*
+ * A TPM 2.0 from swtpm (started first by vmproc), on the CRB interface:
+ * the TPM 2.0 one, which Windows 11 and Linux drive on q35 and pc alike.
+ */
+static int
+qemu_argv_tpm(const struct qemu_argv_in *in, struct strv *av, char **cause)
+{
+	char	*sock;
+
+	if (!in->def->tpm)
+		return (0);
+	if (qemu_argv_microvm(in)) {
+		*cause = xasprintf("VM %s: a microvm has no TPM",
+		    in->def->name);
+		return (-1);
+	}
+	sock = qemu_argv_escape(in->paths->swtpm_sock);
+	strv_push(av, "-chardev");
+	strv_pushf(av, "socket,id=chrtpm,path=%s", sock);
+	strv_push(av, "-tpmdev");
+	strv_push(av, "emulator,id=tpm0,chardev=chrtpm");
+	strv_push(av, "-device");
+	strv_push(av, "tpm-crb,tpmdev=tpm0");
+	free(sock);
+	return (0);
+}
+
 static void
 qemu_argv_boot(const struct qemu_argv_in *in, struct strv *av)
 {
@@ -381,6 +416,8 @@ qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
 		return (-1);
 	qemu_argv_nics(in, av);
 	qemu_argv_devices(in, av);
+	if (qemu_argv_tpm(in, av, cause) != 0)
+		return (-1);
 	qemu_argv_boot(in, av);
 	/* QEMU restores the disks and the RAM before the guest runs. */
 	if (in->loadvm != NULL) {

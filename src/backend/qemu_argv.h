@@ -20,6 +20,10 @@ struct vm_paths {
 	char	*vnc;		/* run/vnc.sock */
 	char	*serial;	/* run/serial.sock */
 	char	*powerdown;	/* run/powerdown: vmdesk asked for ACPI off */
+	char	*swtpm_sock;	/* run/swtpm.sock: the TPM emulator's control */
+	char	*swtpm_pid;	/* run/swtpm.pid */
+	char	*tpm_dir;	/* vmdir/tpm: the TPM's state */
+	char	*swtpm_log;	/* vmdir/swtpm.log */
 	char	*serial_log;	/* vmdir/serial.log */
 	char	*qemu_log;	/* vmdir/qemu.log */
 };

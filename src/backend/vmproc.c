@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,8 @@ vmproc_cleanup(const struct vm_paths *p, char **cause)
 		*cause = xstrdup("QEMU is still running");
 		return (-1);
 	}
+	/* swtpm ends with QEMU's connection; one left over is stopped. */
+	vmproc_swtpm_stop(p);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		if (unlink(files[i]) != 0 && errno != ENOENT) {
 			*cause = xasprintf("%s: %s", files[i], strerror(errno));
@@ -174,8 +177,15 @@ vmproc_log_since(const char *log, long long offset)
 	return (out);
 }
 
+/*
+ * Spawn av with its output appended to log and wait for the launcher (a
+ * program that daemonizes itself). 0 when it exited 0, 1 when it failed
+ * (its words are in log), -1 and *cause when it could not run; notfound
+ * is the message when the program is not installed.
+ */
 static int
-vmproc_spawn(const struct strv *av, const char *log, char **cause)
+vmproc_spawn(const struct strv *av, const char *log, const char *notfound,
+    char **cause)
 {
 	posix_spawn_file_actions_t	 fa;
 	pid_t				 pid;
@@ -195,9 +205,7 @@ vmproc_spawn(const struct strv *av, const char *log, char **cause)
 	close(fd);
 	if (rc != 0) {
 		if (rc == ENOENT)
-			*cause = xasprintf("QEMU is not installed: %s not found"
-			    " (install qemu-system-x86, or set VMDESK_QEMU)",
-			    av->v[0]);
+			*cause = xstrdup(notfound);
 		else
 			*cause = xasprintf("%s: %s", av->v[0], strerror(rc));
 		return (-1);
@@ -215,6 +223,116 @@ vmproc_spawn(const struct strv *av, const char *log, char **cause)
 	return (1);
 }
 
+/* The swtpm of a VM from its pidfile, if that pid is a live swtpm. */
+static pid_t
+vmproc_swtpm_pid(const struct vm_paths *p)
+{
+	char	*text, *comm, *why = NULL;
+	long	 pid;
+	int	 ok;
+
+	if ((text = fs_read_file(p->swtpm_pid, NULL, &why)) == NULL) {
+		free(why);
+		return (0);
+	}
+	text[strcspn(text, "\n")] = '\0';
+	ok = str_to_long(text, 1, INT32_MAX, &pid, &why) == 0;
+	free(text);
+	if (!ok) {
+		free(why);
+		return (0);
+	}
+	/* The pid may have been reused since: only a swtpm is ours. */
+	text = xasprintf("/proc/%ld/comm", pid);
+	comm = fs_read_file(text, NULL, &why);
+	free(text);
+	if (comm == NULL) {
+		free(why);
+		return (0);
+	}
+	ok = strcmp(comm, "swtpm\n") == 0;
+	free(comm);
+	return (ok ? (pid_t)pid : 0);
+}
+
+void
+vmproc_swtpm_stop(const struct vm_paths *p)
+{
+	pid_t	pid;
+	int	i;
+
+	if ((pid = vmproc_swtpm_pid(p)) > 0) {
+		kill(pid, SIGTERM);
+		for (i = 0; i < 40 && vmproc_swtpm_pid(p) > 0; i++)
+			time_sleep_ms(25);
+		if (vmproc_swtpm_pid(p) > 0)
+			kill(pid, SIGKILL);
+	}
+	unlink(p->swtpm_pid);
+	unlink(p->swtpm_sock);
+}
+
+int
+vmproc_swtpm_start(const struct vm_def *def, const struct vm_paths *p,
+    char **cause)
+{
+	struct strv	 av;
+	char		*notfound, *why = NULL;
+	int		 rc, i;
+
+	/* swtpm splits its options at commas and has no escape for them. */
+	if (strchr(p->tpm_dir, ',') != NULL ||
+	    strchr(p->swtpm_sock, ',') != NULL) {
+		*cause = xasprintf("VM %s: swtpm cannot take a path with a "
+		    "comma (%s)", def->name, p->tpm_dir);
+		return (-1);
+	}
+	vmproc_swtpm_stop(p);
+	if (fs_mkdir_p(p->tpm_dir, 0700, cause) != 0)
+		return (-1);
+	strv_init(&av);
+	strv_push(&av, "swtpm");
+	strv_push(&av, "socket");
+	strv_push(&av, "--tpm2");
+	strv_push(&av, "--tpmstate");
+	strv_pushf(&av, "dir=%s", p->tpm_dir);
+	strv_push(&av, "--ctrl");
+	strv_pushf(&av, "type=unixio,path=%s", p->swtpm_sock);
+	/* It goes away when QEMU closes the control connection. */
+	strv_push(&av, "--terminate");
+	strv_push(&av, "--daemon");
+	strv_push(&av, "--pid");
+	strv_pushf(&av, "file=%s", p->swtpm_pid);
+	strv_push(&av, "--log");
+	strv_pushf(&av, "file=%s", p->swtpm_log);
+	notfound = xasprintf("VM %s wants a TPM: install swtpm (Debian: "
+	    "apt-get install swtpm), or set tpm = no in its vm.conf",
+	    def->name);
+	rc = vmproc_spawn(&av, p->swtpm_log, notfound, cause);
+	free(notfound);
+	strv_clear(&av);
+	if (rc == -1)
+		return (-1);
+	if (rc == 1) {
+		why = vmproc_log_since(p->swtpm_log, 0);
+		*cause = xasprintf("VM %s: swtpm refused to start: %s",
+		    def->name, why);
+		free(why);
+		vmproc_swtpm_stop(p);
+		return (-1);
+	}
+	/* QEMU connects at once: the socket must be there first. */
+	for (i = 0; i < 200 && !fs_exists(p->swtpm_sock); i++)
+		time_sleep_ms(10);
+	if (!fs_exists(p->swtpm_sock)) {
+		*cause = xasprintf("VM %s: swtpm started but made no socket "
+		    "(%s)", def->name, p->swtpm_log);
+		vmproc_swtpm_stop(p);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 vmproc_start(const struct vm_def *def, const struct vm_paths *p,
     const struct vmproc_start *opt, pid_t *pidp, char **cause)
@@ -222,7 +340,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	struct qemu_argv_in	 in;
 	struct strv		 av;
 	struct qmp		*q;
-	char			*line, *header, *why = NULL;
+	char			*line, *header, *why = NULL, *notfound;
 	long long		 offset;
 	time_t			 now;
 	int			 rc;
@@ -273,10 +391,19 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	free(line);
 	offset = fs_file_size(p->qemu_log);
 
-	rc = vmproc_spawn(&av, p->qemu_log, cause);
-	strv_clear(&av);
-	if (rc == -1)
+	notfound = xasprintf("QEMU is not installed: %s not found (install "
+	    "qemu-system-x86, or set VMDESK_QEMU)", av.v[0]);
+	if (def->tpm && vmproc_swtpm_start(def, p, cause) != 0) {
+		strv_clear(&av);
 		return (-1);
+	}
+	rc = vmproc_spawn(&av, p->qemu_log, notfound, cause);
+	free(notfound);
+	strv_clear(&av);
+	if (rc == -1) {
+		vmproc_swtpm_stop(p);
+		return (-1);
+	}
 	if (rc == 1) {
 		why = vmproc_log_since(p->qemu_log, offset);
 		*cause = xasprintf("VM %s: QEMU refused to start: %s",
@@ -288,6 +415,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 		return (-1);
 	}
 	if ((*pidp = vmproc_pid(p)) <= 0) {
+		vmproc_swtpm_stop(p);
 		why = vmproc_log_since(p->qemu_log, offset);
 		*cause = xasprintf("VM %s: QEMU exited right after starting: "
 		    "%s", def->name, why);

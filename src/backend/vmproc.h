@@ -38,6 +38,15 @@ struct vmproc_start {
 	const char	*loadvm;	/* a live snapshot's tag to resume, or NULL */
 };
 
+/*
+ * Start the VM's TPM emulator (swtpm, TPM 2.0, state in vmdir/tpm) on
+ * run/swtpm.sock; it ends when QEMU closes its connection. vmproc_start
+ * calls it for a definition with tpm.
+ */
+int	 vmproc_swtpm_start(const struct vm_def *, const struct vm_paths *,
+	     char **);
+/* Stop a VM's swtpm if one is left, and remove its socket and pidfile. */
+void	 vmproc_swtpm_stop(const struct vm_paths *);
 /* The pid holding the pidfile's lock (a live QEMU), or 0. */
 pid_t	 vmproc_pid(const struct vm_paths *);
 /*

@@ -104,6 +104,8 @@ test_qemu_argv_every_template(void **state)
 		fail_msg("%s", cause);
 	assert_true(n >= 1);
 	memset(&opt, 0, sizeof opt);
+	/* What the create code gives boot = iso templates. */
+	opt.iso = "/ISO/installer.iso";
 	tl.kernel = (char *)"/IMAGES/tinylinux/vmlinuz";
 	tl.initrd = (char *)"/IMAGES/tinylinux/initrd.img";
 	for (i = 0; i < n; i++) {
