@@ -14,6 +14,7 @@
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_snapshot.h"
+#include "cli/cli_template.h"
 #include "cli/cli_vm.h"
 #include "images/template.h"
 #include "tui/app.h"
@@ -54,7 +55,7 @@ static const struct cli_command cli_commands[] = {
 	  "clone a stopped VM: linked (a shared base, default) or full" },
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
-	{ "templates", cli_vm_templates, "[--json]", "list OS templates" },
+	{ "templates", cli_template_list, "[--json]", "list OS templates" },
 	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
 	  "disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },

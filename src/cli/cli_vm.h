@@ -18,7 +18,6 @@ int	cli_vm_status(struct cli *, int, char **);
 int	cli_vm_info(struct cli *, int, char **);
 int	cli_vm_delete(struct cli *, int, char **);
 int	cli_vm_rename(struct cli *, int, char **);
-int	cli_vm_templates(struct cli *, int, char **);
 int	cli_vm_demo(struct cli *, int, char **);
 
 /* The runtime paths of a VM by name. */

@@ -92,6 +92,19 @@ template_format_name(enum template_format f)
 	return (template_format_names[f]);
 }
 
+char *
+template_url_host(const char *url)
+{
+	const char	*p;
+	size_t		 n;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return (xstrdup(url));
+	p += 3;
+	n = strcspn(p, "/:?#");
+	return (xstrndup(p, n));
+}
+
 const char *
 template_disk_file(const struct template *t)
 {
@@ -346,15 +359,15 @@ template_check(struct template *t, const char *path, const int *lines,
 	    t->boot == TEMPLATE_BOOT_DISK)) {
 		key = "url";
 		why = "a url needs boot = image or boot = iso";
-	} else if (t->url != NULL && t->sha256 == NULL &&
-	    t->checksum_url == NULL) {
-		key = "url";
-		why = "a url needs a sha256 or a checksum_url to verify it";
 	} else if (t->url != NULL && str_has_prefix(t->url, "http://") &&
 	    t->sha256 == NULL) {
 		key = "url";
 		why = "a plain http:// url is allowed only with a pinned "
 		    "sha256";
+	} else if (t->url != NULL && t->sha256 == NULL &&
+	    t->checksum_url == NULL) {
+		key = "url";
+		why = "a url needs a sha256 or a checksum_url to verify it";
 	} else if (t->checksum_url != NULL &&
 	    !str_has_prefix(t->checksum_url, "https://")) {
 		key = "checksum_url";

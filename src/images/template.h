@@ -89,6 +89,8 @@ void		 template_dirs(const struct library *, struct strv *);
 /* Names of a boot method and an image format, as in template files. */
 const char	*template_boot_name(enum template_boot);
 const char	*template_format_name(enum template_format);
+/* The host part of a URL ("cdn.openbsd.org"). Caller frees. */
+char		*template_url_host(const char *);
 /*
  * The file of a new VM's first disk, in its folder: "disk.qcow2" (an
  * overlay on the cached image) for boot = image, else "data.qcow2".

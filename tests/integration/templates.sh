@@ -56,6 +56,58 @@ print(json.dumps(r["return"], sort_keys=True))
 PY
 }
 
+log "vmdesk templates: the catalogue, as a table and as JSON"
+shipped=$(ls "$top_srcdir"/share/templates/*.conf | wc -l)
+vd_ok templates
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq $((shipped + 1)) ] ||
+    fail "templates shows $(printf '%s\n' "$OUT" | wc -l) lines: $OUT"
+ok
+for want in \
+    "^windows-11 .* iso  *bring your own ISO  *q35  *uefi  *2  *4G  *64G\$" \
+    "^tinylinux .* tinylinux  *offline " \
+    "^openbsd  *OpenBSD 7.7 .* iso  *cdn.openbsd.org  *q35  *bios " \
+    "^ubuntu-24.04  *Ubuntu 24.04 LTS  *image  *cloud-images.ubuntu.com "; do
+	printf '%s\n' "$OUT" | grep -q "$want" || fail "no line like '$want'"
+	ok
+done
+vd_ok templates --json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+t = {x["name"]: x for x in json.load(sys.stdin)}
+w = t["windows-11"]
+assert w["source"] == "bring-your-own" and w["url"] is None, w
+assert w["tpm"] is True and w["firmware"] == "uefi" and w["bus"] == "sata"
+assert w["model"] == "e1000" and w["drivers_url"].startswith("https://")
+u = t["ubuntu-22.04"]
+assert u["boot"] == "image" and u["cloud_init"] is True, u
+assert u["host"] == "cloud-images.ubuntu.com" and u["user"] == "ubuntu"
+assert u["checksum_url"].endswith("/SHA256SUMS") and u["format"] == "qcow2"
+f = t["freedos"]
+assert f["member"] == "FD14LIVE.iso" and len(f["sha256"]) == 64, f
+assert t["tinylinux"]["source"] == "offline"
+for x in t.values():
+    assert x["source"] != "download" or x["sha256"] or x["checksum_url"], x
+' || fail "templates --json: $OUT"
+ok
+[ "$(printf '%s' "$OUT" | grep -c '"name":')" -eq "$shipped" ] ||
+    fail "templates --json lacks templates"
+ok
+
+log "the user's folder overrides a shipped template; its errors are file:line"
+utpl="$VMDESK_HOME/templates"
+mkdir -p "$utpl"
+printf '[template]\nname = alpine\nos = My Alpine\nboot = disk\n' \
+    >"$utpl/alpine.conf"
+vd_ok templates
+printf '%s\n' "$OUT" | grep -q "^alpine  *My Alpine  *disk  *blank disk " ||
+    fail "the user's alpine does not win: $OUT"
+ok
+printf '[template]\nname = broken\nurl = http://example.org/x.iso\nboot = iso\n' \
+    >"$utpl/broken.conf"
+vd_fails 1 "vmdesk: $utpl/broken.conf:3: a plain http:// url is allowed only with a pinned sha256" templates
+ok
+rm -r "$utpl"
+
 # The tinylinux kernel and initramfs, as vmdesk prepares them.
 vd_ok create tl --template tinylinux
 conf="$VMDESK_HOME/vms/tl/vm.conf"
