@@ -3,9 +3,10 @@
 # The man page is lint-clean and documents every command of the table.
 set -u
 man="${top_srcdir:-.}/man/vmdesk.1"
+tman="${top_srcdir:-.}/man/vmdesk-template.5"
 bad=0
 if command -v mandoc >/dev/null 2>&1; then
-	out=$(mandoc -Tlint -W warning "$man" 2>&1)
+	out=$(mandoc -Tlint -W warning "$man" "$tman" 2>&1)
 	if [ -n "$out" ]; then
 		echo "$out" >&2
 		echo "FAIL: mandoc -Tlint complains" >&2
@@ -25,6 +26,16 @@ done
 for key in $("$VMDESK" keys | awk '{ print $1 }' | sort -u); do
 	if ! grep -qF ".It Ic \\&$key" "$man"; then
 		echo "FAIL: key '$key' is not in KEY BINDINGS" >&2
+		bad=1
+	fi
+done
+# vmdesk-template(5) documents every key of the template key table.
+keys=$(sed -n 's/^[[:space:]]*{ TKEY(\([a-z_0-9]*\),.*/\1/p' \
+    "${top_srcdir:-.}/src/images/template.c")
+[ -n "$keys" ] || { echo "FAIL: no template keys found" >&2; bad=1; }
+for key in $keys; do
+	if ! grep -q "^\.It Ic $key Ns = Ns" "$tman"; then
+		echo "FAIL: template key '$key' is not in $tman" >&2
 		bad=1
 	fi
 done
