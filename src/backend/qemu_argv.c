@@ -127,6 +127,8 @@ qemu_argv_machine(const struct qemu_argv_in *in, struct strv *av)
 	strv_push(av, "-machine");
 	if (def->machine == VM_MACHINE_MICROVM)
 		strv_push(av, "microvm,rtc=on");
+	else if (def->firmware == VM_FIRMWARE_UEFI_SECURE)
+		strv_pushf(av, "%s,smm=on", vmdef_machine_name(def->machine));
 	else
 		strv_push(av, vmdef_machine_name(def->machine));
 	strv_push(av, "-accel");
@@ -148,8 +150,16 @@ qemu_argv_firmware(const struct qemu_argv_in *in, struct strv *av)
 {
 	char	*code, *vars;
 
-	if (in->def->firmware != VM_FIRMWARE_UEFI || in->fw_code == NULL)
+	if (in->def->firmware == VM_FIRMWARE_BIOS || in->fw_code == NULL)
 		return;
+	/*
+	 * Secure Boot: only code in SMM may write the variable store, or
+	 * the guest could rewrite the keys (OVMF's secboot build checks).
+	 */
+	if (in->def->firmware == VM_FIRMWARE_UEFI_SECURE) {
+		strv_push(av, "-global");
+		strv_push(av, "driver=cfi.pflash01,property=secure,value=on");
+	}
 	code = qemu_argv_escape(in->fw_code);
 	vars = qemu_argv_file(in, in->fw_vars);
 	strv_push(av, "-drive");

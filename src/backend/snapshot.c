@@ -580,7 +580,7 @@ snapshot_vars_file(const struct snapshot_vm *sv)
 {
 	char	*vars;
 
-	if (sv->def->firmware != VM_FIRMWARE_UEFI)
+	if (sv->def->firmware == VM_FIRMWARE_BIOS)
 		return (NULL);
 	vars = fs_path_join(sv->paths.vmdir, "efivars.fd");
 	if (access(vars, F_OK) != 0) {

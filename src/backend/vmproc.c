@@ -451,7 +451,7 @@ vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
 	if (accel_resolve(want, set->qemu, runtime, &opt.accel, &why,
 	    cause) != 0)
 		goto out;
-	if (def->firmware == VM_FIRMWARE_UEFI &&
+	if (def->firmware != VM_FIRMWARE_BIOS &&
 	    vmproc_uefi_files(def, p, &code, &vars, cause) != 0)
 		goto out;
 	opt.qemu = set->qemu;
@@ -589,33 +589,64 @@ vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
 	return (vmproc_kill(p, cause));
 }
 
-/* Debian's ovmf package; the 4M build is what QEMU 7.2 pairs with q35. */
+/*
+ * Debian's ovmf package; the 4M build is what QEMU 7.2 pairs with q35.
+ * Secure Boot: the secboot code (it needs SMM) with the variable store
+ * that has Microsoft's keys enrolled, so Windows and shim-signed Linux
+ * installers boot with Secure Boot on.
+ */
 static const struct {
+	int		 secure;
 	const char	*code;
 	const char	*vars;
 } vmproc_ovmf[] = {
-	{ "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd" },
-	{ "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd" },
-	{ "/usr/share/edk2/ovmf/OVMF_CODE.fd",
+	{ 0, "/usr/share/OVMF/OVMF_CODE_4M.fd",
+	  "/usr/share/OVMF/OVMF_VARS_4M.fd" },
+	{ 0, "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd" },
+	{ 0, "/usr/share/edk2/ovmf/OVMF_CODE.fd",
 	  "/usr/share/edk2/ovmf/OVMF_VARS.fd" },
+	{ 1, "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+	  "/usr/share/OVMF/OVMF_VARS_4M.ms.fd" },
+	{ 1, "/usr/share/OVMF/OVMF_CODE.secboot.fd",
+	  "/usr/share/OVMF/OVMF_VARS.ms.fd" },
+	{ 1, "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd",
+	  "/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd" },
 };
 
-int
-vmproc_uefi_firmware(char **code, char **vars, char **cause)
+static int
+vmproc_ovmf_find(int secure, char **code, char **vars, char **cause)
 {
 	size_t	i;
 
 	for (i = 0; i < sizeof vmproc_ovmf / sizeof vmproc_ovmf[0]; i++) {
-		if (access(vmproc_ovmf[i].code, R_OK) == 0 &&
+		if (vmproc_ovmf[i].secure == secure &&
+		    access(vmproc_ovmf[i].code, R_OK) == 0 &&
 		    access(vmproc_ovmf[i].vars, R_OK) == 0) {
 			*code = xstrdup(vmproc_ovmf[i].code);
 			*vars = xstrdup(vmproc_ovmf[i].vars);
 			return (0);
 		}
 	}
-	*cause = xstrdup("UEFI firmware (OVMF) is not installed: UEFI guests "
-	    "cannot start (Debian: apt-get install ovmf)");
+	if (secure)
+		*cause = xstrdup("UEFI firmware with Secure Boot (OVMF "
+		    "secboot) is not installed: uefi-secure guests cannot "
+		    "start (Debian: apt-get install ovmf)");
+	else
+		*cause = xstrdup("UEFI firmware (OVMF) is not installed: UEFI "
+		    "guests cannot start (Debian: apt-get install ovmf)");
 	return (-1);
+}
+
+int
+vmproc_uefi_firmware(char **code, char **vars, char **cause)
+{
+	return (vmproc_ovmf_find(0, code, vars, cause));
+}
+
+int
+vmproc_uefi_firmware_secure(char **code, char **vars, char **cause)
+{
+	return (vmproc_ovmf_find(1, code, vars, cause));
 }
 
 int
@@ -625,7 +656,8 @@ vmproc_uefi_files(const struct vm_def *def, const struct vm_paths *p,
 	char	*data, *store, *why = NULL;
 	size_t	 len;
 
-	if (vmproc_uefi_firmware(code, &store, &why) != 0) {
+	if (vmproc_ovmf_find(def->firmware == VM_FIRMWARE_UEFI_SECURE, code,
+	    &store, &why) != 0) {
 		*cause = xasprintf("VM %s: %s", def->name, why);
 		free(why);
 		return (-1);

@@ -95,6 +95,8 @@ int	 vmproc_uefi_files(const struct vm_def *, const struct vm_paths *,
 	     char **, char **, char **);
 /* The OVMF code and its blank variable store. Both caller frees. */
 int	 vmproc_uefi_firmware(char **, char **, char **);
+/* The same with Secure Boot (Microsoft's keys enrolled). */
+int	 vmproc_uefi_firmware_secure(char **, char **, char **);
 /* The SeaBIOS image QEMU loads for a PC, or NULL when none is found. */
 const char *vmproc_bios_file(void);
 /* Wait up to timeout_ms for QEMU to exit. 0 when it has. */

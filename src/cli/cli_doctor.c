@@ -119,6 +119,15 @@ doctor_firmware(struct doctor *d)
 	}
 	free(code);
 	free(vars);
+	code = vars = cause = NULL;
+	if (vmproc_uefi_firmware_secure(&code, &vars, &cause) == 0)
+		doctor_say(d, DOCTOR_OK, "secureboot", "%s", code);
+	else {
+		doctor_say(d, DOCTOR_WARN, "secureboot", "%s", cause);
+		free(cause);
+	}
+	free(code);
+	free(vars);
 }
 
 static void

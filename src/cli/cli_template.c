@@ -141,13 +141,13 @@ cli_template_table(struct template **list, size_t n)
 		if ((w = (int)strlen(src.cell[i])) > src.width)
 			src.width = w;
 	}
-	printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-8s %4s %6s %6s\n", wname,
+	printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-11s %4s %6s %6s\n", wname,
 	    "NAME", os.width, "OS", "BOOT", src.width, "SOURCE", "MACHINE",
 	    "FIRMWARE", "CPUS", "MEMORY", "DISK");
 	for (i = 0; i < n; i++) {
 		mem = str_size_short(list[i]->memory);
 		disk = str_size_short(list[i]->disk_size);
-		printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-8s %4d %6s %6s\n",
+		printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-11s %4d %6s %6s\n",
 		    wname, list[i]->name, os.width, os.cell[i],
 		    template_boot_name(list[i]->boot), src.width, src.cell[i],
 		    vmdef_machine_name(list[i]->machine),

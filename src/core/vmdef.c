@@ -21,7 +21,8 @@
 #include "util/xmalloc.h"
 
 static const char *const machine_names[] = { "q35", "pc", "microvm", NULL };
-static const char *const firmware_names[] = { "bios", "uefi", NULL };
+static const char *const firmware_names[] = { "bios", "uefi",
+	"uefi-secure", NULL };
 static const char *const display_names[] = { "vga", "virtio", "none", NULL };
 static const char *const bus_names[] = {
 	"virtio", "sata", "ide", "scsi", "nvme", NULL
@@ -763,11 +764,18 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 			    "directly: set kernel in [boot]", def->name);
 			return (-1);
 		}
-		if (def->firmware == VM_FIRMWARE_UEFI) {
+		if (def->firmware != VM_FIRMWARE_BIOS) {
 			*cause = xasprintf("VM %s: a microvm has no UEFI "
 			    "firmware", def->name);
 			return (-1);
 		}
+	}
+	/* OVMF's Secure Boot build needs SMM, which only q35 gives it. */
+	if (def->firmware == VM_FIRMWARE_UEFI_SECURE &&
+	    def->machine != VM_MACHINE_Q35) {
+		*cause = xasprintf("VM %s: firmware uefi-secure needs machine "
+		    "q35", def->name);
+		return (-1);
 	}
 	if (def->boot.initrd != NULL && def->boot.kernel == NULL) {
 		*cause = xasprintf("VM %s: an initrd needs a kernel in [boot]",

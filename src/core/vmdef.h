@@ -20,7 +20,8 @@ enum vm_machine {
 
 enum vm_firmware {
 	VM_FIRMWARE_BIOS,
-	VM_FIRMWARE_UEFI
+	VM_FIRMWARE_UEFI,
+	VM_FIRMWARE_UEFI_SECURE		/* OVMF with Secure Boot (needs q35) */
 };
 
 enum vm_display {

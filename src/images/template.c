@@ -399,9 +399,14 @@ template_check(struct template *t, const char *path, const int *lines,
 		why = "a microvm boots a kernel directly: only with boot = "
 		    "tinylinux";
 	} else if (t->machine == VM_MACHINE_MICROVM && (t->tpm ||
-	    t->firmware == VM_FIRMWARE_UEFI)) {
+	    t->firmware != VM_FIRMWARE_BIOS)) {
 		key = t->tpm ? "tpm" : "firmware";
 		why = "a microvm has no TPM or UEFI firmware";
+	}
+	if (key == NULL && t->firmware == VM_FIRMWARE_UEFI_SECURE &&
+	    t->machine != VM_MACHINE_Q35) {
+		key = "firmware";
+		why = "firmware = uefi-secure needs machine = q35";
 	}
 	if (key == NULL) {
 		if (t->boot == TEMPLATE_BOOT_ISO)

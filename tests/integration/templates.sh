@@ -63,7 +63,7 @@ vd_ok templates
     fail "templates shows $(printf '%s\n' "$OUT" | wc -l) lines: $OUT"
 ok
 for want in \
-    "^windows-11 .* iso  *bring your own ISO  *q35  *uefi  *2  *4G  *64G\$" \
+    "^windows-11 .* iso  *bring your own ISO  *q35  *uefi-secure  *2  *4G  *64G\$" \
     "^tinylinux .* tinylinux  *offline " \
     "^openbsd  *OpenBSD 7.7 .* iso  *cdn.openbsd.org  *q35  *bios " \
     "^ubuntu-24.04  *Ubuntu 24.04 LTS  *image  *cloud-images.ubuntu.com "; do
@@ -76,7 +76,7 @@ import json, sys
 t = {x["name"]: x for x in json.load(sys.stdin)}
 w = t["windows-11"]
 assert w["source"] == "bring-your-own" and w["url"] is None, w
-assert w["tpm"] is True and w["firmware"] == "uefi" and w["bus"] == "sata"
+assert w["tpm"] is True and w["firmware"] == "uefi-secure" and w["bus"] == "sata"
 assert w["model"] == "e1000" and w["drivers_url"].startswith("https://")
 u = t["ubuntu-22.04"]
 assert u["boot"] == "image" and u["cloud_init"] is True, u
@@ -146,8 +146,14 @@ for tfile in "$top_srcdir"/share/templates/*.conf; do
 			    "$d/argv" | sed 's/.*file=//')
 			[ -r "$code" ] || fail "$name: no UEFI firmware $code" \
 			    "(install ovmf)"
-			cp "$(echo "$code" | sed 's/CODE/VARS/')" "$f" ||
-			    fail "$name: no UEFI variable store for $code" ;;
+			# The store vmdesk pairs with the code (vmproc.c).
+			case "$code" in
+			*.secboot.fd) vars=$(echo "$code" |
+			    sed 's/CODE\(.*\)\.secboot\.fd/VARS\1.ms.fd/') ;;
+			*) vars=$(echo "$code" | sed 's/CODE/VARS/') ;;
+			esac
+			cp "$vars" "$f" ||
+			    fail "$name: no UEFI variable store $vars" ;;
 		*) truncate -s 1M "$f" ;;
 		esac
 	done

@@ -78,6 +78,9 @@ build(const struct vm_def *def, enum accel accel, int paused,
 	if (def->firmware == VM_FIRMWARE_UEFI) {
 		in.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 		in.fw_vars = "efivars.fd";
+	} else if (def->firmware == VM_FIRMWARE_UEFI_SECURE) {
+		in.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd";
+		in.fw_vars = "efivars.fd";
 	}
 	strv_init(av);
 	if (qemu_argv_build(&in, av, &cause) != 0)

@@ -283,6 +283,8 @@ static const struct {
 	  "a kernel directly: only with boot = tinylinux" },
 	{ "[template]\nname = x\nboot = tinylinux\nmachine = microvm\n"
 	  "tpm = yes\n", ":5: a microvm has no TPM or UEFI firmware" },
+	{ "[template]\nname = x\nmachine = pc\nfirmware = uefi-secure\n",
+	  ":4: firmware = uefi-secure needs machine = q35" },
 };
 
 static void
