@@ -65,7 +65,7 @@ ok
 for want in \
     "^windows-11 .* iso  *bring your own ISO  *q35  *uefi-secure  *2  *4G  *64G\$" \
     "^tinylinux .* tinylinux  *offline " \
-    "^openbsd  *OpenBSD 7.7 .* iso  *cdn.openbsd.org  *q35  *bios " \
+    "^openbsd  *OpenBSD 7.8 .* iso  *cdn.openbsd.org  *q35  *bios " \
     "^ubuntu-24.04  *Ubuntu 24.04 LTS  *image  *cloud-images.ubuntu.com "; do
 	printf '%s\n' "$OUT" | grep -q "$want" || fail "no line like '$want'"
 	ok
