@@ -866,7 +866,13 @@ vmdef_format(const struct vm_def *def)
 		OUT("instance_id = %s\n", def->instance_id);
 	vmdef_format_extras(def, "vm", NULL, &buf, &len, &cap);
 
-	if (def->boot.kernel != NULL || def->boot.initrd != NULL ||
+	/*
+	 * The header goes out when only kept unknown keys fill [boot] too:
+	 * without it they would land in [vm] (found by fuzz_vmdef).
+	 */
+	for (known = 0, i = 0; i < def->nextras && !known; i++)
+		known = vmdef_same_section(&def->extras[i], "boot", NULL);
+	if (known || def->boot.kernel != NULL || def->boot.initrd != NULL ||
 	    def->boot.cmdline != NULL || def->boot.iso != NULL ||
 	    def->boot.order != NULL) {
 		OUT("\n[boot]\n");
