@@ -852,7 +852,7 @@ vmdef_format(const struct vm_def *def)
 		OUT("template = %s\n", def->template);
 	if (def->os != NULL)
 		OUT("os = %s\n", def->os);
-	mem = str_size_short(def->memory);
+	mem = str_size_exact(def->memory);
 	OUT("arch = %s\nmachine = %s\naccel = %s\ncpus = %d\nmemory = %s\n"
 	    "firmware = %s\ndisplay = %s\n", def->arch,
 	    machine_names[def->machine], def->accel, def->cpus, mem,
