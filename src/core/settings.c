@@ -143,6 +143,7 @@ settings_load(struct settings *c, char **cause)
 	if (path != NULL && access(path, F_OK) == 0) {
 		if ((ini = ini_load(path, cause)) == NULL) {
 			free(path);
+			settings_clear(c);
 			return (-1);
 		}
 		for (i = 0; i < ini->nentries; i++) {

@@ -821,6 +821,19 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 
 #define OUT(...)	str_appendf(&buf, &len, &cap, __VA_ARGS__)
 
+/* A "key = value" line whose value reads back exactly. */
+static void
+vmdef_out_value(char **bufp, size_t *lenp, size_t *capp, const char *key,
+    const char *value)
+{
+	char	*q = ini_quote(value);
+
+	str_appendf(bufp, lenp, capp, "%s = %s\n", key, q);
+	free(q);
+}
+
+#define OUTV(k, v)	vmdef_out_value(&buf, &len, &cap, (k), (v))
+
 static int
 vmdef_same_section(const struct vm_extra *x, const char *type,
     const char *name)
@@ -840,8 +853,8 @@ vmdef_format_extras(const struct vm_def *def, const char *type,
 
 	for (i = 0; i < def->nextras; i++) {
 		if (vmdef_same_section(&def->extras[i], type, name))
-			str_appendf(bufp, lenp, capp, "%s = %s\n",
-			    def->extras[i].key, def->extras[i].value);
+			vmdef_out_value(bufp, lenp, capp, def->extras[i].key,
+			    def->extras[i].value);
 	}
 }
 
@@ -859,8 +872,8 @@ vmdef_format(const struct vm_def *def)
 	if (def->template != NULL)
 		OUT("template = %s\n", def->template);
 	if (def->os != NULL)
-		OUT("os = %s\n", def->os);
-	mem = str_size_short(def->memory);
+		OUTV("os", def->os);
+	mem = str_size_exact(def->memory);
 	OUT("arch = %s\nmachine = %s\naccel = %s\ncpus = %d\nmemory = %s\n"
 	    "firmware = %s\ndisplay = %s\n", def->arch,
 	    machine_names[def->machine], def->accel, def->cpus, mem,
@@ -869,32 +882,38 @@ vmdef_format(const struct vm_def *def)
 	if (def->tpm)
 		OUT("tpm = yes\n");
 	if (def->user != NULL)
-		OUT("user = %s\n", def->user);
+		OUTV("user", def->user);
 	if (def->instance_id != NULL)
-		OUT("instance_id = %s\n", def->instance_id);
+		OUTV("instance_id", def->instance_id);
 	vmdef_format_extras(def, "vm", NULL, &buf, &len, &cap);
 
-	if (def->boot.kernel != NULL || def->boot.initrd != NULL ||
+	/*
+	 * The header goes out when only kept unknown keys fill [boot] too:
+	 * without it they would land in [vm] (found by fuzz_vmdef).
+	 */
+	for (known = 0, i = 0; i < def->nextras && !known; i++)
+		known = vmdef_same_section(&def->extras[i], "boot", NULL);
+	if (known || def->boot.kernel != NULL || def->boot.initrd != NULL ||
 	    def->boot.cmdline != NULL || def->boot.iso != NULL ||
 	    def->boot.order != NULL) {
 		OUT("\n[boot]\n");
 		if (def->boot.kernel != NULL)
-			OUT("kernel = %s\n", def->boot.kernel);
+			OUTV("kernel", def->boot.kernel);
 		if (def->boot.initrd != NULL)
-			OUT("initrd = %s\n", def->boot.initrd);
+			OUTV("initrd", def->boot.initrd);
 		if (def->boot.cmdline != NULL)
-			OUT("cmdline = %s\n", def->boot.cmdline);
+			OUTV("cmdline", def->boot.cmdline);
 		if (def->boot.iso != NULL)
-			OUT("iso = %s\n", def->boot.iso);
+			OUTV("iso", def->boot.iso);
 		if (def->boot.order != NULL)
-			OUT("order = %s\n", def->boot.order);
+			OUTV("order", def->boot.order);
 	}
 	vmdef_format_extras(def, "boot", NULL, &buf, &len, &cap);
 
 	for (i = 0; i < def->ndisks; i++) {
-		OUT("\n[disk %s]\nfile = %s\nbus = %s\nformat = %s\n",
-		    def->disks[i].name, def->disks[i].file,
-		    bus_names[def->disks[i].bus],
+		OUT("\n[disk %s]\n", def->disks[i].name);
+		OUTV("file", def->disks[i].file);
+		OUT("bus = %s\nformat = %s\n", bus_names[def->disks[i].bus],
 		    format_names[def->disks[i].format]);
 		if (def->disks[i].readonly)
 			OUT("readonly = yes\n");

@@ -222,7 +222,7 @@ screen_edit(const struct vm_def *def)
 	e = xcalloc(1, sizeof *e);
 	e->name = xstrdup(def->name);
 	snprintf(e->fields[EDIT_CPUS], sizeof e->fields[0], "%d", def->cpus);
-	s = str_size_short(def->memory);
+	s = str_size_exact(def->memory);
 	snprintf(e->fields[EDIT_MEMORY], sizeof e->fields[0], "%s", s);
 	free(s);
 	snprintf(e->fields[EDIT_DISPLAY], sizeof e->fields[0], "%s",

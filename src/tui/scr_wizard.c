@@ -190,10 +190,10 @@ wizard_choose(struct app *app, struct wizard *w, struct template *t)
 
 	w->chosen = t;
 	snprintf(w->fields[FIELD_CPUS], sizeof w->fields[0], "%d", t->cpus);
-	s = str_size_short(t->memory);
+	s = str_size_exact(t->memory);
 	snprintf(w->fields[FIELD_MEMORY], sizeof w->fields[0], "%s", s);
 	free(s);
-	s = str_size_short(t->disk_size);
+	s = str_size_exact(t->disk_size);
 	snprintf(w->fields[FIELD_DISK], sizeof w->fields[0], "%s", s);
 	free(s);
 	/* A free name: the template's, numbered. */

@@ -43,6 +43,18 @@ ini_value_ok(const char *s)
 	    strlen(s) < INI_MAX_LINE - 64);
 }
 
+char *
+ini_quote(const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (len > 0 && (isspace((unsigned char)s[0]) ||
+	    isspace((unsigned char)s[len - 1]) ||
+	    (len >= 2 && s[0] == '"' && s[len - 1] == '"')))
+		return (xasprintf("\"%s\"", s));
+	return (xstrdup(s));
+}
+
 static int
 ini_add_section(struct ini *ini, char *hdr, int line, char **cause)
 {

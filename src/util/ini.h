@@ -38,5 +38,10 @@ struct ini	*ini_load(const char *, char **);
 void		 ini_free(struct ini *);
 /* Whether a value is a valid INI value to write back (one line, no NUL). */
 int		 ini_value_ok(const char *);
+/*
+ * A value as it must be written to read back the same: in quotes when
+ * it has spaces at an end or is itself quoted. Caller frees.
+ */
+char		*ini_quote(const char *);
 
 #endif

@@ -161,6 +161,17 @@ str_size_short(uint64_t n)
 }
 
 char *
+str_size_exact(uint64_t n)
+{
+	static const char	 units[] = "BKMGTP";
+	int			 u = 0;
+
+	while (u < 5 && n != 0 && n % 1024 == 0)
+		n /= 1024, u++;
+	return (xasprintf("%llu%c", (unsigned long long)n, units[u]));
+}
+
+char *
 str_duration(uint64_t s)
 {
 	if (s >= 86400)

@@ -16,6 +16,11 @@ int	 str_to_long(const char *, long, long, long *, char **);
 int	 str_to_size(const char *, uint64_t, uint64_t *, char **);
 /* A size as "512M", "2G", "1.5G": exact when it can be. Caller frees. */
 char	*str_size_short(uint64_t);
+/*
+ * A size that str_to_size() reads back to the same bytes: the largest
+ * unit that divides it ("6151M", "2G", "1536K", "100B"). Caller frees.
+ */
+char	*str_size_exact(uint64_t);
 /* A duration in seconds as "3d 4h", "5m 02s", "12s". Caller frees. */
 char	*str_duration(uint64_t);
 /*

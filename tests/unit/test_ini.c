@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "util/ini.h"
+#include "util/xmalloc.h"
 
 static struct ini *
 parse(const char *text, char **cause)
@@ -115,10 +116,35 @@ test_ini_value_ok(void **state)
 	assert_false(ini_value_ok("a\rb"));
 }
 
+/* What ini_quote() writes reads back as the same value. */
+static void
+test_ini_quote_reads_back(void **state)
+{
+	static const char *const values[] = {
+		"plain", " lead", "trail ", "\"quoted\"", "a # b", "", "x\t",
+		"\"", "in \"side\" quotes"
+	};
+	struct ini	*ini;
+	char		*q, *text, *cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+		q = ini_quote(values[i]);
+		text = xasprintf("[s]\nk = %s\n", q);
+		ini = ini_parse(text, strlen(text), "t", &cause);
+		assert_non_null(ini);
+		assert_string_equal(ini->entries[0].value, values[i]);
+		ini_free(ini);
+		free(text);
+		free(q);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ini_quote_reads_back),
 		cmocka_unit_test(test_ini_sections_and_keys),
 		cmocka_unit_test(test_ini_empty_value_and_no_newline),
 		cmocka_unit_test(test_ini_errors_name_the_line),

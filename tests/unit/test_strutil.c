@@ -85,6 +85,22 @@ test_strutil_printing(void **state)
 	s = str_size_short(100);
 	assert_string_equal(s, "100B");
 	free(s);
+	/* Exact sizes read back to the same bytes (6151M is not 6.0G). */
+	s = str_size_exact(6151ULL << 20);
+	assert_string_equal(s, "6151M");
+	free(s);
+	s = str_size_exact(3ULL << 29);
+	assert_string_equal(s, "1536M");
+	free(s);
+	s = str_size_exact(4ULL << 30);
+	assert_string_equal(s, "4G");
+	free(s);
+	s = str_size_exact(1000);
+	assert_string_equal(s, "1000B");
+	free(s);
+	s = str_size_exact(0);
+	assert_string_equal(s, "0B");
+	free(s);
 	s = str_duration(59);
 	assert_string_equal(s, "59s");
 	free(s);

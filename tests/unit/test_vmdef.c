@@ -127,6 +127,26 @@ test_vmdef_round_trip_keeps_everything(void **state)
 	vmdef_free(b);
 }
 
+/* Unknown keys alone in [boot] stay there (they once moved into [vm]). */
+static void
+test_vmdef_unknown_boot_keys_stay_in_boot(void **state)
+{
+	struct vm_def	*a, *b;
+	char		*cause, *ta;
+
+	a = parse("[vm]\nname = a\nos = x\n[boot]\nos = typo\nkernal = k\n",
+	    &cause);
+	assert_non_null(a);
+	ta = vmdef_format(a);
+	assert_non_null(strstr(ta, "\n[boot]\nos = typo\nkernal = k\n"));
+	b = parse(ta, &cause);
+	if (b == NULL)
+		fail_msg("%s\n%s", cause, ta);
+	free(ta);
+	vmdef_free(a);
+	vmdef_free(b);
+}
+
 static void
 expect_error(const char *text, const char *msg)
 {
@@ -292,6 +312,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vmdef_parses_every_field),
 		cmocka_unit_test(test_vmdef_round_trip_keeps_everything),
+		cmocka_unit_test(test_vmdef_unknown_boot_keys_stay_in_boot),
 		cmocka_unit_test(test_vmdef_errors_name_file_and_line),
 		cmocka_unit_test(test_vmdef_nic_gets_a_mac),
 		cmocka_unit_test(test_vmdef_validate),
