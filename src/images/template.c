@@ -26,7 +26,8 @@ enum tkey_kind {
 	TKEY_INT,
 	TKEY_SIZE,
 	TKEY_ENUM,	/* an enum of vm.conf, by its key name */
-	TKEY_BOOT
+	TKEY_BOOT,
+	TKEY_FORMAT
 };
 
 static const struct tkey {
@@ -56,10 +57,23 @@ static const struct tkey {
 	{ "model", TKEY_ENUM, offsetof(struct template, model), "model", 0,
 	  0 },
 	{ "boot", TKEY_BOOT, offsetof(struct template, boot), NULL, 0, 0 },
+	{ "url", TKEY_STRING, offsetof(struct template, url), NULL, 0, 0 },
+	{ "sha256", TKEY_STRING, offsetof(struct template, sha256), NULL, 0,
+	  0 },
+	{ "checksum_url", TKEY_STRING, offsetof(struct template, checksum_url),
+	  NULL, 0, 0 },
+	{ "checksum_name", TKEY_STRING, offsetof(struct template,
+	  checksum_name), NULL, 0, 0 },
+	{ "format", TKEY_FORMAT, offsetof(struct template, format), NULL, 0,
+	  0 },
+	{ "member", TKEY_STRING, offsetof(struct template, member), NULL, 0,
+	  0 },
 };
 
 static const char *const template_boot_names[] = { "tinylinux", "disk",
-	NULL };
+	"image", "iso", NULL };
+static const char *const template_format_names[] = { "qcow2", "raw",
+	"vmdk", "vhd", "iso", NULL };
 
 void
 template_free(struct template *t)
@@ -119,8 +133,18 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 				return (0);
 			}
 		}
-		*cause = xasprintf("boot: '%s' is not tinylinux or disk",
-		    value);
+		*cause = xasprintf("boot: '%s' is not tinylinux, disk, image "
+		    "or iso", value);
+		return (-1);
+	case TKEY_FORMAT:
+		for (i = 0; template_format_names[i] != NULL; i++) {
+			if (strcmp(template_format_names[i], value) == 0) {
+				*ip = i;
+				return (0);
+			}
+		}
+		*cause = xasprintf("format: '%s' is not qcow2, raw, vmdk, vhd "
+		    "or iso", value);
 		return (-1);
 	}
 	fatal("unknown template key kind");
