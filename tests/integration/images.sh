@@ -291,7 +291,10 @@ done
 for vm in a1 a2 b1 c1 c2 e1; do vd_ok delete "$vm"; done
 vd_ok images prune
 vd_ok images --json
-case "$OUT" in *'"b3c"'*'"c3"'*) ok ;; *) fail "after prune: $OUT" ;; esac
+for vm in b3c c3 e2; do
+	case "$OUT" in *"\"$vm\""*) ;; *) fail "after prune, no $vm: $OUT" ;; esac
+done
+[ "$(entries)" -eq 3 ] || fail "the last prune left $(entries) entries"; ok
 
 log "bad input: a full disk in the middle of a download"
 SMALL="$TEST_TMP/small"
