@@ -18,6 +18,7 @@
 
 static volatile sig_atomic_t	cli_progress_signal;
 static struct sigaction		cli_progress_oldint, cli_progress_oldterm;
+static struct sigaction		cli_progress_oldhup;
 
 /* ---- Progress ------------------------------------------------------------ */
 
@@ -40,6 +41,7 @@ cli_progress_begin(struct cli_progress *p)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &cli_progress_oldint);
 	sigaction(SIGTERM, &sa, &cli_progress_oldterm);
+	sigaction(SIGHUP, &sa, &cli_progress_oldhup);
 }
 
 void
@@ -50,6 +52,7 @@ cli_progress_end(struct cli_progress *p)
 	p->drawn = 0;
 	sigaction(SIGINT, &cli_progress_oldint, NULL);
 	sigaction(SIGTERM, &cli_progress_oldterm, NULL);
+	sigaction(SIGHUP, &cli_progress_oldhup, NULL);
 }
 
 int

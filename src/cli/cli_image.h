@@ -23,15 +23,15 @@ struct cli_progress {
 /* vmdesk images [--json] | prune. */
 int	cli_images(struct cli *, int, char **);
 /*
- * Start showing progress, and catch SIGINT and SIGTERM: the callback
- * then cancels the work, which cleans up.
+ * Start showing progress, and catch SIGINT, SIGTERM and SIGHUP (a
+ * closed terminal): the callback then cancels the work, which cleans up.
  */
 void	cli_progress_begin(struct cli_progress *);
 /* End the display and restore the signals. */
 void	cli_progress_end(struct cli_progress *);
 /* An imgcache_progress_cb on a struct cli_progress. */
 int	cli_progress_cb(void *, const char *, uint64_t, uint64_t);
-/* Whether SIGINT or SIGTERM came since cli_progress_begin. */
+/* Whether one of those signals came since cli_progress_begin. */
 int	cli_progress_interrupted(void);
 
 #endif
