@@ -669,6 +669,9 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	if (imgcache_lock_part(&job, key, cause) != 0)
 		goto out;
 	job.part = xasprintf("%s/%s.part", job.partial, key);
+	/* A local file may have changed since: no resume from it. */
+	if (job.local)
+		unlink(job.part);
 	memset(&o, 0, sizeof o);
 	o.progress = imgcache_dl_progress;
 	o.arg = &job;
@@ -754,10 +757,14 @@ imgcache_chain(const char *path, const char *fmt, struct strv *files,
 	free(curfmt);
 }
 
-/* Which files VMs and linked-clone bases use: files[i] by who[i]. */
+/*
+ * Which files VMs and linked-clone bases use: files[i] by who[i]. A VM
+ * whose definition cannot be read fails when strict (pruning must not
+ * guess), else it is passed over.
+ */
 static int
 imgcache_users(const struct library *lib, struct strv *files,
-    struct strv *who, char **cause)
+    struct strv *who, int strict, char **cause)
 {
 	struct strv	 names;
 	struct vm_def	*def;
@@ -771,6 +778,11 @@ imgcache_users(const struct library *lib, struct strv *files,
 		return (-1);
 	for (i = 0; i < names.n; i++) {
 		if ((def = library_load(lib, names.v[i], &why)) == NULL) {
+			if (!strict) {
+				free(why);
+				why = NULL;
+				continue;
+			}
 			*cause = xasprintf("VM %s: %s; cannot tell which "
 			    "images it uses", names.v[i], why);
 			free(why);
@@ -853,7 +865,7 @@ imgcache_list(const struct library *lib, struct imgcache_entry ***vp,
 	strv_init(&files);
 	strv_init(&who);
 	if (imgcache_shas(lib, &shas, cause) != 0 ||
-	    imgcache_users(lib, &files, &who, cause) != 0) {
+	    imgcache_users(lib, &files, &who, 0, cause) != 0) {
 		strv_clear(&shas);
 		strv_clear(&files);
 		strv_clear(&who);
@@ -933,7 +945,7 @@ imgcache_prune(const struct library *lib, struct strv *removed,
 	strv_init(&files);
 	strv_init(&who);
 	if (imgcache_shas(lib, &shas, cause) != 0 ||
-	    imgcache_users(lib, &files, &who, cause) != 0) {
+	    imgcache_users(lib, &files, &who, 1, cause) != 0) {
 		strv_clear(&shas);
 		strv_clear(&files);
 		strv_clear(&who);

@@ -218,7 +218,8 @@ fail:
 	return (-1);
 }
 
-/* The limit for a single stream: the ratio times its compressed size. */
+/* The limit for a single stream: the ratio times its compressed size,
+ * or the floor. */
 static uint64_t
 unpack_stream_limit(const char *src)
 {
@@ -230,7 +231,13 @@ unpack_stream_limit(const char *src)
 		ratio = atol(env);
 	if (stat(src, &st) != 0)
 		return (UINT64_MAX);
-	return ((uint64_t)st.st_size * (uint64_t)ratio + (1 << 20));
+	/*
+	 * An empty file system compresses beyond any ratio (a 32M ext2
+	 * image is 2K as bzip2): below the floor nothing is a bomb.
+	 */
+	if ((uint64_t)st.st_size * (uint64_t)ratio < UNPACK_FLOOR)
+		return (UNPACK_FLOOR);
+	return ((uint64_t)st.st_size * (uint64_t)ratio);
 }
 
 /*

@@ -21,8 +21,10 @@ enum unpack_kind {
 /* Progress of an unpack: bytes written; non-zero cancels. */
 typedef int (*unpack_progress_cb)(void *, uint64_t, uint64_t);
 
-/* A single stream may grow this many times its compressed size. */
+/* A single stream may grow this many times its compressed size, and to
+ * the floor whatever its size. */
 #define UNPACK_RATIO_DEFAULT	1000
+#define UNPACK_FLOOR		(256ULL << 20)
 
 /* Sniff a file's kind. */
 int	unpack_kind(const char *, enum unpack_kind *, char **);
