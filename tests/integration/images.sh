@@ -63,6 +63,18 @@ with open(os.path.join(srv, "bomb.qcow2.xz"), "wb") as f:
     for _ in range(1024):
         f.write(c.compress(zero))
     f.write(c.flush())
+# A zip whose member says 4 KiB and holds 300 MiB of zeros.
+import struct
+zb = os.path.join(srv, "zbomb.zip")
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as z:
+    with z.open("disk.img", "w") as f:
+        for _ in range(300):
+            f.write(bytes(1 << 20))
+b = bytearray(open(zb, "rb").read())
+assert b[0:4] == b"PK\x03\x04"
+struct.pack_into("<I", b, 22, 4096)
+struct.pack_into("<I", b, b.find(b"PK\x01\x02") + 24, 4096)
+open(zb, "wb").write(b)
 # An image that does not compress: the full-disk case.
 with open(os.path.join(srv, "big.raw"), "wb") as f:
     f.write(os.urandom(16 << 20))
@@ -264,6 +276,9 @@ for case in "dotdot:climbs out" "abs:absolute path" "symlink:is a link" \
 done
 vd_fails 1 "decompression bomb" create d1 --image "$URL/bomb.qcow2.xz"
 nothing_left d1 5; ok
+vd_fails 1 "it declares 4096 bytes): refused as a decompression bomb" \
+    create d1 --image "$URL/zbomb.zip"
+nothing_left d1 5; ok
 
 log "resume: a transfer cut short is continued with a Range request"
 vd_ok create e1 --image "$URL/flaky/big.qcow2" --sha256 "$sum_big"; ok
@@ -282,6 +297,12 @@ while [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 [ "${size:-0}" -gt 0 ] || fail "the slow download never started"
+vd_fails 1 "another vmdesk is fetching $URL/slow/slow.qcow2" create e3 \
+    --image "$URL/slow/slow.qcow2"
+if ls -A "$VMDESK_HOME/vms" | grep -q -e '^e3$' -e '^\.new-e3-'; then
+	fail "the refused create left e3: $(ls -A "$VMDESK_HOME/vms")"
+fi
+ok
 kill -INT $pid
 wait $pid
 rc=$?
