@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -884,7 +885,26 @@ imgcache_list(const struct library *lib, struct imgcache_entry ***vp,
 	return (0);
 }
 
-/* Remove stale partial files: those whose download lock is free. */
+/* Whether a temporary file's process (NAME.PID.EXT) is gone. */
+static int
+imgcache_orphan(const char *name)
+{
+	const char	*dot;
+	char		*end;
+	long		 pid;
+
+	if ((dot = strchr(name, '.')) == NULL)
+		return (0);
+	pid = strtol(dot + 1, &end, 10);
+	if (end == dot + 1 || *end != '.' || pid <= 0)
+		return (0);
+	return (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+}
+
+/*
+ * Remove stale files in .partial: downloads whose lock is free (no
+ * fetch is working on them) and temporary files of processes gone.
+ */
 static void
 imgcache_prune_partial(const struct library *lib, struct strv *removed,
     uint64_t *freed)
@@ -894,7 +914,7 @@ imgcache_prune_partial(const struct library *lib, struct strv *removed,
 	struct stat	 st;
 	char		*dir, *path, *lock;
 	size_t		 len;
-	int		 fd;
+	int		 fd, ours;
 
 	dir = fs_path_join(lib->images, IMGCACHE_PARTIAL);
 	if ((d = opendir(dir)) == NULL) {
@@ -902,10 +922,21 @@ imgcache_prune_partial(const struct library *lib, struct strv *removed,
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len != 64 + 5 || !str_has_suffix(de->d_name, ".part"))
+		if (*de->d_name == '.')
 			continue;
 		path = fs_path_join(dir, de->d_name);
+		len = strlen(de->d_name);
+		ours = len == 64 + 5 && (str_has_suffix(de->d_name, ".part") ||
+		    str_has_suffix(de->d_name, ".lock"));
+		if (!ours) {
+			if (imgcache_orphan(de->d_name) &&
+			    stat(path, &st) == 0 && unlink(path) == 0) {
+				*freed += (uint64_t)st.st_blocks * 512;
+				strv_push(removed, path);
+			}
+			free(path);
+			continue;
+		}
 		lock = xasprintf("%s/%.64s.lock", dir, de->d_name);
 		fd = open(lock, O_RDWR|O_CLOEXEC);
 		if (fd >= 0 && flock(fd, LOCK_EX|LOCK_NB) != 0) {
@@ -914,11 +945,15 @@ imgcache_prune_partial(const struct library *lib, struct strv *removed,
 			free(path);
 			continue;
 		}
-		if (stat(path, &st) == 0 && unlink(path) == 0) {
+		if (str_has_suffix(de->d_name, ".part") &&
+		    stat(path, &st) == 0 && unlink(path) == 0) {
 			*freed += (uint64_t)st.st_blocks * 512;
 			strv_push(removed, path);
 		}
-		unlink(lock);
+		free(path);
+		path = xasprintf("%s/%.64s.part", dir, de->d_name);
+		if (!fs_exists(path))
+			unlink(lock);
 		if (fd >= 0)
 			close(fd);
 		free(lock);

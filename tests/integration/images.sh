@@ -260,10 +260,15 @@ nothing_left d1 5 part; ok
 vd_fails 1 "HTTP 500 from" create d1 --image "$URL/status/500"
 [ "$(gets status/500)" -eq 2 ] || fail "HTTP 500 was not retried once"
 nothing_left d1 5 part; ok
+# A temporary file of a process that died (kill -9) goes too.
+touch "$CACHE/.partial/$bad.999999999.unpack"
 vd_ok images prune
-case "$OUT" in *".part"*) ok ;; *) fail "prune left the partial: $OUT" ;;
-esac
+case "$OUT" in *".part"*) ;; *) fail "prune left the partial: $OUT" ;; esac
+case "$OUT" in *".999999999.unpack"*) ok ;;
+*) fail "prune left the dead process's file: $OUT" ;; esac
 nothing_left d1 5; ok
+[ -z "$(ls -A "$CACHE/.partial")" ] ||
+    fail "prune left: $(ls -A "$CACHE/.partial")"; ok
 
 log "bad input: unsafe archives and a decompression bomb"
 for case in "dotdot:climbs out" "abs:absolute path" "symlink:is a link" \
