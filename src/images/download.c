@@ -36,7 +36,9 @@ struct download_limits {
 struct download {
 	const char			*url;
 	const char			*path;
-	const struct download_opts	*o;
+	struct download_opts		*o;
+	char				 etag[DOWNLOAD_VALIDATOR_MAX];
+	char				 modified[DOWNLOAD_VALIDATOR_MAX];
 	int				 fd;
 	EVP_MD_CTX			*md;
 	uint64_t			 offset;	/* held before this try */
@@ -412,6 +414,57 @@ download_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return (len);
 }
 
+/* Copy a header's value (after "Name:"), trimmed, if it fits. */
+static void
+download_header_value(const char *p, size_t len, char *out)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+	    p[len - 1] == ' '))
+		len--;
+	if (len > 0 && len < DOWNLOAD_VALIDATOR_MAX) {
+		memcpy(out, p, len);
+		out[len] = '\0';
+	}
+}
+
+/*
+ * Headers: remember the ETag (a strong one: If-Range takes no weak
+ * ETag) and Last-Modified of the final answer, for a later resume.
+ */
+static size_t
+download_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct download	*d = arg;
+	size_t		 len = size * nmemb;
+	long		 code;
+
+	if (d->o == NULL)
+		return (len);
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		*d->etag = '\0';
+		*d->modified = '\0';
+	} else if (len > 5 && strncasecmp(p, "ETag:", 5) == 0)
+		download_header_value(p + 5, len - 5, d->etag);
+	else if (len > 14 && strncasecmp(p, "Last-Modified:", 14) == 0)
+		download_header_value(p + 14, len - 14, d->modified);
+	else if ((len == 2 && p[0] == '\r') || (len == 1 && p[0] == '\n')) {
+		code = download_code(d->c);
+		if (code != 200 && code != 206)
+			return (len);
+		if (*d->etag != '\0' && strncmp(d->etag, "W/", 2) != 0)
+			strcpy(d->o->validator, d->etag);
+		else if (*d->modified != '\0')
+			strcpy(d->o->validator, d->modified);
+		else if (code == 200)
+			*d->o->validator = '\0';
+	}
+	return (len);
+}
+
 static int
 download_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     curl_off_t ultotal, curl_off_t ulnow)
@@ -516,13 +569,14 @@ download_backoff(struct download *d, long ms)
 }
 
 int
-download_file(const char *url, const char *path,
-    const struct download_opts *o, char *hex, char **cause)
+download_file(const char *url, const char *path, struct download_opts *o,
+    char *hex, char **cause)
 {
 	struct download_limits	 l;
 	struct download		 d;
 	char			 errbuf[CURL_ERROR_SIZE];
-	char			*why = NULL;
+	char			*why = NULL, *range = NULL, *ifrange = NULL;
+	struct curl_slist	*hdrs = NULL;
 	CURLcode		 rc = CURLE_OK;
 	long			 attempt, delay;
 	uint64_t		 held;
@@ -553,10 +607,33 @@ download_file(const char *url, const char *path,
 		    download_xferinfo);
 		curl_easy_setopt(d.c, CURLOPT_XFERINFODATA, &d);
 		curl_easy_setopt(d.c, CURLOPT_NOPROGRESS, 0L);
-		if (d.offset > 0)
-			curl_easy_setopt(d.c, CURLOPT_RESUME_FROM_LARGE,
-			    (curl_off_t)d.offset);
+		curl_easy_setopt(d.c, CURLOPT_HEADERFUNCTION, download_header);
+		curl_easy_setopt(d.c, CURLOPT_HEADERDATA, &d);
+		/*
+		 * A Range of our own, not CURLOPT_RESUME_FROM: curl fails
+		 * a 200 answer to that, where the whole file (a server
+		 * without ranges, or a source changed under If-Range) is
+		 * simply a new start.
+		 */
+		if (d.offset > 0) {
+			range = xasprintf("%llu-",
+			    (unsigned long long)d.offset);
+			curl_easy_setopt(d.c, CURLOPT_RANGE, range);
+			if (o != NULL && *o->validator != '\0') {
+				ifrange = xasprintf("If-Range: %s",
+				    o->validator);
+				hdrs = curl_slist_append(NULL, ifrange);
+				curl_easy_setopt(d.c, CURLOPT_HTTPHEADER,
+				    hdrs);
+			}
+		}
 		rc = curl_easy_perform(d.c);
+		curl_slist_free_all(hdrs);
+		hdrs = NULL;
+		free(range);
+		range = NULL;
+		free(ifrange);
+		ifrange = NULL;
 		if (rc == CURLE_OK)
 			break;
 		free(why);

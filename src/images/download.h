@@ -19,9 +19,17 @@
  */
 typedef int (*download_progress_cb)(void *, uint64_t, uint64_t);
 
+#define DOWNLOAD_VALIDATOR_MAX	256
+
 struct download_opts {
 	download_progress_cb	 progress;	/* may be NULL */
 	void			*arg;
+	/*
+	 * In and out: the ETag (or Last-Modified) of what the file holds,
+	 * sent as If-Range on a resume so a changed source starts over;
+	 * updated from each answer. Empty when unknown.
+	 */
+	char			 validator[DOWNLOAD_VALIDATOR_MAX];
 };
 
 /*
@@ -31,7 +39,7 @@ struct download_opts {
  * On failure path stays for a later resume, unless writing it failed
  * (a full disk), when it is removed. A cancel gives "cancelled".
  */
-int	download_file(const char *, const char *, const struct download_opts *,
+int	download_file(const char *, const char *, struct download_opts *,
 	    char *, char **);
 /* Fetch a small text (a checksum file), at most 1 MiB. Caller frees. */
 char	*download_text(const char *, char **);

@@ -418,6 +418,28 @@ imgcache_lock_part(struct imgcache_job *job, const char *key, char **cause)
 	return (0);
 }
 
+/*
+ * The validator (ETag) of a partial download lives in its lock file:
+ * read it before a resume, write it back after.
+ */
+static void
+imgcache_validator(struct imgcache_job *job, struct download_opts *o,
+    int save)
+{
+	ssize_t	n;
+	size_t	len;
+
+	if (save) {
+		len = strlen(o->validator);
+		if (ftruncate(job->lockfd, 0) == 0 && len > 0 &&
+		    pwrite(job->lockfd, o->validator, len, 0) != (ssize_t)len)
+			(void)ftruncate(job->lockfd, 0);
+		return;
+	}
+	n = pread(job->lockfd, o->validator, sizeof o->validator - 1, 0);
+	o->validator[n > 0 ? n : 0] = '\0';
+}
+
 /* The cache's own lock, held while an entry is published. */
 static int
 imgcache_lock(const struct library *lib, char **cause)
@@ -624,7 +646,7 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	char			 want[DOWNLOAD_SHA256_HEX];
 	char			 got[DOWNLOAD_SHA256_HEX];
 	char			 key[DOWNLOAD_SHA256_HEX];
-	int			 lockfd = -1;
+	int			 lockfd = -1, rc;
 
 	if ((e = imgcache_find(lib, src)) != NULL &&
 	    strstr(src->url, "://") != NULL)
@@ -676,8 +698,11 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	memset(&o, 0, sizeof o);
 	o.progress = imgcache_dl_progress;
 	o.arg = &job;
+	imgcache_validator(&job, &o, 0);
 	job.step = job.local ? "copying" : "downloading";
-	if (download_file(job.url, job.part, &o, got, cause) != 0)
+	rc = download_file(job.url, job.part, &o, got, cause);
+	imgcache_validator(&job, &o, 1);
+	if (rc != 0)
 		goto out;
 	if (*want != '\0' && strcmp(want, got) != 0) {
 		unlink(job.part);

@@ -319,6 +319,35 @@ vd_ok create e2 --image "$URL/slow/slow.qcow2"; ok
 grep -q "^GET /slow/slow.qcow2 bytes=[1-9]" "$SLOG" ||
     fail "the second create did not resume"; ok
 
+log "a source changed between Ctrl-C and the resume starts over (If-Range)"
+sum_slow=$(sha256sum "$SRV/slow.qcow2" | cut -d' ' -f1)
+cp "$SRV/big.qcow2" "$SRV/changed.qcow2"
+rm -f "$CACHE"/.partial/*.part
+"$VMDESK" create e4 --image "$URL/slow/changed.qcow2" \
+    >"$TEST_TMP/int.out" 2>&1 &
+pid=$!
+i=0
+size=0
+while [ $i -lt 100 ]; do
+	size=$(stat -c %s "$CACHE"/.partial/*.part 2>/dev/null | head -n 1)
+	[ "${size:-0}" -gt 0 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+[ $? -eq 1 ] || fail "interrupted create: $(cat "$TEST_TMP/int.out")"
+cp "$SRV/slow.qcow2" "$SRV/changed.qcow2.new"
+mv "$SRV/changed.qcow2.new" "$SRV/changed.qcow2"
+vd_ok create e4 --image "$URL/slow/changed.qcow2"; ok
+grep -q '^GET /slow/changed.qcow2 bytes=[1-9][0-9]*- "' "$SLOG" ||
+    fail "no If-Range resume: $(grep changed "$SLOG")"; ok
+backing=$(qemu-img info --output=json "$VMDESK_HOME/vms/e4/disk.qcow2" |
+    sed -n 's/.*"full-backing-filename": "\(.*\)".*/\1/p')
+[ "$backing" = "$CACHE/$sum_slow.qcow2" ] ||
+    fail "e4 is not on the new bytes: '$backing'"; ok
+nothing_left e5 7; ok
+
 log "prune: only what no VM (or linked-clone base) uses"
 vd_ok clone b3 b3c --linked; ok
 vd_ok delete b3

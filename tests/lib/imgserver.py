@@ -9,7 +9,8 @@ servers under path prefixes:
   /flaky/F      like /truncate the first time, then serves F with ranges
   /slow/F       serves F at about 2 MiB/s
   /status/N     answers HTTP N
-Every request is logged as "METHOD PATH RANGE" to the log file.
+Files carry an ETag; a Range whose If-Range differs gets the whole file.
+Every request is logged as "METHOD PATH RANGE IF-RANGE" to the log file.
 Usage: imgserver.py ROOT PORTFILE LOGFILE
 """
 import http.server
@@ -30,9 +31,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def send_file(self, path, mode):
-        size = os.path.getsize(path)
+        st = os.stat(path)
+        size = st.st_size
+        etag = '"%x-%x"' % (st.st_mtime_ns, size)
         start, end, code = 0, size, 200
         rng = self.headers.get("Range")
+        ifr = self.headers.get("If-Range")
+        if ifr is not None and ifr != etag:
+            rng = None      # changed since: the whole file
         if rng and rng.startswith("bytes=") and mode in ("", "flaky", "slow"):
             a, _, b = rng[6:].partition("-")
             start = int(a)
@@ -50,6 +56,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Range",
                              "bytes %d-%d/%d" % (start, end - 1, size))
         self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.flush()
         with open(path, "rb") as f:
@@ -79,8 +86,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         with open(LOGFILE, "a") as log:
-            log.write("GET %s %s\n" % (self.path,
-                                      self.headers.get("Range", "-")))
+            log.write("GET %s %s %s\n" % (self.path,
+                                         self.headers.get("Range", "-"),
+                                         self.headers.get("If-Range", "-")))
         parts = self.path.lstrip("/").split("/", 1)
         mode, rest = "", self.path.lstrip("/")
         if len(parts) == 2 and parts[0] in ("stall", "truncate", "flaky",
