@@ -17,7 +17,8 @@
 #include "util/xmalloc.h"
 
 static volatile sig_atomic_t	cli_progress_signal;
-static struct sigaction		cli_progress_oldint, cli_progress_oldterm;
+static struct sigaction		cli_progress_oldint;
+static struct sigaction		cli_progress_oldterm;
 static struct sigaction		cli_progress_oldhup;
 
 /* ---- Progress ------------------------------------------------------------ */

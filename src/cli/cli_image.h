@@ -17,7 +17,7 @@ struct cli_progress {
 	int		 drawn;		/* a bar line is open */
 	uint64_t	 last_ms;
 	uint64_t	 start_ms;	/* of the step */
-	int		 quarter;	/* last quarter shown without a tty */
+	int		 quarter;	/* last quarter shown (no tty) */
 };
 
 /* vmdesk images [--json] | prune. */

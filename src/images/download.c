@@ -27,7 +27,7 @@
 /* Limits, each overridable by the environment (tests make them short). */
 struct download_limits {
 	long	connect_s;	/* VMDESK_CONNECT_TIMEOUT */
-	long	stall_s;	/* VMDESK_STALL_TIMEOUT: no byte for this long */
+	long	stall_s;	/* VMDESK_STALL_TIMEOUT: silence allowed */
 	long	retries;	/* VMDESK_DOWNLOAD_RETRIES */
 	long	delay_ms;	/* VMDESK_RETRY_DELAY_MS: first back-off */
 };
@@ -41,10 +41,10 @@ struct download {
 	char				 modified[DOWNLOAD_VALIDATOR_MAX];
 	int				 fd;
 	EVP_MD_CTX			*md;
-	uint64_t			 offset;	/* held before this try */
+	uint64_t			 offset;	/* held before */
 	uint64_t			 got;		/* this try */
-	int				 checked;	/* resume answer seen */
-	int				 werrno;	/* a write failed */
+	int				 checked;	/* answer seen */
+	int				 werrno;	/* write failed */
 	int				 cancelled;
 	CURL				*c;
 };

@@ -19,12 +19,12 @@
 
 /* Where an image comes from and how to check it. */
 struct imgcache_source {
-	const char	*url;		/* URL, file:// or a local path */
+	const char	*url;		/* URL, or a local path */
 	const char	*sha256;	/* pinned, or NULL */
-	const char	*checksum_url;	/* SHA256SUMS-style file, or NULL */
-	const char	*checksum_name;	/* its line; NULL: the URL's name */
-	const char	*member;	/* archive member glob, or NULL */
-	int		 format;	/* enum template_format, -1 to detect */
+	const char	*checksum_url;	/* SHA256SUMS file, or NULL */
+	const char	*checksum_name;	/* NULL: the URL's name */
+	const char	*member;	/* archive member glob */
+	int		 format;	/* template_format, -1: detect */
 };
 
 /* One cached image. */
@@ -33,11 +33,11 @@ struct imgcache_entry {
 	char		*path;		/* absolute */
 	char		*format;	/* "qcow2" or "iso" */
 	uint64_t	 size;		/* bytes on disk */
-	uint64_t	 vsize;		/* virtual size (qcow2), else size */
+	uint64_t	 vsize;		/* virtual size */
 	long long	 fetched;	/* seconds since the epoch */
 	struct strv	 sources;	/* URLs or paths */
-	struct strv	 members;	/* member per source, "" for none */
-	struct strv	 users;		/* VMs whose disks or ISO use it */
+	struct strv	 members;	/* per source, "" for none */
+	struct strv	 users;		/* VMs using it */
 };
 
 /*
@@ -69,14 +69,15 @@ void			 imgcache_template_source(const struct template *,
 /* Every cached image, with the VMs that use it, sorted by sha256. */
 int			 imgcache_list(const struct library *,
 			     struct imgcache_entry ***, size_t *, char **);
-void			 imgcache_list_free(struct imgcache_entry **, size_t);
+void			 imgcache_list_free(struct imgcache_entry **,
+			     size_t);
 void			 imgcache_entry_free(struct imgcache_entry *);
 /*
  * Remove the cached images no VM uses (through its disks' backing
  * chains, its ISO, or a linked-clone base) and stale partial files.
  * Removed files are added to removed, their bytes to *freed.
  */
-int			 imgcache_prune(const struct library *, struct strv *,
-			     uint64_t *, char **);
+int			 imgcache_prune(const struct library *,
+			     struct strv *, uint64_t *, char **);
 
 #endif

@@ -330,9 +330,9 @@ unpack_file(const char *src, const char *what, const char *glob,
 		    !unpack_wanted(path, glob))
 			continue;
 		if (chosen != NULL) {
-			*cause = xasprintf("%s: both %s and %s are disk images; "
-			    "the template's member= must choose", what,
-			    chosen, path);
+			*cause = xasprintf("%s: both %s and %s are disk "
+			    "images; the template's member= must choose",
+			    what, chosen, path);
 			goto out;
 		}
 		chosen = xstrdup(path);

@@ -311,7 +311,8 @@ ok
 kill -INT $pid
 wait $pid
 rc=$?
-[ $rc -eq 1 ] || fail "interrupted create exited $rc: $(cat "$TEST_TMP/int.out")"
+[ $rc -eq 1 ] ||
+    fail "interrupted create exited $rc: $(cat "$TEST_TMP/int.out")"
 grep -q "interrupted; nothing was created" "$TEST_TMP/int.out" ||
     fail "interrupted create said: $(cat "$TEST_TMP/int.out")"
 nothing_left e2 6 part; ok
