@@ -577,10 +577,11 @@ download_file(const char *url, const char *path, struct download_opts *o,
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			*why = NULL, *range = NULL, *ifrange = NULL;
 	struct curl_slist	*hdrs = NULL;
+	struct stat		 st;
 	CURLcode		 rc = CURLE_OK;
 	long			 attempt, delay;
 	uint64_t		 held;
-	int			 ret = -1;
+	int			 ret = -1, drop;
 
 	download_limits(&l);
 	memset(&d, 0, sizeof d);
@@ -691,13 +692,17 @@ download_file(const char *url, const char *path, struct download_opts *o,
 out:
 	free(why);
 	EVP_MD_CTX_free(d.md);
+	/*
+	 * A part that could not be written, or where nothing came, is of
+	 * no use for a resume.
+	 */
+	drop = d.werrno != 0 || (fstat(d.fd, &st) == 0 && st.st_size == 0);
 	if (close(d.fd) != 0 && ret == 0) {
-		d.werrno = errno;
 		*cause = xasprintf("%s: %s", path, strerror(errno));
+		drop = 1;
 		ret = -1;
 	}
-	/* A part that could not be written is of no use for a resume. */
-	if (ret != 0 && d.werrno != 0)
+	if (ret != 0 && drop)
 		unlink(path);
 	return (ret);
 }
