@@ -13,6 +13,7 @@
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
+#include "cli/cli_image.h"
 #include "cli/cli_snapshot.h"
 #include "cli/cli_template.h"
 #include "cli/cli_vm.h"
@@ -24,8 +25,12 @@
 static const struct cli_command cli_commands[] = {
 	{ "list", cli_vm_list, "[--json]", "list VMs and their states" },
 	{ "create", cli_vm_create, "NAME --template T [--cpus N] "
-	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST]",
-	  "create a VM from a template" },
+	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST]\n"
+	  "       vmdesk create NAME --image PATH|URL [--sha256 X] "
+	  "[--template T] [...]\n"
+	  "       vmdesk create NAME --iso PATH|URL [--sha256 X] "
+	  "[--template T] [...]",
+	  "create a VM from a template, a disk image or an installer ISO" },
 	{ "start", cli_vm_start, "NAME [--paused]", "start a VM" },
 	{ "stop", cli_vm_stop, "NAME [--timeout SEC] [--force]",
 	  "power a VM off with the ACPI button; --force kills it after the "
@@ -56,6 +61,9 @@ static const struct cli_command cli_commands[] = {
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
 	{ "templates", cli_template_list, "[--json]", "list OS templates" },
+	{ "images", cli_images, "[--json]\n"
+	  "       vmdesk images prune",
+	  "list the image cache, or remove the images no VM uses" },
 	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
 	  "disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },

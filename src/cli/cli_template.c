@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "images/imgcache.h"
 #include "images/template.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -62,7 +63,7 @@ cli_template_str(const char *s)
 }
 
 static json_t *
-cli_template_json(const struct template *t)
+cli_template_json(const struct library *lib, const struct template *t)
 {
 	json_t	*j;
 	char	*host;
@@ -91,6 +92,8 @@ cli_template_json(const struct template *t)
 	json_object_set_new(j, "format", t->url != NULL ?
 	    json_string(template_format_name(t->format)) : json_null());
 	json_object_set_new(j, "member", cli_template_str(t->member));
+	json_object_set_new(j, "cached", t->url != NULL ?
+	    json_boolean(imgcache_lookup(lib, t)) : json_null());
 	json_object_set_new(j, "cloud_init", json_boolean(t->cloud_init));
 	json_object_set_new(j, "user", cli_template_str(t->user));
 	json_object_set_new(j, "arch", json_string(t->arch));
@@ -120,10 +123,11 @@ struct cli_template_col {
 };
 
 static void
-cli_template_table(struct template **list, size_t n)
+cli_template_table(const struct library *lib, struct template **list,
+    size_t n)
 {
 	struct cli_template_col	 os, src;
-	char			*mem, *disk;
+	char			*mem, *disk, *hw;
 	int			 wname = 4, w;
 	size_t			 i;
 
@@ -141,18 +145,20 @@ cli_template_table(struct template **list, size_t n)
 		if ((w = (int)strlen(src.cell[i])) > src.width)
 			src.width = w;
 	}
-	printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-11s %4s %6s %6s\n", wname,
-	    "NAME", os.width, "OS", "BOOT", src.width, "SOURCE", "MACHINE",
-	    "FIRMWARE", "CPUS", "MEMORY", "DISK");
+	printf("%-*s  %-*s  %-9s  %-*s  %-6s  %-15s %4s %6s %6s\n", wname,
+	    "NAME", os.width, "OS", "BOOT", src.width, "SOURCE", "CACHED",
+	    "MACHINE", "CPUS", "MEMORY", "DISK");
 	for (i = 0; i < n; i++) {
 		mem = str_size_short(list[i]->memory);
 		disk = str_size_short(list[i]->disk_size);
-		printf("%-*s  %-*s  %-9s  %-*s  %-7s  %-11s %4d %6s %6s\n",
+		hw = xasprintf("%s/%s", vmdef_machine_name(list[i]->machine),
+		    vmdef_firmware_name(list[i]->firmware));
+		printf("%-*s  %-*s  %-9s  %-*s  %-6s  %-15s %4d %6s %6s\n",
 		    wname, list[i]->name, os.width, os.cell[i],
 		    template_boot_name(list[i]->boot), src.width, src.cell[i],
-		    vmdef_machine_name(list[i]->machine),
-		    vmdef_firmware_name(list[i]->firmware), list[i]->cpus,
-		    mem, disk);
+		    list[i]->url == NULL ? "-" : imgcache_lookup(lib, list[i]) ?
+		    "yes" : "no", hw, list[i]->cpus, mem, disk);
+		free(hw);
 		free(mem);
 		free(disk);
 		free(os.cell[i]);
@@ -193,12 +199,13 @@ cli_template_list(struct cli *cli, int argc, char **argv)
 	if (json) {
 		arr = json_array();
 		for (i = 0; i < n; i++)
-			json_array_append_new(arr, cli_template_json(list[i]));
+			json_array_append_new(arr, cli_template_json(cli->lib,
+			    list[i]));
 		cli_json_print(arr);
 	} else if (n == 0)
 		printf("No templates found.\n");
 	else
-		cli_template_table(list, n);
+		cli_template_table(cli->lib, list, n);
 	template_list_free(list, n);
 	return (CLI_OK);
 }

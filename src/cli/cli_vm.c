@@ -17,6 +17,7 @@
 #include "backend/vmctl.h"
 #include "backend/vmproc.h"
 #include "cli/cli_console.h"
+#include "cli/cli_image.h"
 #include "core/names.h"
 #include "images/qemu_img.h"
 #include "images/template.h"
@@ -253,6 +254,15 @@ cli_create_flag(int c, const char *val, void *arg)
 		a->opt.forwards = a->fw;
 		a->opt.nforwards++;
 		return (0);
+	case 'i':
+		a->opt.image = val;
+		return (0);
+	case 'o':
+		a->opt.iso = val;
+		return (0);
+	case 's':
+		a->opt.sha256 = val;
+		return (0);
 	case 'd':
 		if (str_to_size(val, 1ULL << 30, &a->opt.disk_size,
 		    &cause) != 0)
@@ -273,33 +283,48 @@ cli_create_flag(int c, const char *val, void *arg)
 static int
 cli_create(struct cli *cli, const char *name, const struct create_args *a)
 {
-	struct template	*t;
-	struct strv	 dirs;
-	char		*cause = NULL, *mem, *disk;
-	uint64_t	 size;
+	struct cli_progress	 p;
+	struct template		*t;
+	struct strv		 dirs;
+	char			*cause = NULL, *mem, *disk;
+	uint64_t		 size;
+	int			 rc;
 
 	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
 	if (name_check(name, "VM", &cause) != 0)
 		return (cli_fail(cause));
-	strv_init(&dirs);
-	template_dirs(cli->lib, &dirs);
-	t = template_find(&dirs, a->template, &cause);
-	strv_clear(&dirs);
-	if (t == NULL)
-		return (cli_fail(cause));
-	if (vmcreate_from_template(cli->lib, t, name, &a->opt, &cause) != 0) {
+	if (a->template != NULL) {
+		strv_init(&dirs);
+		template_dirs(cli->lib, &dirs);
+		t = template_find(&dirs, a->template, &cause);
+		strv_clear(&dirs);
+		if (t == NULL)
+			return (cli_fail(cause));
+	} else
+		t = vmcreate_bare_template(a->opt.iso != NULL);
+	cli_progress_begin(&p);
+	rc = vmcreate_from_template(cli->lib, t, name, &a->opt,
+	    cli_progress_cb, &p, &cause);
+	cli_progress_end(&p);
+	if (rc != 0) {
+		if (cli_progress_interrupted()) {
+			free(cause);
+			cause = xstrdup("interrupted; nothing was created");
+		}
 		template_free(t);
-		return (cli_fail(cause));
+		return (cli_fail_vm(name, cause));
 	}
 	if (!a->quiet) {
 		mem = str_size_short(a->opt.memory > 0 ? a->opt.memory :
 		    t->memory);
 		size = a->opt.disk_size > 0 ? a->opt.disk_size : t->disk_size;
-		disk = str_size_short(size);
-		printf("Created VM %s from template %s (%d CPU, %s memory, %s "
-		    "disk).\n", name, t->name, a->opt.cpus > 0 ? a->opt.cpus :
-		    t->cpus, mem, disk);
+		disk = size > 0 ? str_size_short(size) : xstrdup("image's");
+		printf("Created VM %s from %s %s (%d CPU, %s memory, %s "
+		    "disk).\n", name, a->template != NULL ? "template" :
+		    a->opt.iso != NULL ? "ISO" : "image", a->template != NULL ?
+		    t->name : a->opt.iso != NULL ? a->opt.iso : a->opt.image,
+		    a->opt.cpus > 0 ? a->opt.cpus : t->cpus, mem, disk);
 		free(mem);
 		free(disk);
 	}
@@ -316,6 +341,9 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "disk-size", required_argument, NULL, 'd' },
 		{ "forward", required_argument, NULL, 'f' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "iso", required_argument, NULL, 'o' },
+		{ "sha256", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct create_args		a;
@@ -323,13 +351,18 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 	int				 rc;
 
 	memset(&a, 0, sizeof a);
-	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:", opts,
+	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:i:o:s:", opts,
 	    cli_create_flag, &a, &rc);
 	if (name == NULL)
 		return (rc);
-	if (a.template == NULL) {
-		cli_error("create: --template is needed (vmdesk templates "
-		    "lists them)");
+	if (a.template == NULL && a.opt.image == NULL && a.opt.iso == NULL) {
+		cli_error("create: --template, --image or --iso is needed "
+		    "(vmdesk templates lists the templates)");
+		return (cli_usage("create"));
+	}
+	if (a.opt.sha256 != NULL && a.opt.image == NULL &&
+	    a.opt.iso == NULL) {
+		cli_error("create: --sha256 goes with --image or --iso");
 		return (cli_usage("create"));
 	}
 	return (cli_create(cli, name, &a));

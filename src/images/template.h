@@ -75,7 +75,9 @@ struct template_opts {
 	uint64_t		 disk_size;
 	const struct vm_forward	*forwards;	/* on the first NIC */
 	size_t			 nforwards;
-	const char		*iso;		/* installer: cached or given */
+	const char		*iso;		/* installer: path or URL */
+	const char		*image;		/* the disk: path or URL */
+	const char		*sha256;	/* pinned for image or iso */
 };
 
 /* The cloud-init seed a VM from a cloud_init template has, in its folder. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Making a new VM from a template. */
+/* Making a new VM from a template, an image or an installer ISO. */
 #include "config.h"
 
 #include "images/vmcreate.h"
@@ -8,37 +8,177 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "images/imgcache.h"
 #include "images/qemu_img.h"
 #include "images/tinylinux.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
+/* What the new VM's first disk is. */
+enum vmcreate_disk {
+	VMCREATE_BLANK,		/* an empty qcow2 */
+	VMCREATE_OVERLAY,	/* an overlay on a cached image */
+	VMCREATE_INSTALL	/* empty, with an installer ISO */
+};
+
+struct template *
+vmcreate_bare_template(int iso)
+{
+	struct template	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->name = xstrdup(iso ? "iso" : "image");
+	t->arch = xstrdup("x86_64");
+	t->machine = VM_MACHINE_Q35;
+	t->firmware = VM_FIRMWARE_BIOS;
+	t->display = VM_DISPLAY_VGA;
+	t->cpus = 2;
+	t->memory = 1ULL << 30;
+	t->disk_size = iso ? 20ULL << 30 : 0;
+	t->bus = VM_BUS_VIRTIO;
+	t->model = VM_NIC_VIRTIO;
+	t->boot = iso ? TEMPLATE_BOOT_ISO : TEMPLATE_BOOT_IMAGE;
+	t->format = iso ? TEMPLATE_FORMAT_ISO : TEMPLATE_FORMAT_QCOW2;
+	return (t);
+}
+
+/* Where the VM's disk or ISO comes from, if anywhere; -1 and *cause when
+ * the template needs something not given. */
+static int
+vmcreate_source(const struct template *t, const struct template_opts *opt,
+    struct imgcache_source *src, enum vmcreate_disk *kind, char **cause)
+{
+	memset(src, 0, sizeof *src);
+	*kind = VMCREATE_BLANK;
+	if (opt->image != NULL && opt->iso != NULL) {
+		*cause = xstrdup("give an image or an ISO, not both");
+		return (-1);
+	}
+	if (opt->image != NULL) {
+		src->url = opt->image;
+		src->sha256 = opt->sha256;
+		src->format = -1;
+		*kind = VMCREATE_OVERLAY;
+	} else if (opt->iso != NULL) {
+		src->url = opt->iso;
+		src->sha256 = opt->sha256;
+		src->format = TEMPLATE_FORMAT_ISO;
+		*kind = VMCREATE_INSTALL;
+	} else if (t->url != NULL && t->boot == TEMPLATE_BOOT_ISO) {
+		imgcache_template_source(t, src);
+		*kind = VMCREATE_INSTALL;
+	} else if (t->url != NULL) {
+		/* An image: the VM's disk (tinylinux: its /data disk). */
+		imgcache_template_source(t, src);
+		*kind = VMCREATE_OVERLAY;
+	} else if (t->boot == TEMPLATE_BOOT_ISO) {
+		*cause = xasprintf("template %s brings no ISO of its own: give "
+		    "one with --iso PATH|URL", t->name);
+		return (-1);
+	} else if (t->boot == TEMPLATE_BOOT_IMAGE) {
+		*cause = xasprintf("template %s names no image (url=)",
+		    t->name);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A qcow2 overlay on a cached base, grown to size: -u, as the base's
+ * format and size are known, so qemu-img never reads it and the time
+ * is the same whatever its size.
+ */
+static int
+vmcreate_overlay(const char *path, const char *base, uint64_t size,
+    char **cause)
+{
+	struct strv	args;
+	int		rc;
+
+	strv_init(&args);
+	strv_push(&args, "create");
+	strv_push(&args, "-q");
+	strv_push(&args, "-f");
+	strv_push(&args, "qcow2");
+	strv_push(&args, "-u");
+	strv_push(&args, "-b");
+	strv_push(&args, base);
+	strv_push(&args, "-F");
+	strv_push(&args, "qcow2");
+	strv_push(&args, path);
+	strv_pushf(&args, "%llu", (unsigned long long)size);
+	rc = qemu_img_run(&args, NULL, cause);
+	strv_clear(&args);
+	return (rc);
+}
+
+/* Name the first disk: data.qcow2 for tinylinux's /data, else disk. */
+static void
+vmcreate_name_disk(struct vm_def *def, const struct template *t,
+    enum vmcreate_disk kind)
+{
+	struct vm_disk	*d = &def->disks[0];
+
+	if (kind == VMCREATE_BLANK || t->boot == TEMPLATE_BOOT_TINYLINUX)
+		return;
+	free(d->name);
+	d->name = xstrdup("disk");
+	free(d->file);
+	d->file = xstrdup("disk.qcow2");
+}
+
 int
 vmcreate_from_template(const struct library *lib, const struct template *t,
-    const char *name, const struct template_opts *opt, char **cause)
+    const char *name, const struct template_opts *opt,
+    imgcache_progress_cb progress, void *arg, char **cause)
 {
+	struct imgcache_source	 src;
+	struct imgcache_entry	*e = NULL;
+	enum vmcreate_disk	 kind;
 	struct tinylinux	 tl;
-	struct vm_def		*def;
+	struct vm_def		*def = NULL;
 	char			*stage, *disk, *conf;
 	uint64_t		 size;
 	int			 rc = -1;
 
 	memset(&tl, 0, sizeof tl);
+	if (vmcreate_source(t, opt, &src, &kind, cause) != 0)
+		return (-1);
 	if ((stage = library_create_begin(lib, name, cause)) == NULL)
 		return (-1);
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
-	    tinylinux_prepare(lib->images, &tl, cause) != 0) {
-		library_create_abort(stage);
-		free(stage);
-		return (-1);
+	    tinylinux_prepare(lib->images, &tl, cause) != 0)
+		goto out;
+	if (src.url != NULL && (e = imgcache_fetch(lib, &src, progress, arg,
+	    cause)) == NULL)
+		goto out;
+	if (e != NULL && kind == VMCREATE_OVERLAY &&
+	    strcmp(e->format, "iso") == 0) {
+		*cause = xasprintf("%s is an ISO image, not a disk: create "
+		    "with --iso", src.url);
+		goto out;
 	}
 	def = template_to_vmdef(t, name, opt, &tl);
+	vmcreate_name_disk(def, t, kind);
 	size = opt->disk_size > 0 ? opt->disk_size : t->disk_size;
-	disk = fs_path_join(stage, "data.qcow2");
-	rc = qemu_img_create(disk, size, NULL, cause);
+	disk = vmdef_disk_path(&def->disks[0], stage);
+	if (kind == VMCREATE_OVERLAY) {
+		if (size < e->vsize)
+			size = e->vsize;
+		rc = vmcreate_overlay(disk, e->path, size, cause);
+	} else
+		rc = qemu_img_create(disk, size, NULL, cause);
 	free(disk);
 	if (rc != 0)
 		goto out;
+	if (kind == VMCREATE_INSTALL) {
+		free(def->boot.iso);
+		def->boot.iso = xstrdup(e->path);
+		if (def->boot.order == NULL)
+			def->boot.order = xstrdup("cd");
+	} else if (kind == VMCREATE_OVERLAY && def->boot.kernel == NULL &&
+	    def->boot.order == NULL)
+		def->boot.order = xstrdup("c");
 	if ((rc = vmdef_validate(def, stage, cause)) != 0)
 		goto out;
 	conf = fs_path_join(stage, "vm.conf");
@@ -51,6 +191,7 @@ out:
 		library_create_abort(stage);
 	free(stage);
 	vmdef_free(def);
+	imgcache_entry_free(e);
 	tinylinux_clear(&tl);
 	return (rc);
 }

@@ -7,14 +7,25 @@
 #define VMDESK_IMAGES_VMCREATE_H
 
 #include "core/library.h"
+#include "images/imgcache.h"
 #include "images/template.h"
 
 /*
  * Create VM name from a template: its disk, boot files and vm.conf in a
- * staging folder, made visible in one rename when complete.
+ * staging folder, made visible in one rename when complete. A template
+ * with an image (or opt->image) fetches it into the cache and gives the
+ * VM a qcow2 overlay on it; an ISO (the template's or opt->iso) comes
+ * with a blank disk. progress (may be NULL) hears about the fetch and
+ * can cancel it.
  */
 int	vmcreate_from_template(const struct library *,
 	    const struct template *, const char *,
-	    const struct template_opts *, char **);
+	    const struct template_opts *, imgcache_progress_cb, void *,
+	    char **);
+/*
+ * The hardware of a VM made from a bare image or ISO, without a
+ * template: q35, BIOS, 2 CPUs, 1G, virtio. Caller frees.
+ */
+struct template	*vmcreate_bare_template(int);
 
 #endif

@@ -19,6 +19,7 @@
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/strutil.h"
+#include "util/timeutil.h"
 #include "util/xmalloc.h"
 
 enum wizard_step {
@@ -334,9 +335,39 @@ wizard_draw(struct app *app, struct screen *s)
 	attrset(A_NORMAL);
 }
 
+/* What a job's fetch is doing, at most five times a second. */
+struct wizard_progress {
+	int		 fd;
+	uint64_t	 last_ms;
+};
+
+static int
+job_create_progress(void *arg, const char *step, uint64_t done,
+    uint64_t total)
+{
+	struct wizard_progress	*wp = arg;
+	uint64_t		 now = time_mono_ms();
+	char			*d, *t;
+
+	if (now - wp->last_ms < 200)
+		return (0);
+	wp->last_ms = now;
+	d = str_size_short(done);
+	if (total > 0) {
+		t = str_size_short(total);
+		app_job_progress(wp->fd, "%s: %d%% (%s of %s)", step,
+		    (int)(done * 100 / total), d, t);
+		free(t);
+	} else
+		app_job_progress(wp->fd, "%s: %s", step, d);
+	free(d);
+	return (0);
+}
+
 static int
 job_create(struct app *app, void *arg, int fd, char **cause)
 {
+	struct wizard_progress	 wp;
 	struct wizard_job	*wj = arg;
 	struct template		*t;
 	struct strv		 dirs;
@@ -351,7 +382,10 @@ job_create(struct app *app, void *arg, int fd, char **cause)
 	if (t == NULL)
 		return (-1);
 	app_job_progress(fd, "preparing the image and the disk");
-	rc = vmcreate_from_template(app->lib, t, wj->name, &wj->opt, cause);
+	wp.fd = fd;
+	wp.last_ms = 0;
+	rc = vmcreate_from_template(app->lib, t, wj->name, &wj->opt,
+	    job_create_progress, &wp, cause);
 	template_free(t);
 	if (rc != 0 || !wj->start)
 		return (rc);
