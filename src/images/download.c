@@ -87,27 +87,33 @@ download_global_init(void)
 }
 
 static void
-download_hex(const unsigned char *d, char *hex)
+download_hex(const unsigned char *d, unsigned int n, char *hex)
 {
 	static const char	digits[] = "0123456789abcdef";
-	int			i;
+	unsigned int		i;
 
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < n; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 0xf];
 	}
-	hex[64] = '\0';
+	hex[2 * n] = '\0';
+}
+
+static EVP_MD_CTX *
+download_md_new_of(const EVP_MD *type)
+{
+	EVP_MD_CTX	*md;
+
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, type, NULL) != 1)
+		fatal("cannot start a hash");
+	return (md);
 }
 
 static EVP_MD_CTX *
 download_md_new(void)
 {
-	EVP_MD_CTX	*md;
-
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		fatal("cannot start a sha256");
-	return (md);
+	return (download_md_new_of(EVP_sha256()));
 }
 
 static void
@@ -116,9 +122,9 @@ download_md_final(EVP_MD_CTX *md, char *hex)
 	unsigned char	d[EVP_MAX_MD_SIZE];
 	unsigned int	len;
 
-	if (EVP_DigestFinal_ex(md, d, &len) != 1 || len != 32)
-		fatal("cannot finish a sha256");
-	download_hex(d, hex);
+	if (EVP_DigestFinal_ex(md, d, &len) != 1)
+		fatal("cannot finish a hash");
+	download_hex(d, len, hex);
 }
 
 /* Hash what an open file holds from its start; its size in *size. */
@@ -147,8 +153,10 @@ download_hash_fd(int fd, EVP_MD_CTX *md, uint64_t *size, const char *path,
 	return (0);
 }
 
-int
-download_sha256_file(const char *path, char *hex, char **cause)
+/* The sha256 or sha512 of a whole file, in hex. */
+static int
+download_hash_file(const char *path, const EVP_MD *type, char *hex,
+    char **cause)
 {
 	EVP_MD_CTX	*md;
 	uint64_t	 size;
@@ -158,13 +166,25 @@ download_sha256_file(const char *path, char *hex, char **cause)
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	md = download_md_new();
+	md = download_md_new_of(type);
 	rc = download_hash_fd(fd, md, &size, path, cause);
 	close(fd);
 	if (rc == 0)
 		download_md_final(md, hex);
 	EVP_MD_CTX_free(md);
 	return (rc);
+}
+
+int
+download_sha256_file(const char *path, char *hex, char **cause)
+{
+	return (download_hash_file(path, EVP_sha256(), hex, cause));
+}
+
+int
+download_sha512_file(const char *path, char *hex, char **cause)
+{
+	return (download_hash_file(path, EVP_sha512(), hex, cause));
 }
 
 int
@@ -244,36 +264,62 @@ download_name_match(const char *listed, size_t len, const char *name)
 	return (strlen(name) == len && memcmp(base, name, len) == 0);
 }
 
-static int
-download_is_hash(const char *s, size_t len)
+/* A hash's length in hex if s starts with one (64: sha256, 128: sha512). */
+static size_t
+download_hash_len(const char *s, size_t len)
 {
 	size_t	i;
 
-	if (len != 64)
-		return (0);
-	for (i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[i]))
-			return (0);
-	}
-	return (1);
+	for (i = 0; i < len && i < 128 && isxdigit((unsigned char)s[i]); i++)
+		;
+	if ((i == 64 || i == 128) &&
+	    (i == len || isspace((unsigned char)s[i])))
+		return (i);
+	return (0);
 }
 
 static void
-download_hash_copy(const char *s, char *hex)
+download_hash_copy(const char *s, size_t n, char *hex)
 {
-	int	i;
+	size_t	i;
 
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < n; i++)
 		hex[i] = (char)tolower((unsigned char)s[i]);
-	hex[64] = '\0';
+	hex[n] = '\0';
+}
+
+/*
+ * BSD: "SHA256 (NAME) = HASH" or "SHA512 (NAME) = HASH". The name's
+ * start and length, and the hash's, or 0.
+ */
+static size_t
+download_bsd_line(const char *line, size_t len, const char **name,
+    size_t *namelen, const char **hash)
+{
+	size_t	n;
+
+	if (len < 8 || (memcmp(line, "SHA256 (", 8) != 0 &&
+	    memcmp(line, "SHA512 (", 8) != 0))
+		return (0);
+	n = memcmp(line, "SHA256", 6) == 0 ? 64 : 128;
+	if (len < 8 + 4 + n)
+		return (0);
+	*hash = line + len - n;
+	if (memcmp(*hash - 4, ") = ", 4) != 0 ||
+	    download_hash_len(*hash, n) != n)
+		return (0);
+	*name = line + 8;
+	*namelen = (size_t)(*hash - 4 - *name);
+	return (n);
 }
 
 int
 download_checksum_parse(const char *text, const char *name, char *hex,
     char **cause)
 {
-	const char	*line, *end, *p, *q, *lone = NULL;
-	size_t		 len, named = 0, nlone = 0;
+	const char	*line, *end, *p, *hash, *only = NULL, *lone = NULL;
+	size_t		 len, n, plen, named = 0, nlone = 0, onlylen = 0;
+	size_t		 lonelen = 0;
 
 	for (line = text; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
 		end = line + strcspn(line, "\n");
@@ -284,49 +330,48 @@ download_checksum_parse(const char *text, const char *name, char *hex,
 			line++;
 			len--;
 		}
-		if (len > 8 && memcmp(line, "SHA256 (", 8) == 0) {
-			/* BSD: SHA256 (NAME) = HASH */
-			if (len < 8 + 4 + 64)
+		if ((n = download_bsd_line(line, len, &p, &plen,
+		    &hash)) == 0) {
+			if ((n = download_hash_len(line, len)) == 0)
 				continue;
-			p = line + len - 64;
-			q = p - 4;
-			if (memcmp(q, ") = ", 4) != 0 ||
-			    !download_is_hash(p, 64))
+			if (len == n) {
+				lone = line;
+				lonelen = n;
+				nlone++;
 				continue;
-			named++;
-			if (download_name_match(line + 8,
-			    (size_t)(q - (line + 8)), name)) {
-				download_hash_copy(p, hex);
-				return (0);
 			}
-			continue;
+			/* GNU: HASH  NAME, or HASH *NAME (binary mode). */
+			hash = line;
+			p = line + n;
+			while (p < line + len && isspace((unsigned char)*p))
+				p++;
+			if (p < line + len && *p == '*')
+				p++;
+			plen = (size_t)(line + len - p);
 		}
-		if (len < 64 || !download_is_hash(line, 64))
-			continue;
-		if (len == 64) {
-			lone = line;
-			nlone++;
-			continue;
-		}
-		if (!isspace((unsigned char)line[64]))
-			continue;
-		/* GNU: HASH  NAME, or HASH *NAME (binary mode). */
-		p = line + 64;
-		while (p < line + len && isspace((unsigned char)*p))
-			p++;
-		if (p < line + len && *p == '*')
-			p++;
 		named++;
-		if (download_name_match(p, (size_t)(line + len - p), name)) {
-			download_hash_copy(line, hex);
+		only = hash;
+		onlylen = n;
+		if (download_name_match(p, plen, name)) {
+			download_hash_copy(hash, n, hex);
 			return (0);
 		}
 	}
-	if (named == 0 && nlone == 1) {
-		download_hash_copy(lone, hex);
+	/*
+	 * A file with one hash speaks of one file, whatever it calls it:
+	 * openSUSE's, Arch's and Rocky's "latest" links have checksum files
+	 * that name the dated build the link points to.
+	 */
+	if (named == 1 && nlone == 0) {
+		download_hash_copy(only, onlylen, hex);
 		return (0);
 	}
-	*cause = xasprintf("no sha256 for %s in the checksum file", name);
+	if (named == 0 && nlone == 1) {
+		download_hash_copy(lone, lonelen, hex);
+		return (0);
+	}
+	*cause = xasprintf("no sha256 or sha512 for %s in the checksum file",
+	    name);
 	return (-1);
 }
 

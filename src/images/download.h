@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define DOWNLOAD_SHA256_HEX	65	/* 64 hex digits and a NUL */
+#define DOWNLOAD_HASH_HEX	129	/* a sha512: 128 hex digits and a NUL */
 
 /*
  * Progress: bytes done and total (0 when the server does not say).
@@ -44,15 +45,19 @@ int	download_file(const char *, const char *, struct download_opts *,
 /* Fetch a small text (a checksum file), at most 1 MiB. Caller frees. */
 char	*download_text(const char *, char **);
 /*
- * The sha256 for name in a checksum file's text: GNU "HASH  NAME" or
- * "HASH *NAME", BSD "SHA256 (NAME) = HASH", or a lone hash. Lowercase
- * in hex; -1 and *cause when name is not listed.
+ * The hash for name in a checksum file's text: GNU "HASH  NAME" or
+ * "HASH *NAME", BSD "SHA256 (NAME) = HASH" or "SHA512 (...)", a lone
+ * hash, or the one hash of a file that lists one file. A sha256 (64 hex
+ * digits) or a sha512 (128), lowercase, into hex of DOWNLOAD_HASH_HEX
+ * bytes; -1 and *cause when name is not listed.
  */
 int	download_checksum_parse(const char *, const char *, char *, char **);
 /* Whether s is a sha256 in hex (64 hex digits). */
 int	download_sha256_valid(const char *);
 /* The sha256 of a whole file, in hex. */
 int	download_sha256_file(const char *, char *, char **);
+/* The sha512 of a whole file, in hex (DOWNLOAD_HASH_HEX bytes). */
+int	download_sha512_file(const char *, char *, char **);
 /* A local path or file:// URL turned into a file:// URL of an absolute
  * path; other URLs are copied. Caller frees. */
 char	*download_url(const char *);

@@ -400,6 +400,31 @@ imgcache_expected(struct imgcache_job *job, const struct imgcache_source *src,
 	return (rc);
 }
 
+/*
+ * Check a fetched file against the expected hash, if any: a sha256 is
+ * compared with the one taken as it came; a sha512 (Debian's and
+ * NetBSD's checksum files have no other) needs one more read.
+ */
+static int
+imgcache_verify(const char *path, const char *what, const char *want,
+    const char *got, int deleted, char **cause)
+{
+	char	 sha512[DOWNLOAD_HASH_HEX];
+
+	if (*want == '\0')
+		return (0);
+	if (strlen(want) == 128) {
+		if (download_sha512_file(path, sha512, cause) != 0)
+			return (-1);
+		got = sha512;
+	}
+	if (strcmp(want, got) == 0)
+		return (0);
+	*cause = xasprintf("checksum mismatch for %s: expected %s, got %s%s",
+	    what, want, got, deleted ? "; the download is deleted" : "");
+	return (-1);
+}
+
 /* Take the lock on a source's download, so two fetches never share it. */
 static int
 imgcache_lock_part(struct imgcache_job *job, const char *key, char **cause)
@@ -643,7 +668,7 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	struct imgcache_entry	*e = NULL;
 	struct download_opts	 o;
 	struct stat		 st;
-	char			 want[DOWNLOAD_SHA256_HEX];
+	char			 want[DOWNLOAD_HASH_HEX];
 	char			 got[DOWNLOAD_SHA256_HEX];
 	char			 key[DOWNLOAD_SHA256_HEX];
 	int			 lockfd = -1, rc;
@@ -672,13 +697,10 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	if (job.local && strstr(src->url, "://") == NULL) {
 		/* A local file: known by its bytes, not its path. */
 		if (imgcache_step(&job, "checking", cause) != 0 ||
-		    download_sha256_file(src->url, got, cause) != 0)
+		    download_sha256_file(src->url, got, cause) != 0 ||
+		    imgcache_verify(src->url, src->url, want, got, 0,
+		    cause) != 0)
 			goto out;
-		if (*want != '\0' && strcmp(want, got) != 0) {
-			*cause = xasprintf("checksum mismatch for %s: expected "
-			    "%s, got %s", src->url, want, got);
-			goto out;
-		}
 		if ((e = imgcache_meta_load(lib, got)) != NULL) {
 			if (imgcache_add_source(lib, e, job.url, src->member,
 			    cause) != 0) {
@@ -704,10 +726,8 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 	imgcache_validator(&job, &o, 1);
 	if (rc != 0)
 		goto out;
-	if (*want != '\0' && strcmp(want, got) != 0) {
+	if (imgcache_verify(job.part, job.url, want, got, 1, cause) != 0) {
 		unlink(job.part);
-		*cause = xasprintf("checksum mismatch for %s: expected %s, got "
-		    "%s; the download is deleted", job.url, want, got);
 		goto out;
 	}
 	if ((lockfd = imgcache_lock(lib, cause)) < 0)

@@ -185,6 +185,25 @@ template_url_ok(const char *key, const char *value, int web, char **cause)
 	return (0);
 }
 
+/*
+ * Whether a download URL is safe without a pinned hash: https://, or
+ * http:// to this machine (its bytes never cross a network).
+ */
+static int
+template_url_secure(const char *url)
+{
+	char	*host;
+	int	 local;
+
+	if (str_has_prefix(url, "https://"))
+		return (1);
+	host = template_url_host(url);
+	local = strcmp(host, "localhost") == 0 ||
+	    str_has_prefix(host, "127.") || strcmp(host, "[::1]") == 0;
+	free(host);
+	return (local);
+}
+
 /* A login name a guest accepts: lower-case letters, digits, _ . - */
 static int
 template_user_ok(const char *value, char **cause)
@@ -355,11 +374,11 @@ template_check(struct template *t, const char *path, const int *lines,
 	if (t->boot == TEMPLATE_BOOT_IMAGE && t->url == NULL) {
 		key = "boot";
 		why = "boot = image needs a url (the disk image to fetch)";
-	} else if (t->url != NULL && (t->boot == TEMPLATE_BOOT_TINYLINUX ||
-	    t->boot == TEMPLATE_BOOT_DISK)) {
+	} else if (t->url != NULL && t->boot == TEMPLATE_BOOT_DISK) {
+		/* tinylinux takes the image as its /data disk. */
 		key = "url";
-		why = "a url needs boot = image or boot = iso";
-	} else if (t->url != NULL && str_has_prefix(t->url, "http://") &&
+		why = "a url needs boot = image, iso or tinylinux";
+	} else if (t->url != NULL && !template_url_secure(t->url) &&
 	    t->sha256 == NULL) {
 		key = "url";
 		why = "a plain http:// url is allowed only with a pinned "
@@ -369,7 +388,7 @@ template_check(struct template *t, const char *path, const int *lines,
 		key = "url";
 		why = "a url needs a sha256 or a checksum_url to verify it";
 	} else if (t->checksum_url != NULL &&
-	    !str_has_prefix(t->checksum_url, "https://")) {
+	    !template_url_secure(t->checksum_url)) {
 		key = "checksum_url";
 		why = "checksum_url must be https:// (it vouches for the "
 		    "image)";
@@ -666,12 +685,14 @@ template_to_vmdef(const struct template *t, const char *name,
 		break;
 	case TEMPLATE_BOOT_ISO:
 		/*
-		 * CD first while the disk is blank; installers that finish
-		 * eject the CD (d-i) or ask for a key to boot it (Windows).
+		 * Disk first: a blank disk is not bootable, so the firmware
+		 * goes on to the CD; once installed, the system boots
+		 * whatever the installer did to the CD (an eject lasts only
+		 * until QEMU restarts, and Alpine's ISO boots with no prompt).
 		 */
 		if (opt->iso != NULL)
 			def->boot.iso = xstrdup(opt->iso);
-		def->boot.order = xstrdup("dc");
+		def->boot.order = xstrdup("cd");
 		break;
 	}
 	return (def);

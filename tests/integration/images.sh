@@ -246,7 +246,8 @@ case "$OUT" in *"expected $bad, got $sum_big"*) ok ;;
 *) fail "mismatch message: $OUT" ;; esac
 nothing_left d1 5; ok
 template bad-name image "$URL/big.qcow2" "checksum_url = $URL/SHA256SUMS"
-vd_fails 1 "no sha256 for big.qcow2" create d1 --template bad-name
+vd_fails 1 "no sha256 or sha512 for big.qcow2" create d1 \
+    --template bad-name
 nothing_left d1 5; ok
 
 log "bad input: truncated, stalled, HTTP 404 and 500"
@@ -368,6 +369,22 @@ for vm in b3c c3 e2; do
 	case "$OUT" in *"\"$vm\""*) ;; *) fail "after prune, no $vm: $OUT" ;; esac
 done
 [ "$(entries)" -eq 3 ] || fail "the last prune left $(entries) entries"; ok
+
+log "sha512 checksum files (Debian's, NetBSD's): checked, a mismatch refused"
+cp "$SRV/disk.qcow2" "$SRV/d512.qcow2"
+zeros=$(printf '%0128d' 0)
+(cd "$SRV" && sha512sum d512.qcow2 >SHA512SUMS &&
+    echo "$zeros  d512.qcow2" >BAD512SUMS)
+template img-512bad image "$URL/d512.qcow2" "format = qcow2" \
+    "checksum_url = $URL/BAD512SUMS"
+n=$(entries)
+vd_fails 1 "checksum mismatch" create g1 --template img-512bad
+case "$OUT" in *"expected $zeros, got "*) ok ;;
+*) fail "sha512 mismatch message: $OUT" ;; esac
+nothing_left g1 "$n"; ok
+template img-512 image "$URL/d512.qcow2" "format = qcow2" \
+    "checksum_url = $URL/SHA512SUMS"
+vd_ok create g1 --template img-512; ok
 
 log "bad input: a full disk in the middle of a download"
 SMALL="$TEST_TMP/small"

@@ -22,7 +22,7 @@
 static void
 test_download_checksum_gnu(void **state)
 {
-	char	 hex[DOWNLOAD_SHA256_HEX], *cause = NULL;
+	char	 hex[DOWNLOAD_HASH_HEX], *cause = NULL;
 	const char *text = H1 "  debian-12-genericcloud-amd64.qcow2\n"
 	    H2 " *debian-12-nocloud-amd64.qcow2\r\n"
 	    H3 "  ./sub/alpine.iso\n";
@@ -41,14 +41,15 @@ test_download_checksum_gnu(void **state)
 	/* A name that is only a suffix of a listed one is not it. */
 	assert_int_equal(download_checksum_parse(text, "nocloud-amd64.qcow2",
 	    hex, &cause), -1);
-	assert_non_null(strstr(cause, "no sha256 for nocloud-amd64.qcow2"));
+	assert_non_null(strstr(cause,
+	    "no sha256 or sha512 for nocloud-amd64.qcow2"));
 	free(cause);
 }
 
 static void
 test_download_checksum_bsd(void **state)
 {
-	char	 hex[DOWNLOAD_SHA256_HEX], *cause = NULL;
+	char	 hex[DOWNLOAD_HASH_HEX], *cause = NULL;
 	const char *text = "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\n"
 	    "# Fedora-Cloud-41-1.4-x86_64-CHECKSUM\n"
@@ -64,16 +65,42 @@ test_download_checksum_bsd(void **state)
 	assert_int_equal(download_checksum_parse(text,
 	    "FreeBSD 14 (amd64).raw.xz", hex, &cause), 0);
 	assert_string_equal(hex, H1);
-	/* A SHA512 line is not a sha256. */
+	/* A SHA512 line gives the sha512. */
 	assert_int_equal(download_checksum_parse(text, "Fedora.qcow2", hex,
+	    &cause), 0);
+	assert_string_equal(hex, H1 H1);
+	/* Not listed, in a file of several. */
+	assert_int_equal(download_checksum_parse(text, "other.qcow2", hex,
 	    &cause), -1);
+	free(cause);
+}
+
+/* Debian's SHA512SUMS; a file of one entry naming the dated build. */
+static void
+test_download_checksum_sha512_and_single(void **state)
+{
+	char	 hex[DOWNLOAD_HASH_HEX], *cause = NULL;
+
+	assert_int_equal(download_checksum_parse(H1 H2 "  debian-12-generic-"
+	    "amd64.qcow2\n" H2 H1 "  debian-12-genericcloud-amd64.qcow2\n",
+	    "debian-12-generic-amd64.qcow2", hex, &cause), 0);
+	assert_string_equal(hex, H1 H2);
+	/* openSUSE's "latest" link: its file names the dated image. */
+	assert_int_equal(download_checksum_parse(H3 "  Leap-16.0-Minimal-VM."
+	    "x86_64-Cloud-16.0.0-Build1.1.qcow2\n", "Leap-16.0-Minimal-VM."
+	    "x86_64-Cloud.qcow2", hex, &cause), 0);
+	assert_string_equal(hex,
+	    "aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999");
+	/* A hash of 100 digits is neither. */
+	assert_int_equal(download_checksum_parse(H1 "0123456789012345678901"
+	    "234567890123456789  a.iso\n", "a.iso", hex, &cause), -1);
 	free(cause);
 }
 
 static void
 test_download_checksum_lone(void **state)
 {
-	char	 hex[DOWNLOAD_SHA256_HEX], *cause = NULL;
+	char	 hex[DOWNLOAD_HASH_HEX], *cause = NULL;
 
 	/* foo.iso.sha256 holding only the hash. */
 	assert_int_equal(download_checksum_parse(H2 "\n", "foo.iso", hex,
@@ -125,7 +152,7 @@ static void
 test_download_sha256_file(void **state)
 {
 	char	 path[] = "/tmp/vmdesk-test-sha.XXXXXX";
-	char	 hex[DOWNLOAD_SHA256_HEX], *cause = NULL;
+	char	 hex[DOWNLOAD_HASH_HEX], *cause = NULL;
 	int	 fd;
 
 	fd = mkstemp(path);
@@ -147,6 +174,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_download_checksum_gnu),
 		cmocka_unit_test(test_download_checksum_bsd),
+		cmocka_unit_test(test_download_checksum_sha512_and_single),
 		cmocka_unit_test(test_download_checksum_lone),
 		cmocka_unit_test(test_download_urls),
 		cmocka_unit_test(test_download_sha256_file),

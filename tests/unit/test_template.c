@@ -257,7 +257,7 @@ static const struct {
 	{ "[template]\nname = x\nboot = image\n", ":3: boot = image needs a "
 	  "url (the disk image to fetch)" },
 	{ "[template]\nname = x\nurl = https://e.org/a\nsha256 = " SHA "\n",
-	  ":3: a url needs boot = image or boot = iso" },
+	  ":3: a url needs boot = image, iso or tinylinux" },
 	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n",
 	  ":4: a url needs a sha256 or a checksum_url to verify it" },
 	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
@@ -441,7 +441,7 @@ test_template_to_vmdef_iso(void **state)
 	assert_int_equal(def->disks[0].bus, VM_BUS_SATA);
 	assert_int_equal(def->nics[0].model, VM_NIC_E1000);
 	assert_string_equal(def->boot.iso, "/isos/Win11_English_x64.iso");
-	assert_string_equal(def->boot.order, "dc");
+	assert_string_equal(def->boot.order, "cd");
 	assert_null(def->user);
 	vmdef_free(def);
 
