@@ -380,9 +380,14 @@ ts_fonts_add_psf(struct ts_fonts *f, const char *path, char **cause)
 struct ts_fonts *
 ts_fonts_default(char **cause)
 {
-	/* Debian's framebuffer console fonts closest to the kernel's own. */
+	/*
+	 * Debian's console fonts closest to the kernel's own 8x16 font:
+	 * Uni2-VGA16 has most of its ASCII; of the fonts shipped only the
+	 * Goha ones have its 'f', 'v' and '~' (seen on a 6.1 fbcon).
+	 */
 	static const char *const psf[] = {
-		"Uni2-VGA16.psf.gz", "Lat15-VGA16.psf.gz", "default8x16.psf.gz",
+		"Uni2-VGA16.psf.gz", "Lat15-VGA16.psf.gz",
+		"Ethiopian-Goha16.psf.gz",
 	};
 	struct ts_fonts	*f;
 	char		*path, *why = NULL;
@@ -450,7 +455,7 @@ ts_cell(const struct ts_fonts *f, const uint8_t *pix, int w, int x0, int y0,
 	uint8_t			 bits[TS_GLYPH_H], inv[TS_GLYPH_H];
 	uint32_t		 c0, c1 = 0, c;
 	uint16_t		 ninth = 0;
-	int			 r, i, have1 = 0, top;
+	int			 r, i, have1 = 0, top, end;
 
 	c0 = ts_px(pix + ((size_t)y0 * (size_t)w + (size_t)x0) * 4);
 	for (r = 0; r < TS_GLYPH_H; r++) {
@@ -487,13 +492,21 @@ ts_cell(const struct ts_fonts *f, const uint8_t *pix, int w, int x0, int y0,
 		out->bg = c1;
 		return (1);
 	}
-	/* The cursor: full rows of the set colour at the bottom. */
-	if (!have1 || bits[TS_GLYPH_H - 3] != 0xff)
+	/*
+	 * The cursor: full rows of the set colour at the bottom, ending on
+	 * row 14 (VGA text mode: rows 13-14) or 15 (fbcon: rows 14-15).
+	 */
+	if (!have1)
 		return (0);
-	for (top = TS_GLYPH_H - 3; top > TS_CURSOR_TOP && bits[top - 1] == 0xff;
-	    top--)
+	if (bits[TS_GLYPH_H - 1] == 0xff)
+		end = TS_GLYPH_H - 1;
+	else if (bits[TS_GLYPH_H - 2] == 0xff)
+		end = TS_GLYPH_H - 2;
+	else
+		return (0);
+	for (top = end; top > TS_CURSOR_TOP && bits[top - 1] == 0xff; top--)
 		;
-	for (r = top; r < TS_GLYPH_H && bits[r] == 0xff; r++)
+	for (r = top; r <= end; r++)
 		bits[r] = 0;
 	if (cw == 9)
 		ninth = 0;

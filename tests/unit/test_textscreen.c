@@ -214,6 +214,18 @@ test_textscreen_cursor(void **state)
 	assert_int_equal(cell_at(&s, 13, 5)->ch, ' ');
 	assert_int_equal(cell_at(&s, 11, 5)->ch, '#');
 	assert_int_equal(cell_at(&s, 14, 5)->ch, 'a');
+	free(fr.px);
+	/* A framebuffer console's: rows 14-15 of an 8-wide cell. */
+	frame_init(&fr, 1024, 768, 0x000000);
+	draw_vga(&fr, f, 'n', 2, 7, 8, 0xaaaaaa, 0);
+	for (r = 14; r < 16; r++) {
+		for (i = 0; i < 8; i++)
+			frame_set(&fr, 2 * 8 + i, 7 * 16 + r, 0xaaaaaa);
+	}
+	assert_int_equal(ts_match(f, fr.px, fr.w, fr.h, &s), 1);
+	assert_int_equal(s.cur_x, 2);
+	assert_int_equal(s.cur_y, 7);
+	assert_int_equal(cell_at(&s, 2, 7)->ch, 'n');
 	ts_screen_clear(&s);
 	free(fr.px);
 	ts_fonts_free(f);
