@@ -128,6 +128,17 @@ $TM send-keys -t v Enter
 wait_screen "^fives25 ~/v$"; ok
 # The echo of every typed character is on screen, none lost.
 wait_screen '^tinylinux:/# echo "fives\$\(\(5\*5\)\) ~/v"$'; ok
+log "graphics are drawn as half blocks, text again after clear"
+$TM send-keys -t v -l 'head -c 1500000 /dev/urandom >/dev/fb0'
+$TM send-keys -t v Enter
+wait_screen "^ fb  pixels  1024x768"; ok
+# Noise in 256 colours: many different background colours.
+ncol=$($TM capture-pane -p -e -t v | grep -o '48;5;[0-9]*' | sort -u | wc -l)
+[ "$ncol" -ge 20 ] || fail "a graphical screen in $ncol colours"; ok
+$TM send-keys -t v -l 'clear'
+$TM send-keys -t v Enter
+wait_screen "^ fb  text 128x48  1024x768"; ok
+wait_screen "^tinylinux:/# *$"; ok
 alive "$(view_pid)" || fail "the view died"
 
 log "the desktop's v opens the screen; the menu closes it"
