@@ -32,6 +32,9 @@ struct vnc {
 
 static int	vnc_tag;
 
+static void	vnc_log(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 /* The library logs on stderr, which would scribble over the screen. */
 static void
 vnc_log(const char *fmt, ...)
@@ -212,6 +215,7 @@ vnc_connect(struct vnc *v, char **cause)
 	cl->connectTimeout = VNC_READ_TIMEOUT;
 	cl->readTimeout = VNC_READ_TIMEOUT;
 	/* A socket file is enough: the library connects to it as UNIX. */
+	free(cl->serverHost);		/* rfbGetClient's strdup("") */
 	cl->serverHost = xstrdup(v->path);
 	cl->serverPort = 0;
 	if (!rfbInitClient(cl, &argc, argv)) {
