@@ -96,6 +96,26 @@ wait_screen "^MARK42$"; ok
 wait_screen '^tinylinux:/# echo MARK\$\(\(6\*7\)\) "A\|B" >/dev/ttyS0; echo'; ok
 wait_log tl 'MARK42 A|B'; ok
 
+log "the menu overlays the screen, which is whole again after it"
+$TM send-keys -t v C-]
+wait_screen "Send to the guest"
+screen | grep -q '^tinylinux:/# echo MARK.*/dev/ttyS0; echo' &&
+    fail "the menu does not cover the echoed line"
+$TM send-keys -t v Escape
+wait_screen '^tinylinux:/# echo MARK\$\(\(6\*7\)\) "A\|B" >/dev/ttyS0; echo'; ok
+
+log "the menu sends Ctrl-Alt-F2 and Ctrl-Alt-F1: the guest switches VTs"
+# The kernel switches only to a VT in use: write on tty2 first.
+$TM send-keys -t v -l 'echo ON-TTY$((1+1)) >/dev/tty2'
+$TM send-keys -t v Enter
+wait_screen '^tinylinux:/# echo ON-TTY.*tty2$'
+$TM send-keys -t v C-] F2
+wait_screen '^ON-TTY2$'; ok
+screen | grep -q '^MARK42$' && fail "tty1's text is still there"
+$TM send-keys -t v C-] F1
+wait_screen '^MARK42$'; ok
+wait_screen "^tinylinux:/# *$"; ok
+
 log "an idle guest costs no bytes"
 sleep 1
 $TM pipe-pane -t v -o "cat >>$TEST_TMP/idle"
@@ -104,6 +124,18 @@ $TM pipe-pane -t v
 [ -f "$TEST_TMP/idle" ] || : >"$TEST_TMP/idle"
 [ "$(wc -c <"$TEST_TMP/idle")" -eq 0 ] ||
     fail "$(wc -c <"$TEST_TMP/idle") bytes in 3 idle seconds"; ok
+
+log "256 colours by default; truecolor = yes in the config: 24-bit"
+$TM capture-pane -p -e -t v | grep -q '38;5;248' ||
+    fail "no 256-colour grey for the VGA's light grey"; ok
+mkdir -p "$XDG_CONFIG_HOME/vmdesk"
+printf '[desktop]\ntruecolor = yes\n' >"$XDG_CONFIG_HOME/vmdesk/config"
+open_view tl
+wait_screen "^tinylinux:/# *$"
+# The VGA DAC has 6 bits a channel: its light grey is 168, 168, 168.
+$TM capture-pane -p -e -t v | grep -q '38;2;168;168;168' ||
+    fail "no 24-bit light grey with truecolor = yes"; ok
+rm "$XDG_CONFIG_HOME/vmdesk/config"
 
 log "kill -9 of QEMU: disconnected, then back when the VM is"
 kill -9 "$(vm_field tl pid)"
