@@ -103,6 +103,20 @@ cr_render(const uint8_t *pix, int w, int h, struct cr_cell *cells, int cols,
 		*fit = f;
 }
 
+int
+cr_cell_pixel(const struct cr_fit *fit, int w, int h, int cx, int cy,
+    int *px, int *py)
+{
+	cx -= fit->x;
+	cy -= fit->y;
+	if (fit->w <= 0 || fit->h <= 0 || cx < 0 || cy < 0 || cx >= fit->w ||
+	    cy >= fit->h)
+		return (0);
+	*px = (int)((2LL * cx + 1) * w / (2LL * fit->w));
+	*py = (int)((2LL * cy + 1) * h / (2LL * fit->h));
+	return (1);
+}
+
 static int
 cr_level(int v)
 {

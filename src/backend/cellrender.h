@@ -33,6 +33,12 @@ struct cr_fit {
  */
 void	 cr_render(const uint8_t *, int, int, struct cr_cell *, int, int,
 	     struct cr_fit *);
+/*
+ * The source pixel at the centre of cell cx, cy of a picture rendered w
+ * by h pixels with *fit: 1 and *px, *py, or 0 for a cell outside it.
+ */
+int	 cr_cell_pixel(const struct cr_fit *, int, int, int, int, int *,
+	     int *);
 /* The xterm 256-colour index closest to a colour (cube or grey ramp). */
 int	 cr_256(uint32_t);
 /* The colour of an xterm 256-colour index (16 to 255). */

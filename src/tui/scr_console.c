@@ -56,6 +56,9 @@ struct con {
 	int		 nc_moved;	/* ncurses may have written: see drawn */
 	char		*line;		/* our status line, as last drawn */
 	int		 truecolor;
+	struct cr_fit	 fit;		/* where pixels landed */
+	int		 buttons;	/* RFB button mask held */
+	mmask_t		 oldmask;	/* the desktop's mouse events */
 	char		*out;		/* the escapes of one update */
 	size_t		 outlen, outcap;
 };
@@ -105,7 +108,8 @@ con_render(struct con *c)
 	c->text = c->fonts != NULL && ts_match(c->fonts, px, c->gw, c->gh,
 	    &c->ts);
 	if (!c->text) {
-		cr_render(px, c->gw, c->gh, c->want, c->cols, c->rows, NULL);
+		cr_render(px, c->gw, c->gh, c->want, c->cols, c->rows,
+		    &c->fit);
 		c->cur_x = c->cur_y = -1;
 		return;
 	}
@@ -446,12 +450,60 @@ con_draw(struct app *app, struct screen *s)
 	}
 }
 
+/*
+ * A terminal mouse event as an absolute pointer event (QEMU's USB tablet):
+ * the guest pixel under the cell, buttons as RFB's mask (1 left, 2 middle,
+ * 4 right, 8 and 16 the wheel, pressed and released at once).
+ */
+static void
+con_mouse(struct con *c)
+{
+	static const struct {
+		mmask_t	press, release;
+		int	bit;
+	} buttons[] = {
+		{ BUTTON1_PRESSED, BUTTON1_RELEASED, 1 },
+		{ BUTTON2_PRESSED, BUTTON2_RELEASED, 2 },
+		{ BUTTON3_PRESSED, BUTTON3_RELEASED, 4 },
+	};
+	MEVENT	ev;
+	size_t	i;
+	int	x, y, wheel = 0;
+
+	if (getmouse(&ev) != OK || c->vnc == NULL || !vnc_connected(c->vnc))
+		return;
+	if (c->text) {
+		if (ev.x >= c->ts.cols || ev.y >= c->ts.rows)
+			return;
+		x = ev.x * c->ts.cw + c->ts.cw / 2;
+		y = ev.y * c->ts.chh + c->ts.chh / 2;
+	} else if (!cr_cell_pixel(&c->fit, c->gw, c->gh, ev.x, ev.y, &x, &y))
+		return;
+	for (i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+		if (ev.bstate & buttons[i].press)
+			c->buttons |= buttons[i].bit;
+		if (ev.bstate & buttons[i].release)
+			c->buttons &= ~buttons[i].bit;
+	}
+	if (ev.bstate & BUTTON4_PRESSED)
+		wheel = 8;
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 16;
+	vnc_pointer(c->vnc, x, y, c->buttons | wheel);
+	if (wheel != 0)
+		vnc_pointer(c->vnc, x, y, c->buttons);
+}
+
 static int
 con_key(struct app *app, struct screen *s, int key)
 {
 	struct con	*c = s->data;
 	struct conkey	 k;
 
+	if (key == KEY_MOUSE) {
+		con_mouse(c);
+		return (0);
+	}
 	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
 		app_push(app, screen_console_menu(c));
 		return (1);
@@ -477,6 +529,7 @@ con_free(struct screen *s)
 	free(c->line);
 	free(c->error);
 	free(c->name);
+	mousemask(c->oldmask, NULL);
 	free(c);
 	/* Our cells stay on the terminal: ncurses paints it all again. */
 	curs_set(0);
@@ -519,6 +572,9 @@ screen_console(struct app *app, const char *name)
 		con_connect(app, c);
 	} else
 		c->error = xstrdup("no such VM");
+	mousemask(BUTTON1_PRESSED|BUTTON1_RELEASED|BUTTON2_PRESSED|
+	    BUTTON2_RELEASED|BUTTON3_PRESSED|BUTTON3_RELEASED|BUTTON4_PRESSED|
+	    BUTTON5_PRESSED, &c->oldmask);
 	s = app_screen(&con_ops, c);
 	s->io = &con_io;
 	return (s);

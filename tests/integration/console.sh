@@ -137,6 +137,14 @@ $TM capture-pane -p -e -t v | grep -q '38;2;168;168;168' ||
     fail "no 24-bit light grey with truecolor = yes"; ok
 rm "$XDG_CONFIG_HOME/vmdesk/config"
 
+log "LANG=C: the same text, ASCII only"
+$TM kill-session -t v
+$TM new-session -d -s v -x 100 -y 30 "exec env LANG=C LC_ALL=C $VMDESK view tl"
+wait_screen "^tinylinux:/# *$"; ok
+wait_screen "^ tl  text 80x25  720x400  Ctrl-\] menu"; ok
+$TM capture-pane -p -t v | LC_ALL=C grep -q "$(printf '[\200-\377]')" &&
+    fail "non-ASCII bytes under LANG=C"; ok
+
 log "kill -9 of QEMU: disconnected, then back when the VM is"
 kill -9 "$(vm_field tl pid)"
 wait_screen "tl  disconnected .* reconnecting"; ok

@@ -123,6 +123,27 @@ test_cellrender_resized_frame(void **state)
 	free(b);
 }
 
+/* A terminal click lands on the guest pixel under it. */
+static void
+test_cellrender_cell_pixel(void **state)
+{
+	struct cr_fit	fit = { 20, 0, 160, 60 };
+	int		x, y;
+
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 20, 0, &x, &y), 1);
+	assert_int_equal(x, 3);
+	assert_int_equal(y, 6);
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 179, 59, &x, &y), 1);
+	assert_int_equal(x, 1020);
+	assert_int_equal(y, 761);
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 100, 30, &x, &y), 1);
+	assert_int_equal(x, 515);
+	assert_int_equal(y, 390);
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 19, 0, &x, &y), 0);
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 180, 0, &x, &y), 0);
+	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 30, 60, &x, &y), 0);
+}
+
 static void
 test_cellrender_256_colours(void **state)
 {
@@ -144,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_cellrender_aspect_kept),
 		cmocka_unit_test(test_cellrender_halves_averaged),
 		cmocka_unit_test(test_cellrender_resized_frame),
+		cmocka_unit_test(test_cellrender_cell_pixel),
 		cmocka_unit_test(test_cellrender_256_colours),
 	};
 
