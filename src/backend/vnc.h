@@ -25,6 +25,7 @@ struct vnc_rect {
 #define VNC_KEY_BACKSPACE	0xff08
 #define VNC_KEY_TAB		0xff09
 #define VNC_KEY_RETURN		0xff0d
+#define VNC_KEY_SYS_REQ		0xff15
 #define VNC_KEY_ESCAPE		0xff1b
 #define VNC_KEY_HOME		0xff50
 #define VNC_KEY_LEFT		0xff51

@@ -59,6 +59,7 @@ struct con {
 	struct cr_fit	 fit;		/* where pixels landed */
 	int		 buttons;	/* RFB button mask held */
 	mmask_t		 oldmask;	/* the desktop's mouse events */
+	int		 sysrq;		/* the next key goes with Alt-SysRq */
 	char		*out;		/* the escapes of one update */
 	size_t		 outlen, outcap;
 };
@@ -425,8 +426,9 @@ con_draw(struct app *app, struct screen *s)
 			    c->rows ? " (clipped: enlarge the terminal)" : "");
 		else
 			snprintf(mode, sizeof mode, "pixels");
-		line = xasprintf("%s  %s  %dx%d  %s menu", c->name, mode,
-		    c->gw, c->gh, k != NULL ? k->name : "");
+		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
+		    c->gw, c->gh, c->sysrq ? "SysRq: type its key  " : "",
+		    k != NULL ? k->name : "");
 	}
 	attrset(draw_attr(ROLE_TITLE));
 	mvhline(LINES - 1, 0, ' ', COLS);
@@ -510,6 +512,17 @@ con_key(struct app *app, struct screen *s, int key)
 	}
 	if (c->vnc == NULL || !vnc_connected(c->vnc) || !conkeys_map(key, &k))
 		return (0);
+	if (c->sysrq) {
+		/* Linux wants Alt and SysRq held around the command key. */
+		c->sysrq = 0;
+		if (vnc_key(c->vnc, VNC_KEY_ALT_L, 1) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_SYS_REQ, 1) != 0 ||
+		    vnc_press(c->vnc, k.keysym, 0) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_SYS_REQ, 0) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_ALT_L, 0) != 0)
+			log_debug("console %s: SysRq not sent", c->name);
+		return (1);
+	}
 	if (vnc_press(c->vnc, k.keysym, k.mods) != 0)
 		log_debug("console %s: key not sent", c->name);
 	return (0);
@@ -586,6 +599,7 @@ enum con_menu_act {
 	CMENU_CAD,
 	CMENU_FKEY,
 	CMENU_HOTKEY,
+	CMENU_SYSRQ,
 	CMENU_SHOT,
 	CMENU_LEAVE
 };
@@ -603,6 +617,7 @@ static const struct {
 	{ CMENU_FKEY, 9, "Ctrl-Alt-F9" }, { CMENU_FKEY, 10, "Ctrl-Alt-F10" },
 	{ CMENU_FKEY, 11, "Ctrl-Alt-F11" }, { CMENU_FKEY, 12, "Ctrl-Alt-F12" },
 	{ CMENU_HOTKEY, 0, "Send the menu key itself to the guest" },
+	{ CMENU_SYSRQ, 0, "SysRq: Alt-SysRq and the next key typed (r)" },
 	{ CMENU_SHOT, 0, "Save a screenshot in the VM's folder    (s)" },
 	{ CMENU_LEAVE, 0, "Leave the screen (the VM keeps running) (q)" },
 };
@@ -692,6 +707,9 @@ con_menu_run(struct app *app, struct con *c, int item)
 				vnc_press(v, ck.keysym, ck.mods);
 		}
 		break;
+	case CMENU_SYSRQ:
+		c->sysrq = 1;
+		break;
 	case CMENU_SHOT:
 		con_screenshot(app, c);
 		break;
@@ -710,13 +728,17 @@ con_menu_key(struct app *app, struct screen *s, int key)
 		con_menu_run(app, m->con, 1 + key - KEY_F(1));
 		return (1);
 	}
+	if (key == 'r') {
+		con_menu_run(app, m->con, CON_MENU_N - 3);
+		return (1);
+	}
 	if (key == 's' || key == 'q') {
 		con_menu_run(app, m->con, key == 's' ? CON_MENU_N - 2 :
 		    CON_MENU_N - 1);
 		return (1);
 	}
 	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
-		con_menu_run(app, m->con, CON_MENU_N - 3);
+		con_menu_run(app, m->con, CON_MENU_N - 4);
 		return (1);
 	}
 	switch (keys_lookup(key, KEYS_DIALOG)) {

@@ -116,6 +116,15 @@ $TM send-keys -t v C-] F1
 wait_screen '^MARK42$'; ok
 wait_screen "^tinylinux:/# *$"; ok
 
+log "the menu's SysRq: Alt-SysRq-h reaches the guest's kernel"
+$TM send-keys -t v C-] r
+wait_screen "SysRq: type its key"
+$TM send-keys -t v h
+wait_log tl "sysrq: HELP"; ok
+# The kernel wrote over tty1 too: a fresh prompt.
+$TM send-keys -t v Enter
+wait_screen "^tinylinux:/# *$"
+
 log "an idle guest costs no bytes"
 sleep 1
 $TM pipe-pane -t v -o "cat >>$TEST_TMP/idle"
