@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A VM's screen: the pure paths (bench/console_bench: half blocks for a
+# A VM's screen: the pure paths (bench/bench_console: half blocks for a
 # full 1024x768 frame <= 1 ms, glyphs of a 720x400 text screen <= 1 ms),
 # then vmdesk view on a tinylinux VM (TCG) in tmux: bytes written per idle
 # second (target 0) and key press to the echoed character on the terminal
 # (target <= 50 ms beyond QEMU's own refresh, which is about 30 ms).
 set -u
 : "${VMDESK:?}"
-: "${CONSOLE_BENCH:=$(dirname "$0")/console_bench}"
+: "${CONSOLE_BENCH:=$(dirname "$0")/bench_console}"
 IDLE=${IDLE_SECONDS:-10}
 KEYS=${KEYS:-15}
 rc=0

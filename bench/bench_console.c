@@ -115,7 +115,7 @@ bench_match(const struct ts_fonts *f, const uint8_t *px, int w, int h,
 		t[i] = now_us() - t0;
 	}
 	if (r != want) {
-		fprintf(stderr, "console_bench: %s read as %s\n", what,
+		fprintf(stderr, "bench_console: %s read as %s\n", what,
 		    r ? "text" : "pixels");
 		exit(1);
 	}
@@ -134,7 +134,7 @@ main(void)
 	int		 i;
 
 	if ((f = ts_fonts_default(&cause)) == NULL) {
-		fprintf(stderr, "console_bench: %s\n", cause);
+		fprintf(stderr, "bench_console: %s\n", cause);
 		return (1);
 	}
 	g1024 = graphic_frame(1024, 768);
