@@ -144,6 +144,25 @@ cr_dist(uint32_t a, uint32_t b)
 	return (2 * dr * dr + 4 * dg * dg + 3 * db * db);
 }
 
+int
+cr_16(uint32_t rgb)
+{
+	static const uint32_t	ansi[16] = {
+		0x000000, 0xaa0000, 0x00aa00, 0xaa5500, 0x0000aa, 0xaa00aa,
+		0x00aaaa, 0xaaaaaa, 0x555555, 0xff5555, 0x55ff55, 0xffff55,
+		0x5555ff, 0xff55ff, 0x55ffff, 0xffffff
+	};
+	int			i, best = 0, d, bd = 1 << 30;
+
+	for (i = 0; i < 16; i++) {
+		if ((d = cr_dist(rgb, ansi[i])) < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return (best);
+}
+
 uint32_t
 cr_256_rgb(int i)
 {

@@ -41,6 +41,8 @@ int	 cr_cell_pixel(const struct cr_fit *, int, int, int, int, int *,
 	     int *);
 /* The xterm 256-colour index closest to a colour (cube or grey ramp). */
 int	 cr_256(uint32_t);
+/* The closest of the 16 ANSI colours (VGA's palette, in ANSI order). */
+int	 cr_16(uint32_t);
 /* The colour of an xterm 256-colour index (16 to 255). */
 uint32_t cr_256_rgb(int);
 

@@ -36,10 +36,12 @@ cli_screen_vm(struct cli *cli, const char *name, struct vm_paths *p)
 	}
 	if ((def = library_load(cli->lib, name, &cause)) == NULL)
 		return (cli_fail_vm(name, cause));
-	headless = def->display == VM_DISPLAY_NONE;
+	headless = def->display == VM_DISPLAY_NONE ||
+	    def->machine == VM_MACHINE_MICROVM;
 	vmdef_free(def);
 	if (headless) {
-		cli_error("VM %s has no display (display = none): vmdesk "
+		cli_error("VM %s has no display (display = none, or a "
+		    "microvm): vmdesk "
 		    "console %s shows its serial console", name, name);
 		return (CLI_FAIL);
 	}

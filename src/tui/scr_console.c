@@ -35,6 +35,13 @@
 /* A cell the terminal may not show as we think: drawn again. */
 #define CON_UNKNOWN	0xffffffffU
 
+/* Colours the terminal takes. */
+enum con_depth {
+	CON_16,
+	CON_256,
+	CON_TRUECOLOR
+};
+
 struct con {
 	char		*name;
 	struct vnc	*vnc;
@@ -55,7 +62,7 @@ struct con {
 	int		 nc_x, nc_y;	/* where ncurses put the cursor */
 	int		 nc_moved;	/* ncurses may have written: see drawn */
 	char		*line;		/* our status line, as last drawn */
-	int		 truecolor;
+	enum con_depth	 depth;
 	struct cr_fit	 fit;		/* where pixels landed */
 	int		 buttons;	/* RFB button mask held */
 	mmask_t		 oldmask;	/* the desktop's mouse events */
@@ -204,11 +211,22 @@ con_put_utf8(struct con *c, uint32_t ch)
 static void
 con_put_colour(struct con *c, int fg, uint32_t rgb)
 {
-	if (c->truecolor)
+	int	i;
+
+	switch (c->depth) {
+	case CON_TRUECOLOR:
 		con_putf(c, "%d;2;%u;%u;%u", fg ? 38 : 48, rgb >> 16 & 0xff,
 		    rgb >> 8 & 0xff, rgb & 0xff);
-	else
+		break;
+	case CON_256:
 		con_putf(c, "%d;5;%d", fg ? 38 : 48, cr_256(rgb));
+		break;
+	case CON_16:
+		/* 30-37 and 90-97; backgrounds 40-47 and 100-107. */
+		i = cr_16(rgb);
+		con_putf(c, "%d", (fg ? 30 : 40) + (i < 8 ? i : 60 + i - 8));
+		break;
+	}
 }
 
 /* Half of each: what a half block shows from afar. */
@@ -572,8 +590,11 @@ screen_console(struct app *app, const char *name)
 	c->nc_x = c->nc_y = -1;
 	c->status_row = -1;
 	ct = getenv("COLORTERM");
-	c->truecolor = app->settings->truecolor || (ct != NULL &&
-	    (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0));
+	if (app->settings->truecolor || (ct != NULL &&
+	    (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0)))
+		c->depth = CON_TRUECOLOR;
+	else
+		c->depth = app->colors >= 256 ? CON_256 : CON_16;
 	if ((c->fonts = ts_fonts_default(&cause)) == NULL) {
 		log_debug("console %s: pixels only: %s", name, cause);
 		free(cause);

@@ -1032,7 +1032,11 @@ main_key(struct app *app, struct screen *s, int key)
 		if (vm == NULL)
 			return (1);
 		app_vm_refresh(app, vm);
-		if (!vmstate_is_alive(vm->st.state))
+		if (vm->def != NULL && (vm->def->display == VM_DISPLAY_NONE ||
+		    vm->def->machine == VM_MACHINE_MICROVM))
+			app_say(app, 1, "%s has no display: c shows its serial "
+			    "console", vm->name);
+		else if (!vmstate_is_alive(vm->st.state))
 			app_say(app, 1, "%s is %s: start it first (F4)",
 			    vm->name, vmstate_name(vm->st.state));
 		else

@@ -60,6 +60,10 @@ vd_ok screenshot nb "$TEST_TMP/nb.png"
 vd_fails 1 "must end in .png" screenshot nb "$TEST_TMP/nb.jpg"; ok
 vd_fails 1 "no VM named 'nope'" screenshot nope "$TEST_TMP/x.png"; ok
 vd_fails 1 "no VM named 'nope'" view nope; ok
+vd_ok create hl --template tinylinux --memory 64M
+sed -i 's/^display = vga/display = none/' "$VMDESK_HOME/vms/hl/vm.conf"
+vd_fails 1 "VM hl has no display" view hl; ok
+vd_fails 1 "VM hl has no display" screenshot hl "$TEST_TMP/hl.png"; ok
 ls "$TEST_TMP" | grep -q tmp && fail "a temporary screenshot was left"; ok
 
 log "the menu: a screenshot into the VM's folder, and leave"
@@ -146,13 +150,16 @@ $TM capture-pane -p -e -t v | grep -q '38;2;168;168;168' ||
     fail "no 24-bit light grey with truecolor = yes"; ok
 rm "$XDG_CONFIG_HOME/vmdesk/config"
 
-log "LANG=C: the same text, ASCII only"
+log "LANG=C and TERM=xterm (8 colours): the same text, ASCII, 16 colours"
 $TM kill-session -t v
-$TM new-session -d -s v -x 100 -y 30 "exec env LANG=C LC_ALL=C $VMDESK view tl"
+$TM new-session -d -s v -x 100 -y 30 \
+    "exec env LANG=C LC_ALL=C TERM=xterm $VMDESK view tl"
 wait_screen "^tinylinux:/# *$"; ok
 wait_screen "^ tl  text 80x25  720x400  Ctrl-\] menu"; ok
 $TM capture-pane -p -t v | LC_ALL=C grep -q "$(printf '[\200-\377]')" &&
     fail "non-ASCII bytes under LANG=C"; ok
+$TM capture-pane -p -e -t v | grep -qE '[34]8;[25];' &&
+    fail "256 or 24-bit colours on an 8-colour terminal"; ok
 
 log "kill -9 of QEMU: disconnected, then back when the VM is"
 kill -9 "$(vm_field tl pid)"
@@ -181,9 +188,9 @@ log "graphics are drawn as half blocks, text again after clear"
 $TM send-keys -t v -l 'head -c 1500000 /dev/urandom >/dev/fb0'
 $TM send-keys -t v Enter
 wait_screen "^ fb  pixels  1024x768"; ok
-# Noise in 256 colours: many different background colours.
+# Noise in 256 colours, averaged: still several background colours.
 ncol=$($TM capture-pane -p -e -t v | grep -o '48;5;[0-9]*' | sort -u | wc -l)
-[ "$ncol" -ge 20 ] || fail "a graphical screen in $ncol colours"; ok
+[ "$ncol" -ge 8 ] || fail "a graphical screen in $ncol colours"; ok
 $TM send-keys -t v -l 'clear'
 $TM send-keys -t v Enter
 wait_screen "^ fb  text 128x48  1024x768"; ok

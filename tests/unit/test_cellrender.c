@@ -156,6 +156,14 @@ test_cellrender_256_colours(void **state)
 	assert_int_equal(cr_256(0x5f87af), 67);
 	assert_int_equal(cr_256_rgb(67), 0x5f87af);
 	assert_int_equal(cr_256_rgb(244), 0x808080);
+	/* QEMU's VGA DAC: 6 bits a channel, so 0xa8 and 0x54, 0xfc. */
+	assert_int_equal(cr_16(0x000000), 0);
+	assert_int_equal(cr_16(0xa8a8a8), 7);
+	assert_int_equal(cr_16(0x0000a8), 4);
+	assert_int_equal(cr_16(0xa85400), 3);
+	assert_int_equal(cr_16(0xfcfc54), 11);
+	assert_int_equal(cr_16(0x545454), 8);
+	assert_int_equal(cr_16(0xfcfcfc), 15);
 }
 
 int
