@@ -52,7 +52,8 @@ struct con {
 	struct cr_cell	*want;		/* the frame, in terminal cells */
 	struct cr_cell	*shown;		/* what the terminal shows */
 	int		 cols, rows;	/* of want and shown */
-	int		 cur_x, cur_y;	/* the guest's cursor, or -1 */
+	int		 cur_x, cur_y;	/* the guest's cursor cell, or -1 */
+	int		 off_x, off_y;	/* the guest cell at the top left */
 	int		 pending;	/* the guest changed since the render */
 	uint64_t	 next_frame;
 	uint64_t	 retry_at;
@@ -110,7 +111,7 @@ con_render(struct con *c)
 	const uint8_t	*px;
 	struct ts_cell	*tc;
 	struct cr_cell	*wc;
-	int		 x, y, was_text = c->text;
+	int		 x, y, gx, gy, was_text = c->text;
 
 	px = vnc_pixels(c->vnc, &c->gw, &c->gh);
 	c->text = c->fonts != NULL && ts_match(c->fonts, px, c->gw, c->gh,
@@ -121,22 +122,6 @@ con_render(struct con *c)
 		c->cur_x = c->cur_y = -1;
 		return;
 	}
-	for (y = 0; y < c->rows; y++) {
-		for (x = 0; x < c->cols; x++) {
-			wc = &c->want[(size_t)y * (size_t)c->cols + (size_t)x];
-			if (x >= c->ts.cols || y >= c->ts.rows) {
-				wc->ch = ' ';
-				wc->fg = wc->bg = 0;
-				continue;
-			}
-			tc = &c->ts.cells[(size_t)y * (size_t)c->ts.cols +
-			    (size_t)x];
-			wc->ch = tc->ch;
-			wc->bg = tc->bg;
-			/* A blank's foreground shows nowhere: no cost. */
-			wc->fg = tc->ch == ' ' ? tc->bg : tc->fg;
-		}
-	}
 	/*
 	 * The guest's cursor blinks: in its off phase no cell shows it, and
 	 * it stays where it was (so a blink costs nothing).
@@ -146,8 +131,45 @@ con_render(struct con *c)
 		c->cur_y = c->ts.cur_y;
 	} else if (!was_text)
 		c->cur_x = c->cur_y = -1;
-	if (c->cur_x >= c->cols || c->cur_y >= c->rows)
+	if (c->cur_x >= c->ts.cols || c->cur_y >= c->ts.rows)
 		c->cur_x = c->cur_y = -1;
+	/* A screen larger than the terminal pans to keep the cursor in. */
+	if (c->cur_x >= 0) {
+		if (c->cur_x < c->off_x)
+			c->off_x = c->cur_x;
+		if (c->cur_x >= c->off_x + c->cols)
+			c->off_x = c->cur_x - c->cols + 1;
+		if (c->cur_y < c->off_y)
+			c->off_y = c->cur_y;
+		if (c->cur_y >= c->off_y + c->rows)
+			c->off_y = c->cur_y - c->rows + 1;
+	}
+	if (c->off_x > c->ts.cols - c->cols)
+		c->off_x = c->ts.cols - c->cols;
+	if (c->off_y > c->ts.rows - c->rows)
+		c->off_y = c->ts.rows - c->rows;
+	if (c->off_x < 0)
+		c->off_x = 0;
+	if (c->off_y < 0)
+		c->off_y = 0;
+	for (y = 0; y < c->rows; y++) {
+		for (x = 0; x < c->cols; x++) {
+			wc = &c->want[(size_t)y * (size_t)c->cols + (size_t)x];
+			gx = x + c->off_x;
+			gy = y + c->off_y;
+			if (gx >= c->ts.cols || gy >= c->ts.rows) {
+				wc->ch = ' ';
+				wc->fg = wc->bg = 0;
+				continue;
+			}
+			tc = &c->ts.cells[(size_t)gy * (size_t)c->ts.cols +
+			    (size_t)gx];
+			wc->ch = tc->ch;
+			wc->bg = tc->bg;
+			/* A blank's foreground shows nowhere: no cost. */
+			wc->fg = tc->ch == ' ' ? tc->bg : tc->fg;
+		}
+	}
 }
 
 static void
@@ -412,6 +434,7 @@ con_draw(struct app *app, struct screen *s)
 	const struct tui_key *k;
 	char		 mode[64], *line;
 	int		 rows = LINES - 1, top = app->stack[app->depth - 1] == s;
+	int		 x, y;
 	int		 status_row;
 
 	if (COLS != c->cols || rows != c->rows) {
@@ -441,7 +464,7 @@ con_draw(struct app *app, struct screen *s)
 		if (c->text)
 			snprintf(mode, sizeof mode, "text %dx%d%s", c->ts.cols,
 			    c->ts.rows, c->ts.cols > c->cols || c->ts.rows >
-			    c->rows ? " (clipped: enlarge the terminal)" : "");
+			    c->rows ? " (panned: enlarge the terminal)" : "");
 		else
 			snprintf(mode, sizeof mode, "pixels");
 		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
@@ -456,14 +479,16 @@ con_draw(struct app *app, struct screen *s)
 		c->nc_moved = 1;
 	free(c->line);
 	c->line = line;
-	if (top && c->text && c->cur_x >= 0 && c->vnc != NULL &&
-	    vnc_connected(c->vnc)) {
-		move(c->cur_y, c->cur_x);
+	x = c->cur_x - c->off_x;
+	y = c->cur_y - c->off_y;
+	if (top && c->text && c->cur_x >= 0 && x < c->cols && y < c->rows &&
+	    c->vnc != NULL && vnc_connected(c->vnc)) {
+		move(y, x);
 		curs_set(1);
-		if (c->cur_x != c->nc_x || c->cur_y != c->nc_y)
+		if (x != c->nc_x || y != c->nc_y)
 			c->nc_moved = 1;
-		c->nc_x = c->cur_x;
-		c->nc_y = c->cur_y;
+		c->nc_x = x;
+		c->nc_y = y;
 	} else {
 		curs_set(0);
 		c->nc_x = c->nc_y = -1;
@@ -493,10 +518,12 @@ con_mouse(struct con *c)
 	if (getmouse(&ev) != OK || c->vnc == NULL || !vnc_connected(c->vnc))
 		return;
 	if (c->text) {
-		if (ev.x >= c->ts.cols || ev.y >= c->ts.rows)
+		x = ev.x + c->off_x;
+		y = ev.y + c->off_y;
+		if (x >= c->ts.cols || y >= c->ts.rows)
 			return;
-		x = ev.x * c->ts.cw + c->ts.cw / 2;
-		y = ev.y * c->ts.chh + c->ts.chh / 2;
+		x = x * c->ts.cw + c->ts.cw / 2;
+		y = y * c->ts.chh + c->ts.chh / 2;
 	} else if (!cr_cell_pixel(&c->fit, c->gw, c->gh, ev.x, ev.y, &x, &y))
 		return;
 	for (i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {

@@ -161,6 +161,20 @@ $TM capture-pane -p -t v | LC_ALL=C grep -q "$(printf '[\200-\377]')" &&
 $TM capture-pane -p -e -t v | grep -qE '[34]8;[25];' &&
     fail "256 or 24-bit colours on an 8-colour terminal"; ok
 
+log "the terminal resizes: every cell is sent again; small ones pan"
+$TM resize-window -t v -x 60 -y 8
+wait_screen "^ tl  text 80x25 \(panned"
+# The cursor's row stays in sight: the prompt is the last row shown.
+wait_screen "^tinylinux:/# *$"; ok
+screen | grep -q "^MARK42" && fail "the top rows shown, not the cursor's"; ok
+for size in "120 40" "100 30"; do
+	$TM resize-window -t v -x ${size% *} -y ${size#* }
+	wait_screen "^ tl  text 80x25  720x400"
+	wait_screen "^tinylinux:/# *$"
+done
+wait_screen "^MARK42$"; ok
+alive "$(view_pid)" || fail "the view died while resizing"; ok
+
 log "kill -9 of QEMU: disconnected, then back when the VM is"
 kill -9 "$(vm_field tl pid)"
 wait_screen "tl  disconnected .* reconnecting"; ok
@@ -204,7 +218,7 @@ wait_screen "F1Help"
 $TM send-keys -t v / f b Enter
 wait_screen "fb +running"
 $TM send-keys -t v v
-wait_screen "^ fb  text 128x48 \(clipped: enlarge the terminal\)  1024x768"
+wait_screen "^ fb  text 128x48 \(panned: enlarge the terminal\)  1024x768"
 ok
 $TM send-keys -t v C-] q
 wait_screen "F1Help"; ok
