@@ -258,6 +258,30 @@ con_mix(uint32_t a, uint32_t b)
 	return (((a >> 1) & 0x7f7f7f) + ((b >> 1) & 0x7f7f7f));
 }
 
+/* Without UTF-8: box drawing and blocks as ASCII lines, the rest '?'. */
+static uint32_t
+con_ascii(uint32_t ch)
+{
+	static const struct {
+		uint32_t	ch;
+		char		ascii;
+	} lines[] = {
+		{ 0x2500, '-' }, { 0x2501, '-' }, { 0x2550, '=' },
+		{ 0x2502, '|' }, { 0x2503, '|' }, { 0x2551, '|' },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		if (lines[i].ch == ch)
+			return ((uint32_t)lines[i].ascii);
+	}
+	if (ch >= 0x2500 && ch < 0x2580)
+		return ('+');
+	if (ch >= 0x2580 && ch < 0x25a0)
+		return ('#');
+	return ('?');
+}
+
 /*
  * Send the cells that changed, straight to the terminal after ncurses'
  * doupdate(): ncurses believes the area blank and never touches it; the
@@ -288,7 +312,8 @@ con_emit(struct app *app, struct con *c)
 			if (!app->utf8 && cell.ch >= 0x80) {
 				if (cell.ch == CR_UPPER_HALF)
 					cell.bg = con_mix(cell.fg, cell.bg);
-				cell.ch = cell.ch == CR_UPPER_HALF ? ' ' : '?';
+				cell.ch = cell.ch == CR_UPPER_HALF ? ' ' :
+				    con_ascii(cell.ch);
 			}
 			if (c->outlen == 0)
 				con_put(c, "\0337", 2);

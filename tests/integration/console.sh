@@ -100,6 +100,11 @@ wait_screen "^MARK42$"; ok
 wait_screen '^tinylinux:/# echo MARK\$\(\(6\*7\)\) "A\|B" >/dev/ttyS0; echo'; ok
 wait_log tl 'MARK42 A|B'; ok
 
+log "box drawing on the guest's console comes back as box drawing"
+$TM send-keys -t v -l "printf '\\342\\224\\214\\342\\224\\200\\342\\224\\220\\n'"
+$TM send-keys -t v Enter
+wait_screen "^$(printf '\342\224\214\342\224\200\342\224\220')$"; ok
+
 log "the menu overlays the screen, which is whole again after it"
 $TM send-keys -t v C-]
 wait_screen "Send to the guest"
@@ -158,6 +163,7 @@ wait_screen "^tinylinux:/# *$"; ok
 wait_screen "^ tl  text 80x25  720x400  Ctrl-\] menu"; ok
 $TM capture-pane -p -t v | LC_ALL=C grep -q "$(printf '[\200-\377]')" &&
     fail "non-ASCII bytes under LANG=C"; ok
+wait_screen "^\+-\+$"; ok
 $TM capture-pane -p -e -t v | grep -qE '[34]8;[25];' &&
     fail "256 or 24-bit colours on an 8-colour terminal"; ok
 
