@@ -345,7 +345,7 @@ con_emit(struct app *app, struct con *c)
 	}
 }
 
-/* ---- The screen ----------------------------------------------------------- */
+/* ---- The screen --------------------------------------------------------- */
 
 static struct app_vm *
 con_vm(struct app *app, struct con *c)
@@ -666,7 +666,7 @@ screen_console(struct app *app, const char *name)
 	return (s);
 }
 
-/* ---- The menu ------------------------------------------------------------- */
+/* ---- The menu ----------------------------------------------------------- */
 
 enum con_menu_act {
 	CMENU_CAD,

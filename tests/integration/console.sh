@@ -101,7 +101,8 @@ wait_screen '^tinylinux:/# echo MARK\$\(\(6\*7\)\) "A\|B" >/dev/ttyS0; echo'; ok
 wait_log tl 'MARK42 A|B'; ok
 
 log "box drawing on the guest's console comes back as box drawing"
-$TM send-keys -t v -l "printf '\\342\\224\\214\\342\\224\\200\\342\\224\\220\\n'"
+box='\342\224\214\342\224\200\342\224\220'
+$TM send-keys -t v -l "printf '$box\\n'"
 $TM send-keys -t v Enter
 wait_screen "^$(printf '\342\224\214\342\224\200\342\224\220')$"; ok
 
