@@ -148,12 +148,19 @@ log "256 colours by default; truecolor = yes in the config: 24-bit"
 $TM capture-pane -p -e -t v | grep -q '38;5;248' ||
     fail "no 256-colour grey for the VGA's light grey"; ok
 mkdir -p "$XDG_CONFIG_HOME/vmdesk"
-printf '[desktop]\ntruecolor = yes\n' >"$XDG_CONFIG_HOME/vmdesk/config"
+printf '[desktop]\ntruecolor = yes\n[keys]\nconsole-menu = Ctrl-T\n' \
+    >"$XDG_CONFIG_HOME/vmdesk/config"
 open_view tl
 wait_screen "^tinylinux:/# *$"
 # The VGA DAC has 6 bits a channel: its light grey is 168, 168, 168.
 $TM capture-pane -p -e -t v | grep -q '38;2;168;168;168' ||
     fail "no 24-bit light grey with truecolor = yes"; ok
+# [keys] console-menu rebinds the menu key.
+wait_screen "^ tl  text 80x25  720x400  Ctrl-T menu"; ok
+$TM send-keys -t v C-t
+wait_screen "Send to the guest"; ok
+$TM send-keys -t v Escape
+wait_screen "^tinylinux:/# *$"
 rm "$XDG_CONFIG_HOME/vmdesk/config"
 
 log "LANG=C and TERM=xterm (8 colours): the same text, ASCII, 16 colours"
