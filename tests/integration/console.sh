@@ -100,6 +100,16 @@ wait_screen "^MARK42$"; ok
 wait_screen '^tinylinux:/# echo MARK\$\(\(6\*7\)\) "A\|B" >/dev/ttyS0; echo'; ok
 wait_log tl 'MARK42 A|B'; ok
 
+log "Ctrl-C reaches the guest: it stops a sleep"
+$TM send-keys -t v -l 'sleep 1000'
+$TM send-keys -t v Enter
+wait_screen "^tinylinux:/# sleep 1000$"
+sleep 1
+screen | grep -q "^tinylinux:/# *$" && fail "the sleep did not start"
+$TM send-keys -t v C-c
+# Only an interrupted sleep gives the prompt back.
+wait_screen "^tinylinux:/# *$"; ok
+
 log "box drawing on the guest's console comes back as box drawing"
 box='\342\224\214\342\224\200\342\224\220'
 $TM send-keys -t v -l "printf '$box\\n'"
