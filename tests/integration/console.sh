@@ -208,6 +208,16 @@ wait_log tl "tinylinux: ready" 2
 wait_screen "^ tl  text 80x25  720x400"; ok
 wait_screen "^tinylinux:/# *$"; ok
 
+log "the menu's Ctrl-Alt-Del reboots the guest (busybox init); the view stays"
+tpid=$(vm_field tl pid)
+$TM send-keys -t v C-]
+wait_screen "Send to the guest"
+$TM send-keys -t v Enter
+wait_log tl "tinylinux: ready" 3; ok
+[ "$(vm_field tl pid)" = "$tpid" ] || fail "QEMU restarted, not the guest"
+wait_screen "^tinylinux:/# *$"; ok
+alive "$(view_pid)" || fail "the view died in the reboot"; ok
+
 log "the guest switches to a 1024x768 framebuffer: the session lives on"
 vd_ok create fb --template tinylinux --memory 128M
 sed -i 's/^cmdline = /cmdline = vga=0x318 /' "$VMDESK_HOME/vms/fb/vm.conf"
