@@ -14,6 +14,7 @@
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
+#include "cli/cli_screen.h"
 #include "cli/cli_snapshot.h"
 #include "cli/cli_template.h"
 #include "cli/cli_vm.h"
@@ -64,6 +65,10 @@ static const struct cli_command cli_commands[] = {
 	{ "images", cli_images, "[--json]\n"
 	  "       vmdesk images prune",
 	  "list the image cache, or remove the images no VM uses" },
+	{ "view", cli_view, "NAME", "a VM's screen full screen in the "
+	  "terminal; Ctrl-] opens its menu" },
+	{ "screenshot", cli_screenshot, "NAME FILE.png",
+	  "save a VM's screen as PNG" },
 	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
 	  "disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
@@ -218,6 +223,19 @@ cli_desktop_run(struct cli *cli, const char *select)
 	return (app_run(cli->lib, &cli->settings, select));
 }
 
+int
+cli_desktop_view(struct cli *cli, const char *name)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error("vmdesk view needs a terminal");
+		return (CLI_USAGE);
+	}
+	if (cli_settings(cli) == NULL || cli_library(cli) == NULL ||
+	    cli_bind_keys(&cli->settings) != 0)
+		return (CLI_FAIL);
+	return (app_run_view(cli->lib, &cli->settings, name));
+}
+
 /* The desktop: vmdesk with no command. */
 static int
 cli_desktop(void)
@@ -245,7 +263,8 @@ cli_keys(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		printf("%-8s %-9s %s\n", k[i].name, k[i].where & KEYS_MAIN ?
 		    "list" : k[i].where & KEYS_SNAP ? "snapshots" :
-		    k[i].where & KEYS_VIEW ? "view" : "dialog", k[i].help);
+		    k[i].where & KEYS_VIEW ? "view" : k[i].where &
+		    KEYS_CONSOLE ? "console" : "dialog", k[i].help);
 	return (CLI_OK);
 }
 

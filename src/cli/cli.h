@@ -30,6 +30,8 @@ struct cli_command {
 
 /* Open the desktop with a VM selected (may be NULL); an exit status. */
 int		 cli_desktop_run(struct cli *, const char *);
+/* Open the desktop on one VM's screen only (vmdesk view). */
+int		 cli_desktop_view(struct cli *, const char *);
 /* vmdesk keys: the desktop's key table. */
 int		 cli_keys(struct cli *, int, char **);
 /* Run the command line; returns the exit status. */

@@ -45,6 +45,10 @@ static const struct settings_spec {
 	  COPT_COLORS, offsetof(struct settings, colors), 0, 0 },
 	{ { "desktop", "confirm", "yes", "ask before a force stop or a reset" },
 	  COPT_BOOL, offsetof(struct settings, confirm), 0, 0 },
+	{ { "desktop", "truecolor", "no", "draw VM screens in 24-bit colour "
+	    "even when COLORTERM does not say truecolor (inside tmux, which "
+	    "passes it on with terminal-features RGB); else 256 colours" },
+	  COPT_BOOL, offsetof(struct settings, truecolor), 0, 0 },
 };
 
 #define SETTINGS_N	((int)(sizeof settings_table / sizeof settings_table[0]))

@@ -15,6 +15,7 @@ struct settings {
 	int	 refresh;	/* desktop: milliseconds between samples */
 	char	*colors;	/* desktop: auto, none, 8, 256 */
 	int	 confirm;	/* desktop: ask before force stop and reset */
+	int	 truecolor;	/* desktop: 24-bit colour on VM screens */
 	struct strv keys;	/* desktop: "file:line\taction\tkey", [keys] */
 };
 

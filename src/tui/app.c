@@ -646,6 +646,10 @@ app_draw(struct app *app)
 	draw_status(app);
 	wnoutrefresh(stdscr);
 	doupdate();
+	for (i = 0; i < app->depth; i++) {
+		if (app->stack[i]->io != NULL)
+			app->stack[i]->io->drawn(app, app->stack[i]);
+	}
 	app->dirty = 0;
 }
 
@@ -654,7 +658,7 @@ app_key(struct app *app, int key)
 {
 	struct screen	*top = app->stack[app->depth - 1];
 
-	if (key == KEY_RESIZE || key == ('l' & 0x1f)) {
+	if (key == KEY_RESIZE || (key == ('l' & 0x1f) && top->io == NULL)) {
 		if (key != KEY_RESIZE)
 			clearok(curscr, TRUE);
 		app->dirty = 1;
@@ -717,8 +721,67 @@ app_free(struct app *app)
 	close(app->sigpipe[1]);
 }
 
+static int	app_main(struct library *, struct settings *, const char *,
+		    int);
+
 int
 app_run(struct library *lib, struct settings *set, const char *select)
+{
+	return (app_main(lib, set, select, 0));
+}
+
+int
+app_run_view(struct library *lib, struct settings *set, const char *name)
+{
+	return (app_main(lib, set, name, 1));
+}
+
+/* The descriptors and timeouts of screens with their own I/O. */
+static size_t
+app_io_poll(struct app *app, struct pollfd *pfd, int *timeout)
+{
+	struct screen	*s;
+	size_t		 n = 0;
+	int		 i, t;
+
+	for (i = 0; i < app->depth; i++) {
+		s = app->stack[i];
+		if (s->io == NULL)
+			continue;
+		pfd[n].fd = s->io->fd(s);
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		n++;
+		t = s->io->wait_ms(s);
+		if (t >= 0 && t < *timeout)
+			*timeout = t;
+	}
+	return (n);
+}
+
+/* Hand each I/O screen its revents (a screen may have gone meanwhile). */
+static void
+app_io_ready(struct app *app, struct pollfd *pfd, size_t n)
+{
+	struct screen	*s;
+	size_t		 k = 0;
+	int		 i;
+
+	for (i = 0; i < app->depth && k < n; i++) {
+		s = app->stack[i];
+		if (s->io == NULL)
+			continue;
+		if (s->io->fd(s) == pfd[k].fd)
+			s->io->ready(app, s, pfd[k].revents);
+		else
+			s->io->ready(app, s, 0);
+		k++;
+	}
+}
+
+static int
+app_main(struct library *lib, struct settings *set, const char *select,
+    int view)
 {
 	struct app		 app;
 	struct sigaction	 sa;
@@ -726,7 +789,7 @@ app_run(struct library *lib, struct settings *set, const char *select)
 	struct app_vm		*vm;
 	unsigned char		 sig;
 	uint64_t		 now;
-	size_t			 n, i, nmon;
+	size_t			 n, i, nmon, nio;
 	int			 key, timeout, first = 1;
 
 	memset(&app, 0, sizeof app);
@@ -749,6 +812,10 @@ app_run(struct library *lib, struct settings *set, const char *select)
 	app_push(&app, screen_main(&app));
 	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
+	if (view) {
+		app.view_only = 1;
+		app_push(&app, screen_console(&app, select));
+	}
 	app.dirty = 1;
 
 	while (!app.quit) {
@@ -759,7 +826,7 @@ app_run(struct library *lib, struct settings *set, const char *select)
 			first = 0;
 		}
 		n = 2 + app.nvms + app.njobs;
-		pfd = xreallocarray(pfd, n, sizeof *pfd);
+		pfd = xreallocarray(pfd, n + (size_t)app.depth, sizeof *pfd);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = app.sigpipe[0];
 		pfd[0].events = pfd[1].events = POLLIN;
@@ -781,8 +848,10 @@ app_run(struct library *lib, struct settings *set, const char *select)
 		if (app.status != NULL && app.status_until > now &&
 		    (int)(app.status_until - now) < timeout)
 			timeout = (int)(app.status_until - now) + 1;
-		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
+		nio = app_io_poll(&app, pfd + n, &timeout);
+		if (poll(pfd, n + nio, timeout) == -1 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
+		app_io_ready(&app, pfd + n, nio);
 
 		if (pfd[1].revents & POLLIN) {
 			while (read(app.sigpipe[0], &sig, 1) == 1)

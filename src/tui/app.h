@@ -33,9 +33,24 @@ struct screen_ops {
 	void		(*free)(struct screen *);
 };
 
+/*
+ * A screen with a descriptor of its own (the VM screen's VNC session):
+ * it joins the loop's poll(), and drawn() paints past ncurses after each
+ * doupdate(). Such a screen on top also gets Ctrl-L.
+ */
+struct screen_io {
+	int		(*fd)(struct screen *);
+	/* Milliseconds until it wants ready() called anyway, or -1. */
+	int		(*wait_ms)(struct screen *);
+	/* Its descriptor's revents, or 0 after the timeout. */
+	void		(*ready)(struct app *, struct screen *, int);
+	void		(*drawn)(struct app *, struct screen *);
+};
+
 struct screen {
 	const struct screen_ops	*ops;
 	void			*data;
+	const struct screen_io	*io;	/* NULL for most */
 };
 
 /* One VM as the desktop sees it. */
@@ -104,6 +119,7 @@ struct app {
 	int			 utf8;		/* else ASCII drawing */
 	int			 colors;	/* 0 none, 8, 256 */
 	int			 exit_after_first_frame;
+	int			 view_only;	/* vmdesk view: one console */
 };
 
 /*
@@ -111,6 +127,10 @@ struct app {
  * Returns the exit status.
  */
 int		 app_run(struct library *, struct settings *, const char *);
+
+/* Run the desktop showing one VM's screen only (vmdesk view). */
+int		 app_run_view(struct library *, struct settings *,
+		     const char *);
 
 /* Push a screen on top; the app owns it from then on. */
 void		 app_push(struct app *, struct screen *);

@@ -57,6 +57,11 @@ static struct tui_key keys_builtin[] = {
 	  KEYS_MAIN },
 	{ 'c', "c", ACT_CONSOLE, NULL, "serial console of the selected VM "
 	  "(Ctrl-] comes back)", KEYS_MAIN },
+	{ 'v', "v", ACT_VIEW, NULL, "the screen of the selected VM, full "
+	  "screen; keys go to the guest", KEYS_MAIN },
+	{ CTRL(']'), "Ctrl-]", ACT_CONSOLE_MENU, NULL, "(on a VM's screen) "
+	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, SysRq, screenshot, leave",
+	  KEYS_CONSOLE },
 	{ '\n', "Enter", ACT_GRAPHS, NULL, "full-screen graphs of the selected "
 	  "VM", KEYS_MAIN },
 	{ 'g', "g", ACT_GRAPHS, NULL, "full-screen graphs", KEYS_MAIN },
@@ -136,6 +141,7 @@ static const struct {
 	{ ACT_SNAP_RENAME, "snapshot-rename" },
 	{ ACT_SNAP_NOTE, "snapshot-note" },
 	{ ACT_SNAP_CLONE, "snapshot-clone" }, { ACT_CLOSE, "close" },
+	{ ACT_VIEW, "view" }, { ACT_CONSOLE_MENU, "console-menu" },
 };
 
 const char *
@@ -167,6 +173,9 @@ keys_code(const char *name)
 
 	if (strlen(name) == 1 && name[0] > 32 && name[0] < 127)
 		return (name[0]);
+	if (strncasecmp(name, "Ctrl-", 5) == 0 && strlen(name) == 6 &&
+	    name[5] >= '@' && name[5] < 127)
+		return (name[5] & 0x1f);
 	if ((name[0] == 'F' || name[0] == 'f') && (n = atoi(name + 1)) >= 1 &&
 	    n <= 12 && strspn(name + 1, "0123456789") == strlen(name + 1))
 		return (KEY_F(n));
@@ -194,12 +203,13 @@ keys_bind(const char *action, const char *keyname, char **cause)
 		return (-1);
 	}
 	if ((code = keys_code(keyname)) == -1) {
-		*cause = xasprintf("'%s' is not a key (a character, F1 to F12, "
-		    "Enter, Space, Tab, Delete, Insert or Backspace)", keyname);
+		*cause = xasprintf("'%s' is not a key (a character, Ctrl-X, F1 "
+		    "to F12, Enter, Space, Tab, Delete, Insert or Backspace)",
+		    keyname);
 		return (-1);
 	}
 	first = keys_for(keys_names[i].action, KEYS_MAIN|KEYS_VIEW|
-	    KEYS_DIALOG|KEYS_SNAP);
+	    KEYS_DIALOG|KEYS_SNAP|KEYS_CONSOLE);
 	/* The new binding goes first, so it wins over a built-in one. */
 	k = xreallocarray(NULL, keys_n + 1, sizeof *k);
 	k[0].key = code;

@@ -41,7 +41,9 @@ enum tui_action {
 	ACT_SNAP_NOTE,
 	ACT_SNAP_CLONE,
 	ACT_CLOSE,
-	ACT_CONFIRM
+	ACT_CONFIRM,
+	ACT_VIEW,
+	ACT_CONSOLE_MENU
 };
 
 /* Where a binding applies. */
@@ -49,6 +51,7 @@ enum tui_action {
 #define KEYS_VIEW	0x2	/* help, graphs, command line: scrolling views */
 #define KEYS_DIALOG	0x4	/* dialogs */
 #define KEYS_SNAP	0x8	/* the snapshot tree */
+#define KEYS_CONSOLE	0x10	/* a VM's screen: every other key goes in */
 
 struct tui_key {
 	int		 key;		/* ncurses key code */

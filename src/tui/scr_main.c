@@ -1028,6 +1028,20 @@ main_key(struct app *app, struct screen *s, int key)
 		if (vm != NULL)
 			app_console(app, vm->name);
 		return (1);
+	case ACT_VIEW:
+		if (vm == NULL)
+			return (1);
+		app_vm_refresh(app, vm);
+		if (vm->def != NULL && (vm->def->display == VM_DISPLAY_NONE ||
+		    vm->def->machine == VM_MACHINE_MICROVM))
+			app_say(app, 1, "%s has no display: c shows its serial "
+			    "console", vm->name);
+		else if (!vmstate_is_alive(vm->st.state))
+			app_say(app, 1, "%s is %s: start it first (F4)",
+			    vm->name, vmstate_name(vm->st.state));
+		else
+			app_push(app, screen_console(app, vm->name));
+		return (1);
 	case ACT_GRAPHS:
 		if (vm != NULL)
 			app_push(app, screen_graphs(vm->name));

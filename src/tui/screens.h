@@ -25,6 +25,10 @@ struct screen	*screen_under_hood(struct app *, const char *);
 struct screen	*screen_snapshots(const char *);
 /* Edit a stopped VM's hardware. */
 struct screen	*screen_edit(const struct vm_def *);
+/* A VM's screen, full screen: keys go to the guest. */
+struct screen	*screen_console(struct app *, const char *);
+/* The console's menu (its hotkey): keys the terminal cannot send, leave. */
+struct screen	*screen_console_menu(void *);
 /* The create wizard. */
 struct screen	*screen_wizard(struct app *);
 

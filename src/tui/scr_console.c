@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A VM's screen in the terminal: text screens recognised glyph by glyph
+ * and drawn as text, the rest as half blocks; keys go to the guest.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/cellrender.h"
+#include "backend/screenshot.h"
+#include "backend/textscreen.h"
+#include "backend/vmproc.h"
+#include "backend/vnc.h"
+#include "tui/conkeys.h"
+#include "tui/draw.h"
+#include "tui/keys.h"
+#include "tui/screens.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xmalloc.h"
+
+/* At most ~30 frames a second reach the terminal. */
+#define CON_FRAME_MS	33
+/* A lost connection is tried again this often. */
+#define CON_RETRY_MS	1000
+/* A cell the terminal may not show as we think: drawn again. */
+#define CON_UNKNOWN	0xffffffffU
+
+/* Colours the terminal takes. */
+enum con_depth {
+	CON_16,
+	CON_256,
+	CON_TRUECOLOR
+};
+
+struct con {
+	char		*name;
+	struct vnc	*vnc;
+	struct ts_fonts	*fonts;		/* NULL: pixels only */
+	struct ts_screen ts;
+	int		 text;		/* the last frame was text */
+	int		 gw, gh;	/* the guest's screen in pixels */
+	struct cr_cell	*want;		/* the frame, in terminal cells */
+	struct cr_cell	*shown;		/* what the terminal shows */
+	int		 cols, rows;	/* of want and shown */
+	int		 cur_x, cur_y;	/* the guest's cursor cell, or -1 */
+	int		 off_x, off_y;	/* the guest cell at the top left */
+	int		 pending;	/* the guest changed since the render */
+	uint64_t	 next_frame;
+	uint64_t	 retry_at;
+	char		*error;		/* why it is disconnected */
+	int		 was_top;
+	int		 status_row;	/* a row the app's status line covers */
+	int		 nc_x, nc_y;	/* where ncurses put the cursor */
+	int		 nc_moved;	/* ncurses may have written: see drawn */
+	char		*line;		/* our status line, as last drawn */
+	enum con_depth	 depth;
+	struct cr_fit	 fit;		/* where pixels landed */
+	int		 buttons;	/* RFB button mask held */
+	mmask_t		 oldmask;	/* the desktop's mouse events */
+	int		 sysrq;		/* the next key goes with Alt-SysRq */
+	char		*out;		/* the escapes of one update */
+	size_t		 outlen, outcap;
+};
+
+static void	con_leave(struct app *, struct con *);
+
+/* ---- Rendering ---------------------------------------------------------- */
+
+static void
+con_size(struct con *c, int cols, int rows)
+{
+	size_t	n;
+
+	if (cols == c->cols && rows == c->rows && c->want != NULL)
+		return;
+	c->cols = cols;
+	c->rows = rows;
+	n = (size_t)(cols > 0 ? cols : 1) * (size_t)(rows > 0 ? rows : 1);
+	free(c->want);
+	free(c->shown);
+	c->want = xcalloc(n, sizeof *c->want);
+	c->shown = xcalloc(n, sizeof *c->shown);
+	while (n-- > 0)
+		c->shown[n].ch = CON_UNKNOWN;
+}
+
+/* Forget what the terminal shows: the next update sends every cell. */
+static void
+con_invalidate(struct con *c)
+{
+	size_t	i;
+
+	for (i = 0; i < (size_t)c->cols * (size_t)c->rows; i++)
+		c->shown[i].ch = CON_UNKNOWN;
+}
+
+/* The guest's frame into want: as text when it is text, else pixels. */
+static void
+con_render(struct con *c)
+{
+	const uint8_t	*px;
+	struct ts_cell	*tc;
+	struct cr_cell	*wc;
+	int		 x, y, gx, gy, was_text = c->text;
+
+	px = vnc_pixels(c->vnc, &c->gw, &c->gh);
+	c->text = c->fonts != NULL && ts_match(c->fonts, px, c->gw, c->gh,
+	    &c->ts);
+	if (!c->text) {
+		cr_render(px, c->gw, c->gh, c->want, c->cols, c->rows,
+		    &c->fit);
+		c->cur_x = c->cur_y = -1;
+		return;
+	}
+	/*
+	 * The guest's cursor blinks: in its off phase no cell shows it, and
+	 * it stays where it was (so a blink costs nothing).
+	 */
+	if (c->ts.cur_x >= 0) {
+		c->cur_x = c->ts.cur_x;
+		c->cur_y = c->ts.cur_y;
+	} else if (!was_text)
+		c->cur_x = c->cur_y = -1;
+	if (c->cur_x >= c->ts.cols || c->cur_y >= c->ts.rows)
+		c->cur_x = c->cur_y = -1;
+	/* A screen larger than the terminal pans to keep the cursor in. */
+	if (c->cur_x >= 0) {
+		if (c->cur_x < c->off_x)
+			c->off_x = c->cur_x;
+		if (c->cur_x >= c->off_x + c->cols)
+			c->off_x = c->cur_x - c->cols + 1;
+		if (c->cur_y < c->off_y)
+			c->off_y = c->cur_y;
+		if (c->cur_y >= c->off_y + c->rows)
+			c->off_y = c->cur_y - c->rows + 1;
+	}
+	if (c->off_x > c->ts.cols - c->cols)
+		c->off_x = c->ts.cols - c->cols;
+	if (c->off_y > c->ts.rows - c->rows)
+		c->off_y = c->ts.rows - c->rows;
+	if (c->off_x < 0)
+		c->off_x = 0;
+	if (c->off_y < 0)
+		c->off_y = 0;
+	for (y = 0; y < c->rows; y++) {
+		for (x = 0; x < c->cols; x++) {
+			wc = &c->want[(size_t)y * (size_t)c->cols + (size_t)x];
+			gx = x + c->off_x;
+			gy = y + c->off_y;
+			if (gx >= c->ts.cols || gy >= c->ts.rows) {
+				wc->ch = ' ';
+				wc->fg = wc->bg = 0;
+				continue;
+			}
+			tc = &c->ts.cells[(size_t)gy * (size_t)c->ts.cols +
+			    (size_t)gx];
+			wc->ch = tc->ch;
+			wc->bg = tc->bg;
+			/* A blank's foreground shows nowhere: no cost. */
+			wc->fg = tc->ch == ' ' ? tc->bg : tc->fg;
+		}
+	}
+}
+
+static void
+con_put(struct con *c, const char *s, size_t n)
+{
+	if (c->outlen + n > c->outcap) {
+		c->outcap = (c->outlen + n) * 2 + 4096;
+		c->out = xrealloc(c->out, c->outcap);
+	}
+	memcpy(c->out + c->outlen, s, n);
+	c->outlen += n;
+}
+
+static void
+con_putf(struct con *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+con_putf(struct con *c, const char *fmt, ...)
+{
+	va_list	ap;
+	char	buf[64];
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		con_put(c, buf, (size_t)n < sizeof buf ? (size_t)n :
+		    sizeof buf - 1);
+}
+
+static void
+con_put_utf8(struct con *c, uint32_t ch)
+{
+	char	b[4];
+	size_t	n;
+
+	if (ch < 0x80) {
+		b[0] = (char)ch;
+		n = 1;
+	} else if (ch < 0x800) {
+		b[0] = (char)(0xc0 | ch >> 6);
+		b[1] = (char)(0x80 | (ch & 0x3f));
+		n = 2;
+	} else if (ch < 0x10000) {
+		b[0] = (char)(0xe0 | ch >> 12);
+		b[1] = (char)(0x80 | (ch >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (ch & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | ch >> 18);
+		b[1] = (char)(0x80 | (ch >> 12 & 0x3f));
+		b[2] = (char)(0x80 | (ch >> 6 & 0x3f));
+		b[3] = (char)(0x80 | (ch & 0x3f));
+		n = 4;
+	}
+	con_put(c, b, n);
+}
+
+static void
+con_put_colour(struct con *c, int fg, uint32_t rgb)
+{
+	int	i;
+
+	switch (c->depth) {
+	case CON_TRUECOLOR:
+		con_putf(c, "%d;2;%u;%u;%u", fg ? 38 : 48, rgb >> 16 & 0xff,
+		    rgb >> 8 & 0xff, rgb & 0xff);
+		break;
+	case CON_256:
+		con_putf(c, "%d;5;%d", fg ? 38 : 48, cr_256(rgb));
+		break;
+	case CON_16:
+		/* 30-37 and 90-97; backgrounds 40-47 and 100-107. */
+		i = cr_16(rgb);
+		con_putf(c, "%d", (fg ? 30 : 40) + (i < 8 ? i : 60 + i - 8));
+		break;
+	}
+}
+
+/* Half of each: what a half block shows from afar. */
+static uint32_t
+con_mix(uint32_t a, uint32_t b)
+{
+	return (((a >> 1) & 0x7f7f7f) + ((b >> 1) & 0x7f7f7f));
+}
+
+/* Without UTF-8: box drawing and blocks as ASCII lines, the rest '?'. */
+static uint32_t
+con_ascii(uint32_t ch)
+{
+	static const struct {
+		uint32_t	ch;
+		char		ascii;
+	} lines[] = {
+		{ 0x2500, '-' }, { 0x2501, '-' }, { 0x2550, '=' },
+		{ 0x2502, '|' }, { 0x2503, '|' }, { 0x2551, '|' },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		if (lines[i].ch == ch)
+			return ((uint32_t)lines[i].ascii);
+	}
+	if (ch >= 0x2500 && ch < 0x2580)
+		return ('+');
+	if (ch >= 0x2580 && ch < 0x25a0)
+		return ('#');
+	return ('?');
+}
+
+/*
+ * Send the cells that changed, straight to the terminal after ncurses'
+ * doupdate(): ncurses believes the area blank and never touches it; the
+ * cursor and attributes are saved and restored around our escapes. An
+ * idle guest sends nothing.
+ */
+static void
+con_emit(struct app *app, struct con *c)
+{
+	struct cr_cell	*w, *sh, cell;
+	uint32_t	 fg = CON_UNKNOWN, bg = CON_UNKNOWN;
+	int		 x, y, at_x = -1, at_y = -1;
+	size_t		 off;
+	ssize_t		 n;
+
+	c->outlen = 0;
+	for (y = 0; y < c->rows; y++) {
+		if (y == c->status_row)
+			continue;
+		for (x = 0; x < c->cols; x++) {
+			w = &c->want[(size_t)y * (size_t)c->cols + (size_t)x];
+			sh = &c->shown[(size_t)y * (size_t)c->cols + (size_t)x];
+			if (w->ch == sh->ch && w->fg == sh->fg &&
+			    w->bg == sh->bg)
+				continue;
+			*sh = *w;
+			cell = *w;
+			if (!app->utf8 && cell.ch >= 0x80) {
+				if (cell.ch == CR_UPPER_HALF)
+					cell.bg = con_mix(cell.fg, cell.bg);
+				cell.ch = cell.ch == CR_UPPER_HALF ? ' ' :
+				    con_ascii(cell.ch);
+			}
+			if (c->outlen == 0)
+				con_put(c, "\0337", 2);
+			if (x != at_x || y != at_y)
+				con_putf(c, "\033[%d;%dH", y + 1, x + 1);
+			if (cell.fg != fg || cell.bg != bg) {
+				con_put(c, "\033[0;", 4);
+				con_put_colour(c, 1, cell.fg);
+				con_put(c, ";", 1);
+				con_put_colour(c, 0, cell.bg);
+				con_put(c, "m", 1);
+				fg = cell.fg;
+				bg = cell.bg;
+			}
+			con_put_utf8(c, cell.ch);
+			at_x = x + 1;
+			at_y = y;
+			if (at_x >= COLS)
+				at_x = -1;
+		}
+	}
+	if (c->outlen == 0)
+		return;
+	con_put(c, "\033[0m\0338", 6);
+	for (off = 0; off < c->outlen; off += (size_t)n) {
+		if ((n = write(STDOUT_FILENO, c->out + off,
+		    c->outlen - off)) <= 0)
+			break;
+	}
+}
+
+/* ---- The screen --------------------------------------------------------- */
+
+static struct app_vm *
+con_vm(struct app *app, struct con *c)
+{
+	return (app_vm_find(app, c->name));
+}
+
+static void
+con_connect(struct app *app, struct con *c)
+{
+	char	*cause = NULL;
+
+	if (vnc_connect(c->vnc, &cause) != 0) {
+		free(c->error);
+		c->error = cause;
+		c->retry_at = time_mono_ms() + CON_RETRY_MS;
+		return;
+	}
+	free(c->error);
+	c->error = NULL;
+	c->pending = 1;
+	app->dirty = 1;
+}
+
+static int
+con_fd(struct screen *s)
+{
+	struct con	*c = s->data;
+
+	return (c->vnc != NULL ? vnc_fd(c->vnc) : -1);
+}
+
+static int
+con_timeout(struct screen *s)
+{
+	struct con	*c = s->data;
+	uint64_t	 now = time_mono_ms(), when;
+
+	if (c->vnc == NULL)
+		return (-1);
+	if (!vnc_connected(c->vnc))
+		when = c->retry_at;
+	else if (c->pending)
+		when = c->next_frame;
+	else
+		return (-1);
+	return (when > now ? (int)(when - now) : 0);
+}
+
+static void
+con_ready(struct app *app, struct screen *s, int revents)
+{
+	struct con	*c = s->data;
+	struct vnc_rect	 r;
+	uint64_t	 now = time_mono_ms();
+	char		*cause = NULL;
+	int		 resized;
+
+	if (c->vnc == NULL)
+		return;
+	if (vnc_connected(c->vnc) && (revents & (POLLIN|POLLHUP|POLLERR)) &&
+	    vnc_read(c->vnc, &cause) != 0) {
+		log_debug("console %s: %s", c->name, cause);
+		free(c->error);
+		c->error = cause;
+		c->retry_at = now + CON_RETRY_MS;
+		app->dirty = 1;
+	}
+	if (!vnc_connected(c->vnc) && now >= c->retry_at)
+		con_connect(app, c);
+	if (vnc_take_dirty(c->vnc, &r, &resized))
+		c->pending = 1;
+	if (c->pending && now >= c->next_frame) {
+		con_render(c);
+		c->pending = 0;
+		c->next_frame = now + CON_FRAME_MS;
+		app->dirty = 1;
+	}
+}
+
+static void
+con_drawn(struct app *app, struct screen *s)
+{
+	struct con	*c = s->data;
+	int		 top = app->stack[app->depth - 1] == s;
+
+	if (!top) {
+		c->was_top = 0;
+		return;
+	}
+	if (!c->was_top) {
+		con_invalidate(c);
+		c->was_top = 1;
+	}
+	/*
+	 * ncurses moves the cursor to the guest's cursor after its own
+	 * output, and to go right it may reprint what it believes is on the
+	 * row: blanks, over our cells. Send that row again after any move.
+	 */
+	if (c->nc_moved && c->nc_y >= 0 && c->nc_y < c->rows)
+		memset(c->shown + (size_t)c->nc_y * (size_t)c->cols, 0xff,
+		    (size_t)c->cols * sizeof *c->shown);
+	c->nc_moved = 0;
+	con_emit(app, c);
+}
+
+static void
+con_draw(struct app *app, struct screen *s)
+{
+	struct con	*c = s->data;
+	const struct tui_key *k;
+	char		 mode[64], *line;
+	int		 rows = LINES - 1, top = app->stack[app->depth - 1] == s;
+	int		 x, y;
+	int		 status_row;
+
+	if (COLS != c->cols || rows != c->rows) {
+		con_size(c, COLS, rows);
+		if (c->vnc != NULL && vnc_pixels(c->vnc, &c->gw, &c->gh) !=
+		    NULL)
+			con_render(c);
+	}
+	/* The app's status line lies over our last row while it shows. */
+	status_row = app->status != NULL && app->status_until >
+	    time_mono_ms() ? LINES - 2 : -1;
+	if (status_row != c->status_row) {
+		if (c->status_row >= 0 && c->status_row < c->rows)
+			memset(c->shown + (size_t)c->status_row *
+			    (size_t)c->cols, 0xff, (size_t)c->cols *
+			    sizeof *c->shown);
+		c->status_row = status_row;
+		c->nc_moved = 1;
+	}
+	k = keys_for(ACT_CONSOLE_MENU, KEYS_CONSOLE);
+	if (c->vnc == NULL || !vnc_connected(c->vnc))
+		line = xasprintf("%s  disconnected %s reconnecting%s%s  %s "
+		    "menu", c->name, app->utf8 ? "\u2014" : "-", c->error !=
+		    NULL ? ": " : "", c->error != NULL ? c->error : "", k !=
+		    NULL ? k->name : "");
+	else {
+		if (c->text)
+			snprintf(mode, sizeof mode, "text %dx%d%s", c->ts.cols,
+			    c->ts.rows, c->ts.cols > c->cols || c->ts.rows >
+			    c->rows ? " (panned: enlarge the terminal)" : "");
+		else
+			snprintf(mode, sizeof mode, "pixels");
+		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
+		    c->gw, c->gh, c->sysrq ? "SysRq: type its key  " : "",
+		    k != NULL ? k->name : "");
+	}
+	attrset(draw_attr(ROLE_TITLE));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	draw_text(LINES - 1, 1, COLS - 2, line);
+	attrset(A_NORMAL);
+	if (c->line == NULL || strcmp(c->line, line) != 0)
+		c->nc_moved = 1;
+	free(c->line);
+	c->line = line;
+	x = c->cur_x - c->off_x;
+	y = c->cur_y - c->off_y;
+	if (top && c->text && c->cur_x >= 0 && x < c->cols && y < c->rows &&
+	    c->vnc != NULL && vnc_connected(c->vnc)) {
+		move(y, x);
+		curs_set(1);
+		if (x != c->nc_x || y != c->nc_y)
+			c->nc_moved = 1;
+		c->nc_x = x;
+		c->nc_y = y;
+	} else {
+		curs_set(0);
+		c->nc_x = c->nc_y = -1;
+	}
+}
+
+/*
+ * A terminal mouse event as an absolute pointer event (QEMU's USB tablet):
+ * the guest pixel under the cell, buttons as RFB's mask (1 left, 2 middle,
+ * 4 right, 8 and 16 the wheel, pressed and released at once).
+ */
+static void
+con_mouse(struct con *c)
+{
+	static const struct {
+		mmask_t	press, release;
+		int	bit;
+	} buttons[] = {
+		{ BUTTON1_PRESSED, BUTTON1_RELEASED, 1 },
+		{ BUTTON2_PRESSED, BUTTON2_RELEASED, 2 },
+		{ BUTTON3_PRESSED, BUTTON3_RELEASED, 4 },
+	};
+	MEVENT	ev;
+	size_t	i;
+	int	x, y, wheel = 0;
+
+	if (getmouse(&ev) != OK || c->vnc == NULL || !vnc_connected(c->vnc))
+		return;
+	if (c->text) {
+		x = ev.x + c->off_x;
+		y = ev.y + c->off_y;
+		if (x >= c->ts.cols || y >= c->ts.rows)
+			return;
+		x = x * c->ts.cw + c->ts.cw / 2;
+		y = y * c->ts.chh + c->ts.chh / 2;
+	} else if (!cr_cell_pixel(&c->fit, c->gw, c->gh, ev.x, ev.y, &x, &y))
+		return;
+	for (i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+		if (ev.bstate & buttons[i].press)
+			c->buttons |= buttons[i].bit;
+		if (ev.bstate & buttons[i].release)
+			c->buttons &= ~buttons[i].bit;
+	}
+	if (ev.bstate & BUTTON4_PRESSED)
+		wheel = 8;
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 16;
+	vnc_pointer(c->vnc, x, y, c->buttons | wheel);
+	if (wheel != 0)
+		vnc_pointer(c->vnc, x, y, c->buttons);
+}
+
+static int
+con_key(struct app *app, struct screen *s, int key)
+{
+	struct con	*c = s->data;
+	struct conkey	 k;
+
+	if (key == KEY_MOUSE) {
+		con_mouse(c);
+		return (0);
+	}
+	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
+		app_push(app, screen_console_menu(c));
+		return (1);
+	}
+	if (c->vnc == NULL || !vnc_connected(c->vnc) || !conkeys_map(key, &k))
+		return (0);
+	if (c->sysrq) {
+		/* Linux wants Alt and SysRq held around the command key. */
+		c->sysrq = 0;
+		if (vnc_key(c->vnc, VNC_KEY_ALT_L, 1) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_SYS_REQ, 1) != 0 ||
+		    vnc_press(c->vnc, k.keysym, 0) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_SYS_REQ, 0) != 0 ||
+		    vnc_key(c->vnc, VNC_KEY_ALT_L, 0) != 0)
+			log_debug("console %s: SysRq not sent", c->name);
+		return (1);
+	}
+	if (vnc_press(c->vnc, k.keysym, k.mods) != 0)
+		log_debug("console %s: key not sent", c->name);
+	return (0);
+}
+
+static void
+con_free(struct screen *s)
+{
+	struct con	*c = s->data;
+
+	vnc_free(c->vnc);
+	ts_fonts_free(c->fonts);
+	ts_screen_clear(&c->ts);
+	free(c->want);
+	free(c->shown);
+	free(c->out);
+	free(c->line);
+	free(c->error);
+	free(c->name);
+	mousemask(c->oldmask, NULL);
+	free(c);
+	/* Our cells stay on the terminal: ncurses paints it all again. */
+	curs_set(0);
+	clearok(curscr, TRUE);
+}
+
+static const struct screen_ops con_ops = {
+	"console", KEYS_CONSOLE, 1, con_draw, con_key, con_free
+};
+
+static const struct screen_io con_io = {
+	con_fd, con_timeout, con_ready, con_drawn
+};
+
+struct screen *
+screen_console(struct app *app, const char *name)
+{
+	struct screen	*s;
+	struct app_vm	*vm;
+	struct con	*c;
+	const char	*ct;
+	char		*cause = NULL;
+
+	c = xcalloc(1, sizeof *c);
+	c->name = xstrdup(name);
+	c->cur_x = c->cur_y = -1;
+	c->nc_x = c->nc_y = -1;
+	c->status_row = -1;
+	ct = getenv("COLORTERM");
+	if (app->settings->truecolor || (ct != NULL &&
+	    (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0)))
+		c->depth = CON_TRUECOLOR;
+	else
+		c->depth = app->colors >= 256 ? CON_256 : CON_16;
+	if ((c->fonts = ts_fonts_default(&cause)) == NULL) {
+		log_debug("console %s: pixels only: %s", name, cause);
+		free(cause);
+		cause = NULL;
+	}
+	vm = app_vm_find(app, name);
+	if (vm != NULL && vm->paths.vnc != NULL) {
+		c->vnc = vnc_create(vm->paths.vnc);
+		con_connect(app, c);
+	} else
+		c->error = xstrdup("no such VM");
+	mousemask(BUTTON1_PRESSED|BUTTON1_RELEASED|BUTTON2_PRESSED|
+	    BUTTON2_RELEASED|BUTTON3_PRESSED|BUTTON3_RELEASED|BUTTON4_PRESSED|
+	    BUTTON5_PRESSED, &c->oldmask);
+	s = app_screen(&con_ops, c);
+	s->io = &con_io;
+	return (s);
+}
+
+/* ---- The menu ----------------------------------------------------------- */
+
+enum con_menu_act {
+	CMENU_CAD,
+	CMENU_FKEY,
+	CMENU_HOTKEY,
+	CMENU_SYSRQ,
+	CMENU_SHOT,
+	CMENU_LEAVE
+};
+
+static const struct {
+	enum con_menu_act	 act;
+	int			 n;
+	const char		*label;
+} con_menu_items[] = {
+	{ CMENU_CAD, 0, "Ctrl-Alt-Del" },
+	{ CMENU_FKEY, 1, "Ctrl-Alt-F1" }, { CMENU_FKEY, 2, "Ctrl-Alt-F2" },
+	{ CMENU_FKEY, 3, "Ctrl-Alt-F3" }, { CMENU_FKEY, 4, "Ctrl-Alt-F4" },
+	{ CMENU_FKEY, 5, "Ctrl-Alt-F5" }, { CMENU_FKEY, 6, "Ctrl-Alt-F6" },
+	{ CMENU_FKEY, 7, "Ctrl-Alt-F7" }, { CMENU_FKEY, 8, "Ctrl-Alt-F8" },
+	{ CMENU_FKEY, 9, "Ctrl-Alt-F9" }, { CMENU_FKEY, 10, "Ctrl-Alt-F10" },
+	{ CMENU_FKEY, 11, "Ctrl-Alt-F11" }, { CMENU_FKEY, 12, "Ctrl-Alt-F12" },
+	{ CMENU_HOTKEY, 0, "Send the menu key itself to the guest" },
+	{ CMENU_SYSRQ, 0, "SysRq: Alt-SysRq and the next key typed (r)" },
+	{ CMENU_SHOT, 0, "Save a screenshot in the VM's folder    (s)" },
+	{ CMENU_LEAVE, 0, "Leave the screen (the VM keeps running) (q)" },
+};
+
+#define CON_MENU_N	((int)(sizeof con_menu_items / sizeof con_menu_items[0]))
+
+struct con_menu {
+	struct con	*con;
+	int		 cursor;
+};
+
+static void
+con_menu_draw(struct app *app, struct screen *s)
+{
+	struct con_menu	*m = s->data;
+	int		 i, w = 50, h = CON_MENU_N + 4, y0, x0;
+
+	if (w > COLS)
+		w = COLS;
+	y0 = (LINES - h) / 2 > 0 ? (LINES - h) / 2 : 0;
+	x0 = (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0;
+	draw_box(y0, x0, h, w, "Send to the guest");
+	for (i = 0; i < CON_MENU_N && y0 + 2 + i < LINES; i++) {
+		attrset(draw_attr(i == m->cursor ? ROLE_SELECTED :
+		    ROLE_DIALOG));
+		mvhline(y0 + 2 + i, x0 + 1, ' ', w - 2);
+		draw_text(y0 + 2 + i, x0 + 2, w - 4, con_menu_items[i].label);
+	}
+	attrset(A_NORMAL);
+}
+
+/* A screenshot of the VM into its folder, by QEMU. */
+static void
+con_screenshot(struct app *app, struct con *c)
+{
+	struct app_vm	*vm = con_vm(app, c);
+	struct qmp	*mon;
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+	char		 stamp[32], *file, *cause = NULL;
+
+	if (vm == NULL) {
+		app_say(app, 1, "%s: no such VM", c->name);
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	file = xasprintf("%s/screenshot-%s.png", vm->paths.vmdir, stamp);
+	mon = vm->mon;
+	if (mon == NULL)
+		mon = vmproc_monitor(&vm->paths, VMPROC_QMP_QUICK, &cause);
+	if (mon == NULL || screenshot_save(mon, file, VMPROC_QMP_QUICK,
+	    &cause) != 0)
+		app_say(app, 1, "%s: %s", c->name, cause);
+	else
+		app_say(app, 0, "saved %s", file);
+	if (mon != NULL && mon != vm->mon)
+		qmp_close(mon);
+	free(cause);
+	free(file);
+}
+
+static void
+con_menu_run(struct app *app, struct con *c, int item)
+{
+	struct vnc	*v = c->vnc;
+	const struct tui_key *k;
+
+	app_pop(app);
+	switch (con_menu_items[item].act) {
+	case CMENU_CAD:
+		if (v != NULL)
+			vnc_press(v, VNC_KEY_DELETE, VNC_MOD_CTRL|VNC_MOD_ALT);
+		break;
+	case CMENU_FKEY:
+		if (v != NULL)
+			vnc_press(v, VNC_KEY_F1 +
+			    (uint32_t)(con_menu_items[item].n - 1),
+			    VNC_MOD_CTRL|VNC_MOD_ALT);
+		break;
+	case CMENU_HOTKEY:
+		k = keys_for(ACT_CONSOLE_MENU, KEYS_CONSOLE);
+		if (v != NULL && k != NULL) {
+			struct conkey	ck;
+
+			if (conkeys_map(k->key, &ck))
+				vnc_press(v, ck.keysym, ck.mods);
+		}
+		break;
+	case CMENU_SYSRQ:
+		c->sysrq = 1;
+		break;
+	case CMENU_SHOT:
+		con_screenshot(app, c);
+		break;
+	case CMENU_LEAVE:
+		con_leave(app, c);
+		break;
+	}
+}
+
+static int
+con_menu_key(struct app *app, struct screen *s, int key)
+{
+	struct con_menu	*m = s->data;
+
+	if (key >= KEY_F(1) && key <= KEY_F(12)) {
+		con_menu_run(app, m->con, 1 + key - KEY_F(1));
+		return (1);
+	}
+	if (key == 'r') {
+		con_menu_run(app, m->con, CON_MENU_N - 3);
+		return (1);
+	}
+	if (key == 's' || key == 'q') {
+		con_menu_run(app, m->con, key == 's' ? CON_MENU_N - 2 :
+		    CON_MENU_N - 1);
+		return (1);
+	}
+	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
+		con_menu_run(app, m->con, CON_MENU_N - 4);
+		return (1);
+	}
+	switch (keys_lookup(key, KEYS_DIALOG)) {
+	case ACT_UP:
+		m->cursor = m->cursor > 0 ? m->cursor - 1 : CON_MENU_N - 1;
+		return (1);
+	case ACT_DOWN:
+		m->cursor = (m->cursor + 1) % CON_MENU_N;
+		return (1);
+	case ACT_CONFIRM:
+		con_menu_run(app, m->con, m->cursor);
+		return (1);
+	case ACT_CLOSE:
+		app_pop(app);
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+static void
+con_menu_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops con_menu_ops = {
+	"console-menu", KEYS_DIALOG, 0, con_menu_draw, con_menu_key,
+	con_menu_free
+};
+
+struct screen *
+screen_console_menu(void *con)
+{
+	struct con_menu	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->con = con;
+	return (app_screen(&con_menu_ops, m));
+}
+
+/* Pop the console (the menu is gone already); vmdesk view ends there. */
+static void
+con_leave(struct app *app, struct con *c)
+{
+	struct screen	*top = app->stack[app->depth - 1];
+
+	if (top->data == c)
+		app_pop(app);
+	if (app->view_only)
+		app->quit = 1;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for tui/conkeys: terminal keys to keysyms, with Shift for
+ * the shifted half of a US keyboard (QEMU adds none).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <curses.h>
+
+#include "backend/vnc.h"
+#include "tui/conkeys.h"
+
+static void
+expect(int key, uint32_t keysym, int mods)
+{
+	struct conkey	k;
+
+	if (!conkeys_map(key, &k))
+		fail_msg("key %d has no keysym", key);
+	if (k.keysym != keysym || k.mods != mods)
+		fail_msg("key %d: keysym %#x mods %d, wanted %#x %d", key,
+		    k.keysym, k.mods, keysym, mods);
+}
+
+static void
+test_conkeys_printable(void **state)
+{
+	const char	*plain = "abz019`-=[]\\;',./ ";
+	const char	*shifted = "AZ~!@#$%^&*()_+{}|:\"<>?";
+	const char	*p;
+
+	for (p = plain; *p != '\0'; p++)
+		expect(*p, (uint32_t)*p, 0);
+	for (p = shifted; *p != '\0'; p++)
+		expect(*p, (uint32_t)*p, VNC_MOD_SHIFT);
+}
+
+static void
+test_conkeys_special(void **state)
+{
+	expect('\r', VNC_KEY_RETURN, 0);
+	expect(KEY_ENTER, VNC_KEY_RETURN, 0);
+	expect(127, VNC_KEY_BACKSPACE, 0);
+	expect(KEY_BACKSPACE, VNC_KEY_BACKSPACE, 0);
+	expect('\t', VNC_KEY_TAB, 0);
+	expect(KEY_BTAB, VNC_KEY_TAB, VNC_MOD_SHIFT);
+	expect(27, VNC_KEY_ESCAPE, 0);
+	expect(KEY_UP, VNC_KEY_UP, 0);
+	expect(KEY_LEFT, VNC_KEY_LEFT, 0);
+	expect(KEY_HOME, VNC_KEY_HOME, 0);
+	expect(KEY_END, VNC_KEY_END, 0);
+	expect(KEY_PPAGE, VNC_KEY_PAGE_UP, 0);
+	expect(KEY_NPAGE, VNC_KEY_PAGE_DOWN, 0);
+	expect(KEY_IC, VNC_KEY_INSERT, 0);
+	expect(KEY_DC, VNC_KEY_DELETE, 0);
+	expect(KEY_F(1), VNC_KEY_F1, 0);
+	expect(KEY_F(12), VNC_KEY_F1 + 11, 0);
+	expect(KEY_F(13), VNC_KEY_F1, VNC_MOD_SHIFT);
+	expect(KEY_F(26), VNC_KEY_F1 + 1, VNC_MOD_CTRL);
+	expect(KEY_F(49), VNC_KEY_F1, VNC_MOD_ALT);
+}
+
+static void
+test_conkeys_ctrl(void **state)
+{
+	struct conkey	k;
+
+	expect(1, 'a', VNC_MOD_CTRL);
+	expect(3, 'c', VNC_MOD_CTRL);
+	expect(8, 'h', VNC_MOD_CTRL);
+	expect(26, 'z', VNC_MOD_CTRL);
+	expect(29, ']', VNC_MOD_CTRL);
+	assert_int_equal(conkeys_map(KEY_MOUSE, &k), 0);
+	assert_int_equal(conkeys_map(KEY_RESIZE, &k), 0);
+	assert_int_equal(conkeys_map(0xe9, &k), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conkeys_printable),
+		cmocka_unit_test(test_conkeys_special),
+		cmocka_unit_test(test_conkeys_ctrl),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
