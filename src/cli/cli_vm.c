@@ -16,6 +16,7 @@
 #include "backend/accel.h"
 #include "backend/vmctl.h"
 #include "backend/vmproc.h"
+#include "cli/cli_bundle.h"
 #include "cli/cli_console.h"
 #include "core/names.h"
 #include "images/qemu_img.h"
@@ -215,6 +216,9 @@ struct create_args {
 	struct template_opts	 opt;
 	struct vm_forward	 fw[16];
 	int			 quiet;
+	int			 ask_password;
+	const char		*password_file;
+	struct strv		 ssh_keys;
 };
 
 static int
@@ -252,6 +256,19 @@ cli_create_flag(int c, const char *val, void *arg)
 			break;
 		a->opt.forwards = a->fw;
 		a->opt.nforwards++;
+		return (0);
+	case 'u':
+		a->opt.user = val;
+		return (0);
+	case 'P':
+		a->ask_password = 1;
+		return (0);
+	case 'p':
+		a->password_file = val;
+		return (0);
+	case 'k':
+		strv_push(&a->ssh_keys, val);
+		a->opt.ssh_keys = &a->ssh_keys;
 		return (0);
 	case 'd':
 		if (str_to_size(val, 1ULL << 30, &a->opt.disk_size,
@@ -316,23 +333,44 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "disk-size", required_argument, NULL, 'd' },
 		{ "forward", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", no_argument, NULL, 'P' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "ssh-key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct create_args		a;
 	const char			*name;
+	char				*password = NULL;
 	int				 rc;
 
 	memset(&a, 0, sizeof a);
+	strv_init(&a.ssh_keys);
 	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:", opts,
 	    cli_create_flag, &a, &rc);
 	if (name == NULL)
-		return (rc);
+		goto out;
+	rc = CLI_USAGE;
 	if (a.template == NULL) {
 		cli_error("create: --template is needed (vmdesk templates "
 		    "lists them)");
-		return (cli_usage("create"));
+		rc = cli_usage("create");
+		goto out;
 	}
-	return (cli_create(cli, name, &a));
+	if (a.ask_password || a.password_file != NULL) {
+		if ((rc = cli_password_read(a.password_file,
+		    &password)) != CLI_OK)
+			goto out;
+		a.opt.password = password;
+	}
+	rc = cli_create(cli, name, &a);
+out:
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	strv_clear(&a.ssh_keys);
+	return (rc);
 }
 
 /* ---- start --------------------------------------------------------------- */

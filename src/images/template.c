@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/names.h"
+#include "images/cloudinit.h"
 #include "images/qemu_img.h"
 #include "images/tinylinux.h"
 #include "util/fsutil.h"
@@ -56,6 +57,9 @@ static const struct tkey {
 	{ "model", TKEY_ENUM, offsetof(struct template, model), "model", 0,
 	  0 },
 	{ "boot", TKEY_BOOT, offsetof(struct template, boot), NULL, 0, 0 },
+	{ "cloud_init", TKEY_INT, offsetof(struct template, cloud_init), NULL,
+	  0, 1 },
+	{ "user", TKEY_STRING, offsetof(struct template, user), NULL, 0, 0 },
 };
 
 static const char *const template_boot_names[] = { "tinylinux", "disk",
@@ -342,5 +346,12 @@ template_to_vmdef(const struct template *t, const char *name,
 		def->boot.cmdline = xstrdup(TINYLINUX_CMDLINE);
 	} else if (t->boot == TEMPLATE_BOOT_DISK)
 		def->boot.order = xstrdup("c");
+	if (t->cloud_init) {
+		disk = vmdef_add_disk(def, CLOUDINIT_DISK);
+		disk->file = xstrdup(CLOUDINIT_SEED);
+		disk->bus = t->bus;
+		disk->format = VM_FORMAT_RAW;
+		disk->readonly = 1;
+	}
 	return (def);
 }

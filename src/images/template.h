@@ -75,6 +75,10 @@ struct template_opts {
 	uint64_t		 disk_size;
 	const struct vm_forward	*forwards;	/* on the first NIC */
 	size_t			 nforwards;
+	/* cloud-init: login (NULL: the template's), password, key files. */
+	const char		*user;
+	const char		*password;	/* plain text, or NULL */
+	const struct strv	*ssh_keys;	/* NULL or empty: ~/.ssh/ *.pub */
 };
 
 /*

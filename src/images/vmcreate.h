@@ -16,5 +16,7 @@
 int	vmcreate_from_template(const struct library *,
 	    const struct template *, const char *,
 	    const struct template_opts *, char **);
+/* A TCP port on 127.0.0.1 free right now (for an ssh forward), or -1. */
+int	vmcreate_free_port(char **);
 
 #endif
