@@ -51,7 +51,7 @@ struct bundle_file {
 struct bundle {
 	struct bundle_file	*f;
 	size_t			 n;
-	char			*name;		/* the VM's, from the manifest */
+	char			*name;		/* the VM's (manifest) */
 	uint64_t		 total;
 	uint64_t		 done;
 	uint64_t		 reported;
@@ -197,6 +197,18 @@ bundle_member_check(const char *name, mode_t type, const char *link,
 	return (0);
 }
 
+int
+bundle_entry_check(struct archive_entry *e, const char *name, char **cause)
+{
+	const char	*link;
+
+	/* libarchive gives a hard link no file type, only its target. */
+	if ((link = archive_entry_hardlink(e)) != NULL)
+		return (bundle_member_check(name, AE_IFREG, link, cause));
+	return (bundle_member_check(name, archive_entry_filetype(e),
+	    archive_entry_symlink(e), cause));
+}
+
 static int
 bundle_report(struct bundle *b, const char *what, uint64_t n, char **cause)
 {
@@ -215,6 +227,23 @@ bundle_report(struct bundle *b, const char *what, uint64_t n, char **cause)
 }
 
 /* ---- export -------------------------------------------------------------- */
+
+/*
+ * libarchive's message with the system's reason: "Write error" alone does
+ * not say the disk is full. Caller frees.
+ */
+static char *
+bundle_archive_error(struct archive *a)
+{
+	const char	*msg = archive_error_string(a);
+	int		 e = archive_errno(a);
+
+	if (msg == NULL)
+		msg = "archive error";
+	if (e > 0 && strstr(msg, strerror(e)) == NULL)
+		return (xasprintf("%s: %s", msg, strerror(e)));
+	return (xstrdup(msg));
+}
 
 /* A member name not used yet: base, else N-base. Caller frees. */
 static char *
@@ -266,6 +295,7 @@ bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
 	const char		*next, *fmt;
 	char			*path, *member;
 	uint64_t		 size;
+	size_t			 fi;
 	int			 depth;
 
 	for (depth = 0; depth < BUNDLE_MAX_CHAIN; depth++) {
@@ -288,7 +318,7 @@ bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
 			}
 			member = bundle_unique(b, "base-", path);
 			/* bundle_add may move f. */
-			size_t	 fi = (size_t)(f - b->f);
+			fi = (size_t)(f - b->f);
 			base = bundle_add(b, member, path, size);
 			f = &b->f[fi];
 			free(member);
@@ -298,7 +328,8 @@ bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
 		f->backing_fmt = xstrdup(fmt != NULL ? fmt : "qcow2");
 		json_decref(info);
 		if (strcmp(f->backing_fmt, "qcow2") != 0 ||
-		    (f = bundle_find(b, f->backing)) == NULL || f->backing != NULL)
+		    (f = bundle_find(b, f->backing)) == NULL ||
+		    f->backing != NULL)
 			return (0);
 	}
 	*cause = xasprintf("%s: backing chain deeper than %d", top->path,
@@ -342,7 +373,8 @@ bundle_plan_file(struct bundle *b, const char *vmdir, char **file,
 static int
 bundle_plan_extras(struct bundle *b, const char *vmdir, char **cause)
 {
-	static const char *const	 names[] = { SNAPTREE_FILE, "efivars.fd" };
+	static const char *const	 names[] = { SNAPTREE_FILE,
+					     "efivars.fd" };
 	struct dirent			*de;
 	DIR				*d;
 	char				*path, *member;
@@ -406,6 +438,7 @@ bundle_header(struct archive *a, const char *member, uint64_t size,
     mode_t perm, char **cause)
 {
 	struct archive_entry	*e;
+	char			*why;
 	int			 rc = 0;
 
 	e = archive_entry_new();
@@ -415,7 +448,9 @@ bundle_header(struct archive *a, const char *member, uint64_t size,
 	archive_entry_set_size(e, (la_int64_t)size);
 	archive_entry_set_mtime(e, time(NULL), 0);
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		*cause = xasprintf("%s: %s", member, archive_error_string(a));
+		why = bundle_archive_error(a);
+		*cause = xasprintf("%s: %s", member, why);
+		free(why);
 		rc = -1;
 	}
 	archive_entry_free(e);
@@ -431,7 +466,7 @@ bundle_write_text(struct archive *a, const char *member, const char *text,
 	if (bundle_header(a, member, len, 0644, cause) != 0)
 		return (-1);
 	if (archive_write_data(a, text, len) != (la_ssize_t)len) {
-		*cause = xasprintf("%s: %s", member, archive_error_string(a));
+		*cause = bundle_archive_error(a);
 		return (-1);
 	}
 	return (0);
@@ -465,7 +500,7 @@ bundle_write_file(struct bundle *b, struct archive *a,
 			goto out;
 		}
 		if (archive_write_data(a, buf, (size_t)n) != n) {
-			*cause = xasprintf("%s", archive_error_string(a));
+			*cause = bundle_archive_error(a);
 			goto out;
 		}
 		left -= (uint64_t)n;
@@ -485,7 +520,8 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 	struct bundle	 b;
 	struct vm_def	*def;
 	struct archive	*a = NULL;
-	char		*vmdir, *conf = NULL, *manifest = NULL, *tmp, *buf = NULL;
+	char		*vmdir, *conf = NULL, *manifest = NULL, *tmp;
+	char		*buf = NULL;
 	char		**boot[3], *why = NULL;
 	size_t		 i;
 	int		 fd = -1, rc = -1;
@@ -530,7 +566,7 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		why = xstrdup(archive_error_string(a));
+		why = bundle_archive_error(a);
 		goto fail;
 	}
 	if (bundle_write_text(a, BUNDLE_MANIFEST, manifest, &why) != 0 ||
@@ -542,7 +578,7 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 			goto fail;
 	}
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		why = xstrdup(archive_error_string(a));
+		why = bundle_archive_error(a);
 		goto fail;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
@@ -895,10 +931,7 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 		member = archive_entry_pathname(e);
 		if (member == NULL)
 			member = "";
-		if (bundle_member_check(member, archive_entry_filetype(e),
-		    archive_entry_filetype(e) == AE_IFLNK ?
-		    archive_entry_symlink(e) : archive_entry_hardlink(e),
-		    &why) != 0)
+		if (bundle_entry_check(e, member, &why) != 0)
 			goto fail;
 		if ((f = bundle_find(&b, member)) == NULL) {
 			why = xasprintf("member '%s' is unknown (not in its "

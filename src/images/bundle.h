@@ -29,6 +29,9 @@ typedef int (*bundle_progress_cb)(void *, const char *, uint64_t, uint64_t);
  * link is its link target or NULL. One clear *cause for each refusal.
  */
 int	bundle_member_check(const char *, mode_t, const char *, char **);
+struct archive_entry;
+/* bundle_member_check() for a libarchive entry, under this name. */
+int	bundle_entry_check(struct archive_entry *, const char *, char **);
 
 /*
  * Write VM name to file (which must not exist) as a .tar.zst bundle. The

@@ -83,7 +83,8 @@ cloudinit_instance_id(void)
 char *
 cloudinit_hash_password(const char *password, char **cause)
 {
-	static const char	 set[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	static const char	 set[] = "./0123456789"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				     "abcdefghijklmnopqrstuvwxyz";
 	unsigned char		 b[16];
 	char			 salt[3 + sizeof b + 1];

@@ -103,7 +103,8 @@ ova_find(const xmlNode *n, const char *name)
 	for (; n != NULL; n = n->next) {
 		if (ova_is(n, name))
 			return (n);
-		if ((c = n->children) != NULL && (r = ova_find(c, name)) != NULL)
+		if ((c = n->children) != NULL &&
+		    (r = ova_find(c, name)) != NULL)
 			return (r);
 	}
 	return (NULL);
@@ -120,7 +121,8 @@ ova_units(const char *units, uint64_t dflt)
 		const char	*name;
 		unsigned	 shift;
 	} names[] = {
-		{ "byte", 0 }, { "bytes", 0 }, { "KB", 10 }, { "KiloBytes", 10 },
+		{ "byte", 0 }, { "bytes", 0 },
+		{ "KB", 10 }, { "KiloBytes", 10 },
 		{ "MB", 20 }, { "MegaBytes", 20 }, { "GB", 30 },
 		{ "GigaBytes", 30 }, { "TB", 40 }, { "TeraBytes", 40 },
 	};
@@ -598,10 +600,8 @@ ova_scan(struct ova_ctx *c, char **cause)
 		return (-1);
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		name = ova_member_name(e);
-		if (bundle_member_check(name, archive_entry_filetype(e),
-		    archive_entry_filetype(e) == AE_IFLNK ?
-		    archive_entry_symlink(e) : archive_entry_hardlink(e),
-		    cause) != 0 || strchr(name, '/') != NULL) {
+		if (bundle_entry_check(e, name, cause) != 0 ||
+		    strchr(name, '/') != NULL) {
 			if (*cause == NULL)
 				*cause = xasprintf("member '%s' is in a "
 				    "folder", name);
@@ -618,7 +618,8 @@ ova_scan(struct ova_ctx *c, char **cause)
 			goto out;
 		}
 		if (size < 0 || size > OVA_MAX_OVF) {
-			*cause = xasprintf("its OVF %s is larger than 4M", name);
+			*cause = xasprintf("its OVF %s is larger than 4M",
+			    name);
 			goto out;
 		}
 		c->ovf = xmalloc((size_t)size + 1);

@@ -136,6 +136,12 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	int			 rc = -1;
 
 	memset(&tl, 0, sizeof tl);
+	if (!t->cloud_init && (opt->user != NULL || opt->password != NULL ||
+	    (opt->ssh_keys != NULL && opt->ssh_keys->n > 0))) {
+		*cause = xasprintf("template %s has no cloud-init: --user, "
+		    "--password and --ssh-key do not apply", t->name);
+		return (-1);
+	}
 	if ((stage = library_create_begin(lib, name, cause)) == NULL)
 		return (-1);
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
