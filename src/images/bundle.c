@@ -23,6 +23,7 @@
 #include "core/names.h"
 #include "core/snaptree.h"
 #include "images/qemu_img.h"
+#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -969,6 +970,12 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	if (def != NULL) {
 		free(def->name);
 		def->name = xstrdup(name);
+	}
+	/* Imported beside its original: the ssh port must differ. */
+	if (def != NULL && vmcreate_port_taken(lib, def) &&
+	    vmcreate_new_ssh_port(def, &why) != 0) {
+		vmdef_free(def);
+		def = NULL;
 	}
 	if (def == NULL || bundle_check_def(&b, def, &why) != 0 ||
 	    bundle_rebase(&b, stage, &why) != 0 ||

@@ -23,6 +23,7 @@
 #include "core/names.h"
 #include "images/cloudinit.h"
 #include "images/qemu_img.h"
+#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -785,6 +786,9 @@ clone_seed(struct vm_def *def, struct clone_disk *disks, size_t n,
 
 	if (def->instance_id == NULL)
 		return (0);
+	/* Both VMs may run at once: each needs its own ssh port. */
+	if (vmcreate_new_ssh_port(def, cause) != 0)
+		return (-1);
 	free(def->instance_id);
 	def->instance_id = cloudinit_instance_id();
 	for (i = 0; i < n && rc == 0; i++) {

@@ -46,6 +46,77 @@ vmcreate_free_port(char **cause)
 	return (port);
 }
 
+int
+vmcreate_new_ssh_port(struct vm_def *def, char **cause)
+{
+	size_t	i, j;
+	int	port;
+
+	for (i = 0; i < def->nnics; i++) {
+		for (j = 0; j < def->nics[i].nforwards; j++) {
+			if (def->nics[i].forwards[j].udp ||
+			    def->nics[i].forwards[j].guest_port != 22)
+				continue;
+			if ((port = vmcreate_free_port(cause)) == -1)
+				return (-1);
+			def->nics[i].forwards[j].host_port = port;
+		}
+	}
+	return (0);
+}
+
+/* Whether other forwards a host port that def's ssh forward uses. */
+static int
+vmcreate_shares_port(const struct vm_def *def, const struct vm_def *other)
+{
+	const struct vm_forward	*f, *g;
+	size_t			 i, j, k, l;
+
+	for (i = 0; i < def->nnics; i++) {
+		for (j = 0; j < def->nics[i].nforwards; j++) {
+			f = &def->nics[i].forwards[j];
+			if (f->udp || f->guest_port != 22)
+				continue;
+			for (k = 0; k < other->nnics; k++) {
+				for (l = 0; l < other->nics[k].nforwards; l++) {
+					g = &other->nics[k].forwards[l];
+					if (!g->udp && g->host_port ==
+					    f->host_port)
+						return (1);
+				}
+			}
+		}
+	}
+	return (0);
+}
+
+int
+vmcreate_port_taken(const struct library *lib, const struct vm_def *def)
+{
+	struct vm_def	*other;
+	struct strv	 names;
+	char		*why = NULL;
+	size_t		 n;
+	int		 taken = 0;
+
+	strv_init(&names);
+	if (library_list(lib, &names, &why) != 0) {
+		free(why);
+		return (0);
+	}
+	for (n = 0; n < names.n && !taken; n++) {
+		if ((other = library_load(lib, names.v[n], &why)) == NULL) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		taken = vmcreate_shares_port(def, other);
+		vmdef_free(other);
+	}
+	strv_clear(&names);
+	return (taken);
+}
+
 /* The first NIC forwards a free host port to the guest's ssh. */
 static int
 vmcreate_ssh_forward(struct vm_def *def, char **cause)

@@ -212,7 +212,20 @@ grep -aq "hostname: c2" "$VMS/c2/seed.iso" || fail "user-data: old name"
 grep -aq "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITESTKEY" "$VMS/c2/seed.iso" ||
     fail "the clone's seed lost the keys"
 grep -aq "local-hostname: c1" "$VMS/c1/seed.iso" || fail "source seed changed"
+port2=$(sed -n 's/^forward = tcp:\([0-9]*\):22$/\1/p' "$VMS/c2/vm.conf")
+[ -n "$port2" ] && [ "$port2" != "$port" ] ||
+    fail "the clone kept ssh port $port: both cannot run at once"
 ok
+log "imported beside its original, a VM gets its own ssh port"
+vd_ok export c1 "$W/c1.tar.zst"
+vd_ok import "$W/c1.tar.zst" c1b
+port3=$(sed -n 's/^forward = tcp:\([0-9]*\):22$/\1/p' "$VMS/c1b/vm.conf")
+[ -n "$port3" ] && [ "$port3" != "$port" ] || fail "c1b kept ssh port $port"
+grep -q "^instance_id = $id1\$" "$VMS/c1b/vm.conf" ||
+    fail "import changed the instance id"
+cmp -s "$VMS/c1/seed.iso" "$VMS/c1b/seed.iso" || fail "import changed the seed"
+ok
+vd_ok delete c1b
 sed -i '/^forward = tcp:[0-9]*:22$/d' "$VMS/c2/vm.conf"
 vd_fails 1 "VM c2 forwards no host port to guest port 22" ssh c2; ok
 
