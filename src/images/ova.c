@@ -22,6 +22,7 @@
 #include "core/names.h"
 #include "images/qemu_img.h"
 #include "util/fsutil.h"
+#include "util/proc.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -552,6 +553,8 @@ struct ova_ctx {
 	size_t			 nm;
 	char			*ovf;
 	size_t			 ovflen;
+	char			*ovfname;
+	char			*mf;		/* the .mf manifest, or NULL */
 	uint64_t		 total, done;
 	bundle_progress_cb	 progress;
 	void			*arg;
@@ -586,6 +589,119 @@ ova_member_name(struct archive_entry *e)
 	return (name);
 }
 
+/* A small member's text: one manifest at most. */
+static int
+ova_read_text(struct archive *a, const char *name, la_int64_t size,
+    char **out, size_t *lenp, char **cause)
+{
+	if (*out != NULL) {
+		*cause = xasprintf("it holds more than one %s file",
+		    strrchr(name, '.'));
+		return (-1);
+	}
+	if (size < 0 || size > OVA_MAX_OVF) {
+		*cause = xasprintf("its %s is larger than 4M", name);
+		return (-1);
+	}
+	*out = xmalloc((size_t)size + 1);
+	if (archive_read_data(a, *out, (size_t)size) != size) {
+		*cause = xasprintf("%s: %s", name, archive_error_string(a));
+		return (-1);
+	}
+	(*out)[size] = '\0';
+	if (lenp != NULL)
+		*lenp = (size_t)size;
+	return (0);
+}
+
+/*
+ * The digest the .mf manifest gives a member ("SHA256(name)= hex"), with
+ * its program; 0 when it gives none. An OVA's .mf lets a changed or
+ * damaged disk be caught before it becomes a VM.
+ */
+static int
+ova_mf_digest(const char *mf, const char *member, const char **prog,
+    char *hex, size_t hexlen)
+{
+	static const struct {
+		const char	*algo;
+		const char	*prog;
+	} algos[] = {
+		{ "SHA1", "sha1sum" },
+		{ "SHA256", "sha256sum" },
+		{ "SHA512", "sha512sum" },
+	};
+	const char	*line, *p, *end;
+	size_t		 i, alen, mlen = strlen(member);
+
+	for (line = mf; line != NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		if (end != NULL)
+			end++;
+		for (i = 0; i < sizeof algos / sizeof algos[0]; i++) {
+			alen = strlen(algos[i].algo);
+			p = line;
+			if (strncmp(p, algos[i].algo, alen) != 0 ||
+			    p[alen] != '(')
+				continue;
+			p += alen + 1;
+			if (strncmp(p, member, mlen) != 0 ||
+			    strncmp(p + mlen, ")=", 2) != 0)
+				continue;
+			p += mlen + 2;
+			while (*p == ' ')
+				p++;
+			alen = strspn(p, "0123456789abcdefABCDEF");
+			if (alen == 0 || alen >= hexlen)
+				continue;
+			memcpy(hex, p, alen);
+			hex[alen] = '\0';
+			*prog = algos[i].prog;
+			return (1);
+		}
+	}
+	return (0);
+}
+
+/* Check an extracted file against the .mf manifest, when it has one. */
+static int
+ova_verify(const struct ova_ctx *c, const char *member, const char *path,
+    char **cause)
+{
+	struct strv	 args;
+	const char	*prog;
+	char		 want[129], *out = NULL, *err = NULL;
+	size_t		 len;
+	int		 status;
+
+	if (c->mf == NULL || !ova_mf_digest(c->mf, member, &prog, want,
+	    sizeof want))
+		return (0);
+	strv_init(&args);
+	strv_push(&args, prog);
+	strv_push(&args, path);
+	status = proc_run(&args, &out, &err, cause);
+	strv_clear(&args);
+	if (status != 0) {
+		if (status > 0)
+			*cause = xasprintf("%s failed: %s", prog,
+			    err != NULL ? err : "");
+		free(out);
+		free(err);
+		return (-1);
+	}
+	free(err);
+	len = strcspn(out, " ");
+	if (len != strlen(want) || strncasecmp(out, want, len) != 0) {
+		*cause = xasprintf("'%s' does not match its manifest: %s "
+		    "expected %s, got %.*s", member, prog, want, (int)len, out);
+		free(out);
+		return (-1);
+	}
+	free(out);
+	return (0);
+}
+
 /* First pass: every member safe, the OVF read. */
 static int
 ova_scan(struct ova_ctx *c, char **cause)
@@ -611,25 +727,19 @@ ova_scan(struct ova_ctx *c, char **cause)
 		c->m = xreallocarray(c->m, c->nm + 1, sizeof *c->m);
 		c->m[c->nm].name = xstrdup(name);
 		c->m[c->nm++].size = size > 0 ? (uint64_t)size : 0;
+		if (str_has_suffix(name, ".mf")) {
+			if (ova_read_text(a, name, size, &c->mf, NULL,
+			    cause) != 0)
+				goto out;
+			continue;
+		}
 		if (!str_has_suffix(name, ".ovf"))
 			continue;
-		if (c->ovf != NULL) {
-			*cause = xstrdup("it holds more than one .ovf");
+		if (ova_read_text(a, name, size, &c->ovf, &c->ovflen,
+		    cause) != 0)
 			goto out;
-		}
-		if (size < 0 || size > OVA_MAX_OVF) {
-			*cause = xasprintf("its OVF %s is larger than 4M",
-			    name);
-			goto out;
-		}
-		c->ovf = xmalloc((size_t)size + 1);
-		if (archive_read_data(a, c->ovf, (size_t)size) != size) {
-			*cause = xasprintf("%s: %s", name,
-			    archive_error_string(a));
-			goto out;
-		}
-		c->ovf[size] = '\0';
-		c->ovflen = (size_t)size;
+		free(c->ovfname);
+		c->ovfname = xstrdup(name);
 	}
 	if (r != ARCHIVE_EOF) {
 		*cause = xasprintf("%s", archive_error_string(a));
@@ -731,6 +841,8 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 			}
 			rc = ova_copy(c, a, src, (uint64_t)
 			    archive_entry_size(e), cause);
+			if (rc == 0)
+				rc = ova_verify(c, name, src, cause);
 			if (rc == 0) {
 				strv_init(&args);
 				strv_push(&args, "convert");
@@ -754,6 +866,24 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 		rc = -1;
 	}
 	archive_read_free(a);
+	return (rc);
+}
+
+/* The OVF against the .mf manifest, through a file in the stage. */
+static int
+ova_verify_ovf(const struct ova_ctx *c, const char *stage, char **cause)
+{
+	char	*path;
+	int	 rc;
+
+	if (c->mf == NULL)
+		return (0);
+	path = fs_path_join(stage, ".ova-ovf");
+	rc = fs_write_atomic(path, c->ovf, c->ovflen, 0600, cause);
+	if (rc == 0)
+		rc = ova_verify(c, c->ovfname, path, cause);
+	unlink(path);
+	free(path);
 	return (rc);
 }
 
@@ -842,7 +972,8 @@ ova_import(const struct library *lib, const char *file, const char *name,
 	}
 	if ((stage = library_create_begin(lib, vmname, cause)) == NULL)
 		goto out;
-	if (ova_convert(&c, s, stage, &why) != 0)
+	if (ova_verify_ovf(&c, stage, &why) != 0 ||
+	    ova_convert(&c, s, stage, &why) != 0)
 		goto fail;
 	def = ova_vmdef(s, vmname);
 	conf = fs_path_join(stage, "vm.conf");
@@ -869,6 +1000,8 @@ out:
 		free(c.m[i].name);
 	free(c.m);
 	free(c.ovf);
+	free(c.ovfname);
+	free(c.mf);
 	free(why);
 	free(stage);
 	free(vmname);

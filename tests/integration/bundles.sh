@@ -305,6 +305,26 @@ ok
 vd_ok import-ova "$W/appl.ova" appl2
 [ -f "$VMS/appl2/disk1.qcow2" ] || fail "import-ova NAME"; ok
 
+log "an OVA with a .mf manifest is checked against it"
+(cd "$W/ova" && sha256sum appl.ovf appl-disk1.vmdk |
+    sed 's/^\([0-9a-f]*\)  \(.*\)$/SHA256(\2)= \1/' >"$W/appl.mf") ||
+    fail "sha256sum"
+cp "$W/appl.mf" "$W/ova/appl.mf"
+(cd "$W/ova" && tar -cf "$W/mf.ova" appl.ovf appl.mf appl-disk1.vmdk)
+vd_ok import-ova "$W/mf.ova" mfok; ok
+sed 's/^\(SHA256(appl-disk1.vmdk)= \)[0-9a-f]*/\1'"$(printf '%064d' 0)"'/' \
+    "$W/appl.mf" >"$W/ova/appl.mf"
+(cd "$W/ova" && tar -cf "$W/badmf.ova" appl.ovf appl.mf appl-disk1.vmdk)
+vd_fails 1 "'appl-disk1.vmdk' does not match its manifest: sha256sum expected 0000" \
+    import-ova "$W/badmf.ova" x1; ok
+sed 's/^\(SHA256(appl.ovf)= \)[0-9a-f]*/\1'"$(printf '%064d' 0)"'/' \
+    "$W/appl.mf" >"$W/ova/appl.mf"
+(cd "$W/ova" && tar -cf "$W/badmf.ova" appl.ovf appl.mf appl-disk1.vmdk)
+vd_fails 1 "'appl.ovf' does not match its manifest" import-ova \
+    "$W/badmf.ova" x1; ok
+rm -f "$W/ova/appl.mf"
+[ ! -e "$VMS/x1" ] || fail "a bad manifest left VM x1"
+
 log "bad OVAs"
 (cd "$W/ova" && tar -cf "$W/noovf.ova" appl-disk1.vmdk)
 vd_fails 1 "holds no .ovf descriptor" import-ova "$W/noovf.ova" x1; ok
