@@ -107,6 +107,20 @@ vd_fails 1 "VM b4 is paused: export a stopped VM" export b4 "$W/b4.tar.zst"
 ok
 vd_ok kill b4
 
+log "snapshots travel: the tree and the qcow2 tags inside the disks"
+vd_ok snapshot create b4 s1 --disk-only --note "before export"
+vd_ok export b4 "$W/b4.tar.zst"
+vd_ok import "$W/b4.tar.zst" b5
+vd_ok snapshot list b5
+case "$OUT" in *" s1 "*" ok "*"before export"*) ;;
+*) fail "b5's snapshots: $OUT" ;; esac
+tags() { qemu-img snapshot -l "$1" | awk 'NR > 2 { print $2 }'; }
+[ -n "$(tags "$VMS/b4/data.qcow2")" ] &&
+    [ "$(tags "$VMS/b4/data.qcow2")" = "$(tags "$VMS/b5/data.qcow2")" ] ||
+    fail "the qcow2 tags did not travel"
+vd_ok snapshot revert b5 s1; ok
+vd_ok delete b5
+
 log "usage errors"
 vd_fails 2 "usage: vmdesk export NAME FILE" export b4; ok
 vd_fails 2 "usage: vmdesk import FILE [NAME]" import; ok
