@@ -525,7 +525,7 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 	char		*buf = NULL;
 	char		**boot[3], *why = NULL;
 	size_t		 i;
-	int		 fd = -1, rc = -1;
+	int		 fd = -1, rc = -1, made = 0;
 
 	memset(&b, 0, sizeof b);
 	b.progress = progress;
@@ -559,9 +559,15 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 		goto out;
 	}
 	if ((fd = open(tmp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644)) == -1) {
-		*cause = xasprintf("%s: %s", file, strerror(errno));
+		if (errno == EEXIST)
+			*cause = xasprintf("%s exists: another export is "
+			    "writing %s, or one was killed (remove it)", tmp,
+			    file);
+		else
+			*cause = xasprintf("%s: %s", file, strerror(errno));
 		goto out;
 	}
+	made = 1;
 	a = archive_write_new();
 	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
 	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
@@ -602,7 +608,7 @@ out:
 		archive_write_free(a);
 	if (fd != -1)
 		close(fd);
-	if (rc != 0)
+	if (rc != 0 && made)
 		unlink(tmp);
 	free(why);
 	free(buf);

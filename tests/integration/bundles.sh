@@ -65,6 +65,11 @@ case "$OUT" in *"Exported VM b1 to $W/b1.tar.zst"*) ;;
 [ "$(od -An -tx1 -N4 "$W/b1.tar.zst" | tr -d ' ')" = 28b52ffd ] ||
     fail "the bundle is not zstd"; ok
 vd_fails 1 "$W/b1.tar.zst already exists" export b1 "$W/b1.tar.zst"; ok
+: >"$W/busy.tar.zst.vmdesk-part"
+vd_fails 1 "another export is writing $W/busy.tar.zst" export b1 \
+    "$W/busy.tar.zst"
+[ -e "$W/busy.tar.zst.vmdesk-part" ] || fail "removed another's file"
+rm -f "$W/busy.tar.zst.vmdesk-part"; ok
 vd_ok delete b1
 vd_ok import "$W/b1.tar.zst" b2
 [ ! -e "$VMS/b1" ] || fail "import made b1"
