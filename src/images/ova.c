@@ -453,6 +453,36 @@ out:
 	return (rc);
 }
 
+/*
+ * UEFI firmware, as VMware writes it (<vmw:Config vmw:key="firmware"
+ * vmw:value="efi"/>) or VirtualBox (<Firmware type="EFI"/>).
+ */
+static int
+ova_efi(const xmlNode *n)
+{
+	char	*k, *v;
+	int	 efi = 0;
+
+	for (; n != NULL && !efi; n = n->next) {
+		if (ova_is(n, "Config")) {
+			k = ova_attr(n, "key");
+			v = ova_attr(n, "value");
+			efi = k != NULL && v != NULL &&
+			    strcmp(k, "firmware") == 0 &&
+			    strncasecmp(v, "efi", 3) == 0;
+			free(k);
+			free(v);
+		} else if (ova_is(n, "Firmware")) {
+			v = ova_attr(n, "type");
+			efi = v != NULL && strncasecmp(v, "efi", 3) == 0;
+			free(v);
+		}
+		if (!efi && n->children != NULL)
+			efi = ova_efi(n->children);
+	}
+	return (efi);
+}
+
 struct ova_spec *
 ova_parse(const char *text, size_t len, char **cause)
 {
@@ -506,6 +536,8 @@ ova_parse(const char *text, size_t len, char **cause)
 	if (ova_disks(root, s, &ids, cause) != 0 ||
 	    ova_hardware(vs, s, &ids, cause) != 0)
 		goto fail;
+	if (ova_efi(vs->children))
+		s->firmware = VM_FIRMWARE_UEFI;
 	strv_clear(&ids);
 	xmlFreeDoc(doc);
 	return (s);
@@ -903,6 +935,7 @@ ova_vmdef(const struct ova_spec *s, const char *name)
 	if (s->memory > 0)
 		def->memory = s->memory;
 	def->boot.order = xstrdup("c");
+	def->firmware = s->firmware;
 	for (i = 0; i < s->ndisks; i++) {
 		sec = xasprintf("disk%zu", i + 1);
 		d = vmdef_add_disk(def, sec);

@@ -28,6 +28,8 @@ struct ova_spec {
 	size_t		 ndisks;
 	int		 nnics;
 	enum vm_nic_model nic_model;
+	enum vm_firmware firmware;	/* UEFI when VMware or VirtualBox
+					   say so */
 };
 
 /* Parse an OVF descriptor. NULL and *cause when it is not usable. */

@@ -77,6 +77,8 @@ static const char ovf_vmware[] = OVF_HEAD
 	"<Item><rasd:HostResource>ovf:/disk/d1</rasd:HostResource>"
 	"<rasd:Parent>3</rasd:Parent>"
 	"<rasd:ResourceType>17</rasd:ResourceType></Item>\n"
+	"<vmw:Config ovf:required=\"false\" vmw:key=\"firmware\" "
+	"vmw:value=\"efi\" xmlns:vmw=\"http://www.vmware.com/schema/ovf\"/>\n"
 	"</VirtualHardwareSection></VirtualSystem></VirtualSystemCollection>\n"
 	"</Envelope>\n";
 
@@ -100,6 +102,7 @@ test_ova_parse_vbox(void **state)
 	assert_int_equal(s->disks[1].capacity, 1048576);
 	assert_int_equal(s->nnics, 2);
 	assert_int_equal(s->nic_model, VM_NIC_VIRTIO);
+	assert_int_equal(s->firmware, VM_FIRMWARE_BIOS);
 	name = ova_vm_name(s->name);
 	assert_string_equal(name, "web-server");
 	free(name);
@@ -122,6 +125,7 @@ test_ova_parse_vmware(void **state)
 	assert_int_equal(s->disks[0].capacity, 64ULL << 20);
 	assert_int_equal(s->disks[0].bus, VM_BUS_IDE);
 	assert_int_equal(s->nnics, 0);
+	assert_int_equal(s->firmware, VM_FIRMWARE_UEFI);
 	ova_spec_free(s);
 }
 
@@ -242,6 +246,34 @@ test_ova_parse_entities(void **state)
 		free(cause);
 }
 
+/* VirtualBox says UEFI inside its own Machine element. */
+static void
+test_ova_parse_vbox_efi(void **state)
+{
+	static const char	 from[] = "</VirtualHardwareSection>";
+	static const char	 to[] = "</VirtualHardwareSection>"
+	    "<vbox:Machine xmlns:vbox=\"http://www.virtualbox.org/ovf/"
+	    "machine\"><Hardware><Firmware type=\"EFI\"/></Hardware>"
+	    "</vbox:Machine>";
+	struct ova_spec		*s;
+	const char		*p;
+	char			*text, *cause = NULL;
+
+	p = strstr(ovf_vbox, from);
+	assert_non_null(p);
+	text = malloc(sizeof ovf_vbox + sizeof to);
+	assert_non_null(text);
+	memcpy(text, ovf_vbox, (size_t)(p - ovf_vbox));
+	strcpy(text + (p - ovf_vbox), to);
+	strcat(text, p + strlen(from));
+	s = ova_parse(text, strlen(text), &cause);
+	free(text);
+	if (s == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(s->firmware, VM_FIRMWARE_UEFI);
+	ova_spec_free(s);
+}
+
 static void
 test_ova_vm_name(void **state)
 {
@@ -266,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_ova_parse_bad),
 		cmocka_unit_test(test_ova_parse_not_ovf),
 		cmocka_unit_test(test_ova_parse_entities),
+		cmocka_unit_test(test_ova_parse_vbox_efi),
 		cmocka_unit_test(test_ova_vm_name),
 	};
 
