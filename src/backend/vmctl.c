@@ -310,3 +310,30 @@ out:
 	snapshot_close(sv);
 	return (rc);
 }
+
+int
+vmctl_export(const struct library *lib, const char *name, const char *file,
+    bundle_progress_cb progress, void *arg, char **cause)
+{
+	struct vm_lock		*lock = NULL;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	int			 rc = -1;
+
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	/*
+	 * QEMU writes the disks while it runs, and a paused guest has
+	 * writes in flight in its page cache: only a stopped VM exports
+	 * consistently.
+	 */
+	if (vmstate_is_alive(st.state))
+		*cause = xasprintf("VM %s is %s: export a stopped VM (vmdesk "
+		    "stop %s); QEMU writes its disks while it runs, so the "
+		    "bundle would not be consistent", name,
+		    vmstate_name(st.state), name);
+	else
+		rc = bundle_export(lib, name, file, progress, arg, cause);
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}

@@ -12,6 +12,7 @@
 #include "backend/vmproc.h"
 #include "core/library.h"
 #include "core/settings.h"
+#include "images/bundle.h"
 #include "images/clone.h"
 #include "util/strv.h"
 
@@ -66,5 +67,12 @@ int	vmctl_clone(const struct library *, const char *, const char *,
 	    struct strv *, char **);
 /* Delete a VM; a live one only with force (it is killed first). */
 int	vmctl_delete(const struct library *, const char *, int, char **);
+
+/*
+ * Export a VM as a bundle (images/bundle.h) under its lock; a running or
+ * paused VM is refused.
+ */
+int	vmctl_export(const struct library *, const char *, const char *,
+	    bundle_progress_cb, void *, char **);
 
 #endif

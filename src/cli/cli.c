@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_bundle.h"
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
@@ -26,7 +27,9 @@
 static const struct cli_command cli_commands[] = {
 	{ "list", cli_vm_list, "[--json]", "list VMs and their states" },
 	{ "create", cli_vm_create, "NAME --template T [--cpus N] "
-	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST]\n"
+	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST] "
+	  "[--user NAME] [--password | --password-file FILE] "
+	  "[--ssh-key FILE]\n"
 	  "       vmdesk create NAME --image PATH|URL [--sha256 X] "
 	  "[--template T] [...]\n"
 	  "       vmdesk create NAME --iso PATH|URL [--sha256 X] "
@@ -59,6 +62,14 @@ static const struct cli_command cli_commands[] = {
 	  "annotate" },
 	{ "clone", cli_clone, "SRC DST [--linked|--full] [--from-snapshot SNAP]",
 	  "clone a stopped VM: linked (a shared base, default) or full" },
+	{ "export", cli_export, "NAME FILE",
+	  "write a stopped VM to one .tar.zst bundle" },
+	{ "import", cli_import, "FILE [NAME]",
+	  "make a VM from a bundle written by export" },
+	{ "import-ova", cli_import_ova, "FILE [NAME]",
+	  "make a VM from an OVA appliance (VMDK disks become qcow2)" },
+	{ "ssh", cli_ssh, "NAME [-- ARGS]",
+	  "ssh to a running VM's user through its port forward" },
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
 	{ "templates", cli_template_list, "[--json]", "list OS templates" },

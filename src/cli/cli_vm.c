@@ -16,6 +16,7 @@
 #include "backend/accel.h"
 #include "backend/vmctl.h"
 #include "backend/vmproc.h"
+#include "cli/cli_bundle.h"
 #include "cli/cli_console.h"
 #include "cli/cli_image.h"
 #include "core/names.h"
@@ -216,6 +217,9 @@ struct create_args {
 	struct template_opts	 opt;
 	struct vm_forward	 fw[16];
 	int			 quiet;
+	int			 ask_password;
+	const char		*password_file;
+	struct strv		 ssh_keys;
 };
 
 static int
@@ -262,6 +266,19 @@ cli_create_flag(int c, const char *val, void *arg)
 		return (0);
 	case 's':
 		a->opt.sha256 = val;
+		return (0);
+	case 'u':
+		a->opt.user = val;
+		return (0);
+	case 'P':
+		a->ask_password = 1;
+		return (0);
+	case 'p':
+		a->password_file = val;
+		return (0);
+	case 'k':
+		strv_push(&a->ssh_keys, val);
+		a->opt.ssh_keys = &a->ssh_keys;
 		return (0);
 	case 'd':
 		if (str_to_size(val, 1ULL << 30, &a->opt.disk_size,
@@ -327,6 +344,13 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 		    a->opt.cpus > 0 ? a->opt.cpus : t->cpus, mem, disk);
 		free(mem);
 		free(disk);
+		if (t->cloud_init)
+			printf("cloud-init sets it up at first boot; then "
+			    "vmdesk ssh %s logs in as %s.\n", name,
+			    a->opt.user != NULL ? a->opt.user : t->user != NULL ?
+			    t->user : "the image's user");
+		if (t->notes != NULL)
+			printf("Note: %s\n", t->notes);
 	}
 	template_free(t);
 	return (CLI_OK);
@@ -344,28 +368,50 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 		{ "image", required_argument, NULL, 'i' },
 		{ "iso", required_argument, NULL, 'o' },
 		{ "sha256", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", no_argument, NULL, 'P' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "ssh-key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct create_args		a;
 	const char			*name;
+	char				*password = NULL;
 	int				 rc;
 
 	memset(&a, 0, sizeof a);
-	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:i:o:s:", opts,
-	    cli_create_flag, &a, &rc);
+	strv_init(&a.ssh_keys);
+	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:i:o:s:u:Pp:k:",
+	    opts, cli_create_flag, &a, &rc);
 	if (name == NULL)
-		return (rc);
+		goto out;
+	rc = CLI_USAGE;
 	if (a.template == NULL && a.opt.image == NULL && a.opt.iso == NULL) {
 		cli_error("create: --template, --image or --iso is needed "
 		    "(vmdesk templates lists the templates)");
-		return (cli_usage("create"));
+		rc = cli_usage("create");
+		goto out;
 	}
 	if (a.opt.sha256 != NULL && a.opt.image == NULL &&
 	    a.opt.iso == NULL) {
 		cli_error("create: --sha256 goes with --image or --iso");
-		return (cli_usage("create"));
+		rc = cli_usage("create");
+		goto out;
 	}
-	return (cli_create(cli, name, &a));
+	if (a.ask_password || a.password_file != NULL) {
+		if ((rc = cli_password_read(a.password_file,
+		    &password)) != CLI_OK)
+			goto out;
+		a.opt.password = password;
+	}
+	rc = cli_create(cli, name, &a);
+out:
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	strv_clear(&a.ssh_keys);
+	return (rc);
 }
 
 /* ---- start --------------------------------------------------------------- */

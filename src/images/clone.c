@@ -21,7 +21,9 @@
 #include <jansson.h>
 
 #include "core/names.h"
+#include "images/cloudinit.h"
 #include "images/qemu_img.h"
+#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -771,6 +773,34 @@ out:
 	return (rc);
 }
 
+/*
+ * cloud-init runs once per instance id: the clone gets a new one, and a
+ * seed naming it and its own host name (user and keys stay).
+ */
+static int
+clone_seed(struct vm_def *def, struct clone_disk *disks, size_t n,
+    char **cause)
+{
+	size_t	i;
+	int	rc = 0;
+
+	if (def->instance_id == NULL)
+		return (0);
+	/* Both VMs may run at once: each needs its own ssh port. */
+	if (vmcreate_new_ssh_port(def, cause) != 0)
+		return (-1);
+	free(def->instance_id);
+	def->instance_id = cloudinit_instance_id();
+	for (i = 0; i < n && rc == 0; i++) {
+		if (strcmp(disks[i].d->name, CLOUDINIT_DISK) != 0 ||
+		    disks[i].dst == NULL)
+			continue;
+		rc = cloudinit_rewrite_seed(disks[i].src, disks[i].dst,
+		    def->name, def->instance_id, cause);
+	}
+	return (rc);
+}
+
 /* Make the overlays the source's disks: one rename each. */
 static int
 clone_switch(struct clone_disk *disks, size_t n, char **cause)
@@ -884,6 +914,8 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 		free(def->nics[i].mac);
 		def->nics[i].mac = vmdef_random_mac();
 	}
+	if (clone_seed(def, disks, n, cause) != 0)
+		goto out;
 	if (clone_extra_files(&ctx, def, srcdir, stage, cause) != 0)
 		goto out;
 	if (opts->snapshot != NULL && clone_tree(&ctx, srcdir, stage,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/names.h"
+#include "images/cloudinit.h"
 #include "images/qemu_img.h"
 #include "images/tinylinux.h"
 #include "util/fsutil.h"
@@ -408,10 +409,10 @@ template_check(struct template *t, const char *path, const int *lines,
 	    t->format == TEMPLATE_FORMAT_ISO) {
 		key = "format";
 		why = "boot = image needs a disk image, not format = iso";
-	} else if (t->cloud_init && (t->boot == TEMPLATE_BOOT_TINYLINUX ||
-	    t->boot == TEMPLATE_BOOT_DISK)) {
+	} else if (t->cloud_init && t->boot == TEMPLATE_BOOT_DISK) {
+		/* tinylinux carries no cloud-init but shows the seed. */
 		key = "cloud_init";
-		why = "cloud_init needs boot = image or boot = iso";
+		why = "cloud_init needs boot = image, iso or tinylinux";
 	} else if (t->machine == VM_MACHINE_MICROVM &&
 	    t->boot != TEMPLATE_BOOT_TINYLINUX) {
 		key = "machine";
@@ -655,8 +656,8 @@ template_to_vmdef(const struct template *t, const char *name,
 	 * device, so the seed is one more small read-only disk.
 	 */
 	if (t->cloud_init) {
-		disk = vmdef_add_disk(def, "seed");
-		disk->file = xstrdup(TEMPLATE_SEED_FILE);
+		disk = vmdef_add_disk(def, CLOUDINIT_DISK);
+		disk->file = xstrdup(CLOUDINIT_SEED);
 		disk->bus = VM_BUS_VIRTIO;
 		disk->format = VM_FORMAT_RAW;
 		disk->readonly = 1;

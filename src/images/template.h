@@ -78,10 +78,11 @@ struct template_opts {
 	const char		*iso;		/* installer: path or URL */
 	const char		*image;		/* the disk: path or URL */
 	const char		*sha256;	/* pinned for image or iso */
+	/* cloud-init: login (NULL: the template's), password, key files. */
+	const char		*user;
+	const char		*password;	/* plain text, or NULL */
+	const struct strv	*ssh_keys;	/* NULL or empty: ~/.ssh/ *.pub */
 };
-
-/* The cloud-init seed a VM from a cloud_init template has, in its folder. */
-#define TEMPLATE_SEED_FILE	"seed.iso"
 
 /*
  * The template folders in order: the user's, then $VMDESK_TEMPLATES_DIR,
@@ -111,7 +112,7 @@ void		 template_list_free(struct template **, size_t);
  * The definition a new VM gets from a template (pure: tl gives the
  * tinylinux boot files, and may be NULL for other templates). The files
  * it names are made by the create code: the first disk
- * (template_disk_file()), TEMPLATE_SEED_FILE with cloud_init, and
+ * (template_disk_file()), the cloud-init seed (CLOUDINIT_SEED) with cloud_init, and
  * opt->iso with boot = iso.
  */
 struct vm_def	*template_to_vmdef(const struct template *, const char *,

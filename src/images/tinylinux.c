@@ -26,7 +26,7 @@
 #include "util/xmalloc.h"
 
 /* Bump when the initramfs contents change: the cache folder name has it. */
-#define TINYLINUX_REVISION	2
+#define TINYLINUX_REVISION	3
 
 #define TL_MAX_KERNEL	(256u << 20)	/* largest kernel read into memory */
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
@@ -55,6 +55,7 @@ static const struct {
 	{ "ext4", 1 },
 	{ "button", 1 },		/* ACPI power button */
 	{ "evdev", 1 },			/* so acpid can read the button */
+	{ "isofs", 0 },			/* cloud-init seeds (iso9660) */
 };
 
 /* Where the kernel comes from. */

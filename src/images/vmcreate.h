@@ -27,5 +27,14 @@ int	vmcreate_from_template(const struct library *,
  * template: q35, BIOS, 2 CPUs, 1G, virtio. Caller frees.
  */
 struct template	*vmcreate_bare_template(int);
+/* A TCP port on 127.0.0.1 free right now (for an ssh forward), or -1. */
+int	vmcreate_free_port(char **);
+/* Give the forwards to guest port 22 a host port free right now. */
+int	vmcreate_new_ssh_port(struct vm_def *, char **);
+/*
+ * Whether another VM of the library forwards the host port that this
+ * one's ssh forward uses.
+ */
+int	vmcreate_port_taken(const struct library *, const struct vm_def *);
 
 #endif

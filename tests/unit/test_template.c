@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "images/cloudinit.h"
 #include "images/template.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
@@ -278,7 +279,7 @@ static const struct {
 	  "sha256 = " SHA "\nformat = iso\n", ":6: boot = image needs a "
 	  "disk image, not format = iso" },
 	{ "[template]\nname = x\ncloud_init = yes\n", ":3: cloud_init needs "
-	  "boot = image or boot = iso" },
+	  "boot = image, iso or tinylinux" },
 	{ "[template]\nname = x\nmachine = microvm\n", ":3: a microvm boots "
 	  "a kernel directly: only with boot = tinylinux" },
 	{ "[template]\nname = x\nboot = tinylinux\nmachine = microvm\n"
@@ -411,7 +412,7 @@ test_template_to_vmdef_image(void **state)
 	assert_int_equal(def->disks[0].format, VM_FORMAT_QCOW2);
 	assert_int_equal(def->disks[0].readonly, 0);
 	assert_string_equal(def->disks[1].name, "seed");
-	assert_string_equal(def->disks[1].file, TEMPLATE_SEED_FILE);
+	assert_string_equal(def->disks[1].file, CLOUDINIT_SEED);
 	assert_int_equal(def->disks[1].bus, VM_BUS_VIRTIO);
 	assert_int_equal(def->disks[1].format, VM_FORMAT_RAW);
 	assert_int_equal(def->disks[1].readonly, 1);

@@ -1,0 +1,1013 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VM bundles: export a stopped VM as one .tar.zst, and import one safely. */
+#include "config.h"
+
+#include "images/bundle.h"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+
+#include "core/names.h"
+#include "core/snaptree.h"
+#include "images/qemu_img.h"
+#include "images/vmcreate.h"
+#include "util/fsutil.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+/* Bytes per read or write. */
+#define BUNDLE_CHUNK		(1U << 20)
+/* Largest manifest and vm.conf read into memory. */
+#define BUNDLE_MAX_TEXT		(1U << 20)
+/* Longest member name. */
+#define BUNDLE_NAME_MAX		255
+/* A progress report at most every this many bytes. */
+#define BUNDLE_PROGRESS_STEP	(8U << 20)
+/* Deepest backing chain followed. */
+#define BUNDLE_MAX_CHAIN	16
+
+/* One file of a bundle. */
+struct bundle_file {
+	char		*member;	/* its name in the bundle */
+	char		*path;		/* export: where it is read from */
+	uint64_t	 size;
+	char		*backing;	/* member backing this qcow2, or NULL */
+	char		*backing_fmt;
+	int		 seen;		/* import: extracted */
+};
+
+struct bundle {
+	struct bundle_file	*f;
+	size_t			 n;
+	char			*name;		/* the VM's (manifest) */
+	uint64_t		 total;
+	uint64_t		 done;
+	uint64_t		 reported;
+	bundle_progress_cb	 progress;
+	void			*arg;
+};
+
+static void
+bundle_clear(struct bundle *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->f[i].member);
+		free(b->f[i].path);
+		free(b->f[i].backing);
+		free(b->f[i].backing_fmt);
+	}
+	free(b->f);
+	free(b->name);
+	memset(b, 0, sizeof *b);
+}
+
+static struct bundle_file *
+bundle_find(struct bundle *b, const char *member)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++) {
+		if (strcmp(b->f[i].member, member) == 0)
+			return (&b->f[i]);
+	}
+	return (NULL);
+}
+
+static struct bundle_file *
+bundle_find_path(struct bundle *b, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].path != NULL && strcmp(b->f[i].path, path) == 0)
+			return (&b->f[i]);
+	}
+	return (NULL);
+}
+
+static struct bundle_file *
+bundle_add(struct bundle *b, const char *member, const char *path,
+    uint64_t size)
+{
+	struct bundle_file	*f;
+
+	b->f = xreallocarray(b->f, b->n + 1, sizeof *b->f);
+	f = &b->f[b->n++];
+	memset(f, 0, sizeof *f);
+	f->member = xstrdup(member);
+	f->path = path != NULL ? xstrdup(path) : NULL;
+	f->size = size;
+	b->total += size;
+	return (f);
+}
+
+/* Whether a name is one vmdesk writes: letters, digits, '.', '-', '_'. */
+static int
+bundle_plain(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > BUNDLE_NAME_MAX || s[0] == '.' || s[0] == '-')
+		return (0);
+	for (i = 0; i < len; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '.' || s[i] == '-' || s[i] == '_')
+			continue;
+		return (0);
+	}
+	return (1);
+}
+
+int
+bundle_member_check(const char *name, mode_t type, const char *link,
+    char **cause)
+{
+	const char	*p, *slash;
+
+	if (*name == '\0') {
+		*cause = xstrdup("a member has an empty name");
+		return (-1);
+	}
+	if (name[0] == '/') {
+		*cause = xasprintf("member '%s' has an absolute path", name);
+		return (-1);
+	}
+	for (p = name; p != NULL; p = slash != NULL ? slash + 1 : NULL) {
+		slash = strchr(p, '/');
+		if ((slash != NULL && slash - p == 2 &&
+		    strncmp(p, "..", 2) == 0) || strcmp(p, "..") == 0) {
+			*cause = xasprintf("member '%s' climbs out of the "
+			    "folder ('..')", name);
+			return (-1);
+		}
+	}
+	switch (type) {
+	case AE_IFREG:
+		if (link != NULL) {
+			*cause = xasprintf("member '%s' is a hard link (to "
+			    "'%s')", name, link);
+			return (-1);
+		}
+		break;
+	case AE_IFLNK:
+		*cause = xasprintf("member '%s' is a symbolic link (to '%s')",
+		    name, link != NULL ? link : "");
+		return (-1);
+	case AE_IFCHR:
+	case AE_IFBLK:
+		*cause = xasprintf("member '%s' is a device node", name);
+		return (-1);
+	case AE_IFIFO:
+		*cause = xasprintf("member '%s' is a FIFO", name);
+		return (-1);
+	case AE_IFSOCK:
+		*cause = xasprintf("member '%s' is a socket", name);
+		return (-1);
+	case AE_IFDIR:
+		*cause = xasprintf("member '%s' is a folder", name);
+		return (-1);
+	default:
+		*cause = xasprintf("member '%s' is not a regular file", name);
+		return (-1);
+	}
+	if (str_has_prefix(name, "snapshots/"))
+		p = name + strlen("snapshots/");
+	else
+		p = name;
+	if (!bundle_plain(p, strlen(p))) {
+		*cause = xasprintf("member '%s' is not a file name vmdesk "
+		    "writes", name);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+bundle_entry_check(struct archive_entry *e, const char *name, char **cause)
+{
+	const char	*link;
+
+	/* libarchive gives a hard link no file type, only its target. */
+	if ((link = archive_entry_hardlink(e)) != NULL)
+		return (bundle_member_check(name, AE_IFREG, link, cause));
+	return (bundle_member_check(name, archive_entry_filetype(e),
+	    archive_entry_symlink(e), cause));
+}
+
+static int
+bundle_report(struct bundle *b, const char *what, uint64_t n, char **cause)
+{
+	b->done += n;
+	if (b->progress == NULL)
+		return (0);
+	if (n != 0 && b->done - b->reported < BUNDLE_PROGRESS_STEP &&
+	    b->done != b->total)
+		return (0);
+	b->reported = b->done;
+	if (b->progress(b->arg, what, b->done, b->total) != 0) {
+		*cause = xstrdup("interrupted");
+		return (-1);
+	}
+	return (0);
+}
+
+/* ---- export -------------------------------------------------------------- */
+
+/*
+ * libarchive's message with the system's reason: "Write error" alone does
+ * not say the disk is full. Caller frees.
+ */
+static char *
+bundle_archive_error(struct archive *a)
+{
+	const char	*msg = archive_error_string(a);
+	int		 e = archive_errno(a);
+
+	if (msg == NULL)
+		msg = "archive error";
+	if (e > 0 && strstr(msg, strerror(e)) == NULL)
+		return (xasprintf("%s: %s", msg, strerror(e)));
+	return (xstrdup(msg));
+}
+
+/* A member name not used yet: base, else N-base. Caller frees. */
+static char *
+bundle_unique(struct bundle *b, const char *prefix, const char *path)
+{
+	const char	*base;
+	char		*name;
+	int		 i;
+
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	name = xasprintf("%s%s", prefix, base);
+	/* A file name vmdesk would not write gets a safe one. */
+	if (!bundle_plain(name, strlen(name))) {
+		free(name);
+		name = xasprintf("%sfile", prefix);
+	}
+	for (i = 2; bundle_find(b, name) != NULL ||
+	    strcmp(name, "vm.conf") == 0 ||
+	    strcmp(name, BUNDLE_MANIFEST) == 0; i++) {
+		free(name);
+		name = xasprintf("%d-%s%s", i, prefix, base);
+	}
+	return (name);
+}
+
+static int
+bundle_stat(const char *path, uint64_t *size, char **cause)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		return (-1);
+	}
+	*size = (uint64_t)sb.st_size;
+	return (0);
+}
+
+/* A qcow2 disk and the files under it, each once. */
+static int
+bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
+{
+	struct bundle_file	*f = top, *base;
+	json_t			*info;
+	const char		*next, *fmt;
+	char			*path, *member;
+	uint64_t		 size;
+	size_t			 fi;
+	int			 depth;
+
+	for (depth = 0; depth < BUNDLE_MAX_CHAIN; depth++) {
+		if ((info = qemu_img_info(f->path, "qcow2", 0, cause)) == NULL)
+			return (-1);
+		next = json_string_value(json_object_get(info,
+		    "full-backing-filename"));
+		fmt = json_string_value(json_object_get(info,
+		    "backing-filename-format"));
+		if (next == NULL) {
+			json_decref(info);
+			return (0);
+		}
+		path = fs_abspath(next);
+		if ((base = bundle_find_path(b, path)) == NULL) {
+			if (bundle_stat(path, &size, cause) != 0) {
+				free(path);
+				json_decref(info);
+				return (-1);
+			}
+			member = bundle_unique(b, "base-", path);
+			/* bundle_add may move f. */
+			fi = (size_t)(f - b->f);
+			base = bundle_add(b, member, path, size);
+			f = &b->f[fi];
+			free(member);
+		}
+		free(path);
+		f->backing = xstrdup(base->member);
+		f->backing_fmt = xstrdup(fmt != NULL ? fmt : "qcow2");
+		json_decref(info);
+		if (strcmp(f->backing_fmt, "qcow2") != 0 ||
+		    (f = bundle_find(b, f->backing)) == NULL ||
+		    f->backing != NULL)
+			return (0);
+	}
+	*cause = xasprintf("%s: backing chain deeper than %d", top->path,
+	    BUNDLE_MAX_CHAIN);
+	return (-1);
+}
+
+/* Plan a file named in vm.conf: its member, and vm.conf names that. */
+static int
+bundle_plan_file(struct bundle *b, const char *vmdir, char **file,
+    int qcow2, char **cause)
+{
+	struct bundle_file	*f;
+	char			*path, *member;
+	uint64_t		 size;
+	size_t			 fi;
+
+	path = (*file)[0] == '/' ? xstrdup(*file) : fs_path_join(vmdir, *file);
+	if ((f = bundle_find_path(b, path)) == NULL) {
+		if (bundle_stat(path, &size, cause) != 0) {
+			free(path);
+			return (-1);
+		}
+		member = bundle_unique(b, "", path);
+		f = bundle_add(b, member, path, size);
+		free(member);
+		fi = (size_t)(f - b->f);
+		if (qcow2 && bundle_plan_chain(b, f, cause) != 0) {
+			free(path);
+			return (-1);
+		}
+		f = &b->f[fi];
+	}
+	free(path);
+	free(*file);
+	*file = xstrdup(f->member);
+	return (0);
+}
+
+/* Snapshot tree, UEFI variables: kept under the names they have. */
+static int
+bundle_plan_extras(struct bundle *b, const char *vmdir, char **cause)
+{
+	static const char *const	 names[] = { SNAPTREE_FILE,
+					     "efivars.fd" };
+	struct dirent			*de;
+	DIR				*d;
+	char				*path, *member;
+	uint64_t			 size;
+	size_t				 i;
+	int				 rc = 0;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		path = fs_path_join(vmdir, names[i]);
+		if (fs_exists(path)) {
+			if (bundle_stat(path, &size, cause) != 0) {
+				free(path);
+				return (-1);
+			}
+			bundle_add(b, names[i], path, size);
+		}
+		free(path);
+	}
+	path = fs_path_join(vmdir, "snapshots");
+	if ((d = opendir(path)) == NULL) {
+		free(path);
+		return (0);
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (!bundle_plain(de->d_name, strlen(de->d_name)))
+			continue;
+		member = xasprintf("snapshots/%s", de->d_name);
+		free(path);
+		path = fs_path_join(vmdir, member);
+		if ((rc = bundle_stat(path, &size, cause)) == 0)
+			bundle_add(b, member, path, size);
+		free(member);
+	}
+	closedir(d);
+	free(path);
+	return (rc);
+}
+
+static char *
+bundle_manifest(const struct bundle *b, size_t conflen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, i;
+
+	str_appendf(&buf, &len, &cap, "%s %d\nname %s\nfile vm.conf %zu\n",
+	    BUNDLE_MANIFEST, BUNDLE_VERSION, b->name, conflen);
+	for (i = 0; i < b->n; i++)
+		str_appendf(&buf, &len, &cap, "file %s %llu\n",
+		    b->f[i].member, (unsigned long long)b->f[i].size);
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].backing != NULL)
+			str_appendf(&buf, &len, &cap, "backing %s %s %s\n",
+			    b->f[i].member, b->f[i].backing,
+			    b->f[i].backing_fmt);
+	}
+	return (buf);
+}
+
+static int
+bundle_header(struct archive *a, const char *member, uint64_t size,
+    mode_t perm, char **cause)
+{
+	struct archive_entry	*e;
+	char			*why;
+	int			 rc = 0;
+
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, member);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, perm);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_mtime(e, time(NULL), 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		why = bundle_archive_error(a);
+		*cause = xasprintf("%s: %s", member, why);
+		free(why);
+		rc = -1;
+	}
+	archive_entry_free(e);
+	return (rc);
+}
+
+static int
+bundle_write_text(struct archive *a, const char *member, const char *text,
+    char **cause)
+{
+	size_t	len = strlen(text);
+
+	if (bundle_header(a, member, len, 0644, cause) != 0)
+		return (-1);
+	if (archive_write_data(a, text, len) != (la_ssize_t)len) {
+		*cause = bundle_archive_error(a);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+bundle_write_file(struct bundle *b, struct archive *a,
+    const struct bundle_file *f, char *buf, char **cause)
+{
+	uint64_t	left = f->size;
+	ssize_t		n;
+	int		fd, rc = -1;
+
+	if ((fd = open(f->path, O_RDONLY|O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", f->path, strerror(errno));
+		return (-1);
+	}
+	if (bundle_header(a, f->member, f->size, 0644, cause) != 0)
+		goto out;
+	while (left > 0) {
+		n = read(fd, buf, left < BUNDLE_CHUNK ? left : BUNDLE_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*cause = xasprintf("%s: %s", f->path, strerror(errno));
+			goto out;
+		}
+		if (n == 0) {
+			*cause = xasprintf("%s: shrank while it was exported",
+			    f->path);
+			goto out;
+		}
+		if (archive_write_data(a, buf, (size_t)n) != n) {
+			*cause = bundle_archive_error(a);
+			goto out;
+		}
+		left -= (uint64_t)n;
+		if (bundle_report(b, f->member, (uint64_t)n, cause) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return (rc);
+}
+
+int
+bundle_export(const struct library *lib, const char *name, const char *file,
+    bundle_progress_cb progress, void *arg, char **cause)
+{
+	struct bundle	 b;
+	struct vm_def	*def;
+	struct archive	*a = NULL;
+	char		*vmdir, *conf = NULL, *manifest = NULL, *tmp;
+	char		*buf = NULL;
+	char		**boot[3], *why = NULL;
+	size_t		 i;
+	int		 fd = -1, rc = -1, made = 0;
+
+	memset(&b, 0, sizeof b);
+	b.progress = progress;
+	b.arg = arg;
+	if ((def = library_load(lib, name, cause)) == NULL)
+		return (-1);
+	b.name = xstrdup(name);
+	vmdir = library_vm_dir(lib, name);
+	tmp = xasprintf("%s.vmdesk-part", file);
+
+	for (i = 0; i < def->ndisks; i++) {
+		if (bundle_plan_file(&b, vmdir, &def->disks[i].file,
+		    def->disks[i].format == VM_FORMAT_QCOW2, &why) != 0)
+			goto fail;
+	}
+	boot[0] = &def->boot.kernel;
+	boot[1] = &def->boot.initrd;
+	boot[2] = &def->boot.iso;
+	for (i = 0; i < 3; i++) {
+		if (*boot[i] != NULL &&
+		    bundle_plan_file(&b, vmdir, boot[i], 0, &why) != 0)
+			goto fail;
+	}
+	if (bundle_plan_extras(&b, vmdir, &why) != 0)
+		goto fail;
+	conf = vmdef_format(def);
+	manifest = bundle_manifest(&b, strlen(conf));
+
+	if (fs_exists(file)) {
+		*cause = xasprintf("%s already exists", file);
+		goto out;
+	}
+	if ((fd = open(tmp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644)) == -1) {
+		if (errno == EEXIST)
+			*cause = xasprintf("%s exists: another export is "
+			    "writing %s, or one was killed (remove it)", tmp,
+			    file);
+		else
+			*cause = xasprintf("%s: %s", file, strerror(errno));
+		goto out;
+	}
+	made = 1;
+	a = archive_write_new();
+	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
+	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		why = bundle_archive_error(a);
+		goto fail;
+	}
+	if (bundle_write_text(a, BUNDLE_MANIFEST, manifest, &why) != 0 ||
+	    bundle_write_text(a, "vm.conf", conf, &why) != 0)
+		goto fail;
+	buf = xmalloc(BUNDLE_CHUNK);
+	for (i = 0; i < b.n; i++) {
+		if (bundle_write_file(&b, a, &b.f[i], buf, &why) != 0)
+			goto fail;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		why = bundle_archive_error(a);
+		goto fail;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		why = xstrdup(strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, file) != 0) {
+		why = xstrdup(strerror(errno));
+		goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	*cause = xasprintf("export of VM %s: %s", name,
+	    why != NULL ? why : "failed");
+out:
+	if (a != NULL)
+		archive_write_free(a);
+	if (fd != -1)
+		close(fd);
+	if (rc != 0 && made)
+		unlink(tmp);
+	free(why);
+	free(buf);
+	free(tmp);
+	free(conf);
+	free(manifest);
+	free(vmdir);
+	vmdef_free(def);
+	bundle_clear(&b);
+	return (rc);
+}
+
+/* ---- import -------------------------------------------------------------- */
+
+/* Read the manifest: every member, its size and its backing file. */
+static int
+bundle_parse_manifest(struct bundle *b, char *text, char **cause)
+{
+	struct bundle_file	*f;
+	char			*line, *next, *w[4], *end;
+	unsigned long long	 size;
+	int			 n, lineno = 0;
+
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		for (n = 0; n < 4 && (w[n] = strsep(&line, " ")) != NULL; n++)
+			;
+		if (line != NULL)
+			n = -1;
+		if (lineno == 1) {
+			if (n != 2 || strcmp(w[0], BUNDLE_MANIFEST) != 0 ||
+			    strcmp(w[1], "1") != 0)
+				goto bad;
+		} else if (n == 2 && strcmp(w[0], "name") == 0) {
+			free(b->name);
+			b->name = xstrdup(w[1]);
+		} else if (n == 3 && strcmp(w[0], "file") == 0) {
+			errno = 0;
+			size = strtoull(w[2], &end, 10);
+			if (errno != 0 || *end != '\0' || w[2][0] == '-' ||
+			    bundle_member_check(w[1], AE_IFREG, NULL,
+			    cause) != 0)
+				goto bad;
+			if (bundle_find(b, w[1]) != NULL) {
+				*cause = xasprintf("member '%s' is listed "
+				    "twice", w[1]);
+				goto bad;
+			}
+			if (b->total + size < b->total) {
+				*cause = xstrdup("sizes overflow");
+				goto bad;
+			}
+			bundle_add(b, w[1], NULL, size);
+		} else if (n == 4 && strcmp(w[0], "backing") == 0) {
+			if ((f = bundle_find(b, w[1])) == NULL ||
+			    bundle_find(b, w[2]) == NULL ||
+			    f->backing != NULL || strcmp(w[1], w[2]) == 0 ||
+			    (strcmp(w[3], "qcow2") != 0 &&
+			    strcmp(w[3], "raw") != 0))
+				goto bad;
+			f->backing = xstrdup(w[2]);
+			f->backing_fmt = xstrdup(w[3]);
+		} else
+			goto bad;
+	}
+	if (b->name == NULL || bundle_find(b, "vm.conf") == NULL) {
+		*cause = xstrdup("its manifest lacks the VM's name or vm.conf");
+		return (-1);
+	}
+	return (0);
+bad:
+	if (*cause == NULL)
+		*cause = xasprintf("its manifest is damaged (line %d)",
+		    lineno);
+	else {
+		char	*c = *cause;
+
+		*cause = xasprintf("manifest line %d: %s", lineno, c);
+		free(c);
+	}
+	return (-1);
+}
+
+/* Read the first member, which must be the manifest. */
+static int
+bundle_read_manifest(struct archive *a, struct bundle *b, char **cause)
+{
+	struct archive_entry	*e;
+	char			*text;
+	la_int64_t		 size;
+	int			 rc;
+
+	if ((rc = archive_read_next_header(a, &e)) != ARCHIVE_OK) {
+		*cause = xasprintf("not a vmdesk bundle (%s)",
+		    rc == ARCHIVE_EOF ? "empty" : archive_error_string(a));
+		return (-1);
+	}
+	size = archive_entry_size(e);
+	if (strcmp(archive_entry_pathname(e), BUNDLE_MANIFEST) != 0 ||
+	    archive_entry_filetype(e) != AE_IFREG || size <= 0 ||
+	    size > BUNDLE_MAX_TEXT) {
+		*cause = xasprintf("not a vmdesk bundle (its first member is "
+		    "'%s', not %s)", archive_entry_pathname(e),
+		    BUNDLE_MANIFEST);
+		return (-1);
+	}
+	text = xmalloc((size_t)size + 1);
+	if (archive_read_data(a, text, (size_t)size) != size) {
+		*cause = xasprintf("its manifest cannot be read: %s",
+		    archive_error_string(a));
+		free(text);
+		return (-1);
+	}
+	text[size] = '\0';
+	rc = bundle_parse_manifest(b, text, cause);
+	free(text);
+	return (rc);
+}
+
+static int
+bundle_room(const char *dir, uint64_t need, char **cause)
+{
+	struct statvfs	sv;
+	uint64_t	avail;
+	char		*n, *h;
+
+	if (statvfs(dir, &sv) != 0)
+		return (0);
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (need <= avail)
+		return (0);
+	n = str_size_short(need);
+	h = str_size_short(avail);
+	*cause = xasprintf("it holds %s of files and only %s is free in %s",
+	    n, h, dir);
+	free(n);
+	free(h);
+	return (-1);
+}
+
+/* Extract one member: exactly its declared size, never more. */
+static int
+bundle_extract(struct bundle *b, struct archive *a, struct bundle_file *f,
+    const char *stage, char *buf, char **cause)
+{
+	char		*path, *dir;
+	uint64_t	 got = 0;
+	la_ssize_t	 n;
+	ssize_t		 w;
+	size_t		 off;
+	int		 fd, rc = -1;
+
+	if (str_has_prefix(f->member, "snapshots/")) {
+		dir = fs_path_join(stage, "snapshots");
+		rc = fs_mkdir_p(dir, 0755, cause);
+		free(dir);
+		if (rc != 0)
+			return (-1);
+		rc = -1;
+	}
+	path = fs_path_join(stage, f->member);
+	fd = open(path, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		return (-1);
+	}
+	for (;;) {
+		n = archive_read_data(a, buf, BUNDLE_CHUNK);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			*cause = xasprintf("member '%s': %s", f->member,
+			    archive_error_string(a));
+			goto out;
+		}
+		got += (uint64_t)n;
+		if (got > f->size) {
+			*cause = xasprintf("member '%s' holds more than the "
+			    "%llu bytes its manifest declares", f->member,
+			    (unsigned long long)f->size);
+			goto out;
+		}
+		for (off = 0; off < (size_t)n; off += (size_t)w) {
+			w = write(fd, buf + off, (size_t)n - off);
+			if (w < 0 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			if (w < 0) {
+				*cause = xasprintf("%s: %s", path,
+				    strerror(errno));
+				goto out;
+			}
+		}
+		if (bundle_report(b, f->member, (uint64_t)n, cause) != 0)
+			goto out;
+	}
+	if (got != f->size) {
+		*cause = xasprintf("member '%s' holds %llu bytes, its manifest "
+		    "declares %llu", f->member, (unsigned long long)got,
+		    (unsigned long long)f->size);
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	f->seen = 1;
+	rc = 0;
+out:
+	if (close(fd) != 0 && rc == 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return (rc);
+}
+
+/* Every file vm.conf names must be one the bundle brought. */
+static int
+bundle_check_def(struct bundle *b, const struct vm_def *def, char **cause)
+{
+	const char	*files[3] = { def->boot.kernel, def->boot.initrd,
+			    def->boot.iso };
+	size_t		 i;
+
+	for (i = 0; i < def->ndisks; i++) {
+		if (bundle_find(b, def->disks[i].file) == NULL) {
+			*cause = xasprintf("its vm.conf names disk file '%s', "
+			    "which the bundle does not hold",
+			    def->disks[i].file);
+			return (-1);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		if (files[i] != NULL && bundle_find(b, files[i]) == NULL) {
+			*cause = xasprintf("its vm.conf names boot file '%s', "
+			    "which the bundle does not hold", files[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Point each overlay at its base in the new folder; bases read-only. */
+static int
+bundle_rebase(struct bundle *b, const char *stage, char **cause)
+{
+	struct strv	 args;
+	char		*path;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < b->n && rc == 0; i++) {
+		if (b->f[i].backing == NULL)
+			continue;
+		path = fs_path_join(stage, b->f[i].member);
+		strv_init(&args);
+		strv_push(&args, "rebase");
+		strv_push(&args, "-u");
+		strv_push(&args, "-f");
+		strv_push(&args, "qcow2");
+		strv_push(&args, "-b");
+		strv_push(&args, b->f[i].backing);
+		strv_push(&args, "-F");
+		strv_push(&args, b->f[i].backing_fmt);
+		strv_push(&args, path);
+		rc = qemu_img_run(&args, NULL, cause);
+		strv_clear(&args);
+		free(path);
+	}
+	for (i = 0; i < b->n && rc == 0; i++) {
+		if (b->f[i].backing == NULL)
+			continue;
+		path = fs_path_join(stage, b->f[i].backing);
+		chmod(path, 0444);
+		free(path);
+	}
+	return (rc);
+}
+
+int
+bundle_import(const struct library *lib, const char *file, const char *name,
+    bundle_progress_cb progress, void *arg, char **namep, char **cause)
+{
+	struct bundle		 b;
+	struct bundle_file	*f;
+	struct archive		*a;
+	struct archive_entry	*e;
+	struct vm_def		*def = NULL;
+	char			*stage = NULL, *why = NULL, *conf, *buf = NULL;
+	const char		*member;
+	size_t			 i;
+	int			 r, rc = -1;
+
+	memset(&b, 0, sizeof b);
+	b.progress = progress;
+	b.arg = arg;
+	a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, file, BUNDLE_CHUNK) != ARCHIVE_OK) {
+		*cause = xasprintf("%s: %s", file, archive_error_string(a));
+		archive_read_free(a);
+		return (-1);
+	}
+	if (bundle_read_manifest(a, &b, &why) != 0)
+		goto fail;
+	if (name == NULL)
+		name = b.name;
+	if (name_check(name, "VM", &why) != 0)
+		goto fail;
+	if (library_exists(lib, name)) {
+		*cause = xasprintf("a VM named '%s' already exists (give "
+		    "another name: vmdesk import FILE NAME)", name);
+		goto out;
+	}
+	if ((stage = library_create_begin(lib, name, cause)) == NULL)
+		goto out;
+	if (bundle_room(stage, b.total, &why) != 0)
+		goto fail;
+	buf = xmalloc(BUNDLE_CHUNK);
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		member = archive_entry_pathname(e);
+		if (member == NULL)
+			member = "";
+		if (bundle_entry_check(e, member, &why) != 0)
+			goto fail;
+		if ((f = bundle_find(&b, member)) == NULL) {
+			why = xasprintf("member '%s' is unknown (not in its "
+			    "manifest)", member);
+			goto fail;
+		}
+		if (f->seen) {
+			why = xasprintf("member '%s' comes twice", member);
+			goto fail;
+		}
+		if (archive_entry_size_is_set(e) &&
+		    (uint64_t)archive_entry_size(e) != f->size) {
+			why = xasprintf("member '%s' is %llu bytes, its "
+			    "manifest declares %llu", member,
+			    (unsigned long long)archive_entry_size(e),
+			    (unsigned long long)f->size);
+			goto fail;
+		}
+		if (bundle_extract(&b, a, f, stage, buf, &why) != 0)
+			goto fail;
+	}
+	if (r != ARCHIVE_EOF) {
+		why = xasprintf("%s", archive_error_string(a));
+		goto fail;
+	}
+	for (i = 0; i < b.n; i++) {
+		if (!b.f[i].seen) {
+			why = xasprintf("member '%s' is missing (a truncated "
+			    "bundle?)", b.f[i].member);
+			goto fail;
+		}
+	}
+	conf = fs_path_join(stage, "vm.conf");
+	def = vmdef_load(conf, &why);
+	if (def != NULL) {
+		free(def->name);
+		def->name = xstrdup(name);
+	}
+	/* Imported beside its original: the ssh port must differ. */
+	if (def != NULL && vmcreate_port_taken(lib, def) &&
+	    vmcreate_new_ssh_port(def, &why) != 0) {
+		vmdef_free(def);
+		def = NULL;
+	}
+	if (def == NULL || bundle_check_def(&b, def, &why) != 0 ||
+	    bundle_rebase(&b, stage, &why) != 0 ||
+	    vmdef_validate(def, stage, &why) != 0 ||
+	    vmdef_save(def, conf, &why) != 0) {
+		free(conf);
+		goto fail;
+	}
+	free(conf);
+	if (library_create_commit(lib, name, stage, cause) != 0)
+		goto out;
+	if (namep != NULL)
+		*namep = xstrdup(name);
+	rc = 0;
+	goto out;
+fail:
+	*cause = xasprintf("import of %s: %s", file,
+	    why != NULL ? why : "failed");
+out:
+	if (rc != 0 && stage != NULL)
+		library_create_abort(stage);
+	archive_read_free(a);
+	free(why);
+	free(buf);
+	free(stage);
+	vmdef_free(def);
+	bundle_clear(&b);
+	return (rc);
+}
