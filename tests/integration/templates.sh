@@ -63,9 +63,9 @@ vd_ok templates
     fail "templates shows $(printf '%s\n' "$OUT" | wc -l) lines: $OUT"
 ok
 for want in \
-    "^windows-11 .* iso  *bring your own ISO  *q35  *uefi-secure  *2  *4G *64G\$" \
-    "^tinylinux .* tinylinux  *offline " \
-    "^openbsd  *OpenBSD 7.8 .* iso  *cdn.openbsd.org  *q35  *bios " \
+    "^windows-11 .* iso  *bring your own ISO  *-  *q35/uefi-secure  *2  *4G *64G\$" \
+    "^tinylinux .* tinylinux  *offline  *- " \
+    "^openbsd  *OpenBSD 7.8 .* iso  *cdn.openbsd.org  *no  *q35/bios " \
     "^ubuntu-24.04  *Ubuntu 24.04 LTS  *image  *cloud-images.ubuntu.com "; do
 	printf '%s\n' "$OUT" | grep -q "$want" || fail "no line like '$want'"
 	ok
@@ -86,6 +86,7 @@ assert u["checksum_url"].endswith("/SHA256SUMS") and u["format"] == "qcow2"
 f = t["freedos"]
 assert f["member"] == "FD14LIVE.iso" and len(f["sha256"]) == 64, f
 assert t["tinylinux"]["source"] == "offline"
+assert t["tinylinux"]["cached"] is None and u["cached"] is False, u
 for x in t.values():
     assert x["source"] != "download" or x["sha256"] or x["checksum_url"], x
 ' || fail "templates --json: $OUT"
