@@ -151,20 +151,26 @@ cli_export(struct cli *cli, int argc, char **argv)
 	return (CLI_OK);
 }
 
-int
-cli_import(struct cli *cli, int argc, char **argv)
+/* What an import runs: bundle_import() or ova_import(). */
+typedef int (*cli_importer)(const struct library *, const char *,
+    const char *, bundle_progress_cb, void *, char **, char **);
+
+/* vmdesk import and import-ova: FILE [NAME], with progress and Ctrl-C. */
+static int
+cli_import_run(struct cli *cli, int argc, char **argv, const char *cmd,
+    cli_importer importer, int ova)
 {
 	struct cli_bundle_job	 j;
 	char			*cause = NULL, *name = NULL;
 	double			 secs, rate;
 	int			 rc;
 
-	if ((rc = cli_bundle_args("import", argc, argv, 1, 2)) != CLI_OK)
+	if ((rc = cli_bundle_args(cmd, argc, argv, 1, 2)) != CLI_OK)
 		return (rc);
 	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
 	cli_bundle_begin(&j, "importing");
-	rc = bundle_import(cli->lib, argv[1], argc > 2 ? argv[2] : NULL,
+	rc = importer(cli->lib, argv[1], argc > 2 ? argv[2] : NULL,
 	    cli_bundle_progress, &j, &name, &cause);
 	if (cli_bundle_end(&j) && rc != 0) {
 		free(cause);
@@ -174,39 +180,26 @@ cli_import(struct cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return (cli_fail(cause));
 	rate = cli_bundle_rate(&j, &secs);
-	printf("Imported VM %s from %s (%.1f s, %.0f MB/s written).\n", name,
-	    argv[1], secs, rate);
+	if (ova)
+		printf("Imported appliance %s as VM %s (%.1f s).\n", argv[1],
+		    name, secs);
+	else
+		printf("Imported VM %s from %s (%.1f s, %.0f MB/s written).\n",
+		    name, argv[1], secs, rate);
 	free(name);
 	return (CLI_OK);
 }
 
 int
+cli_import(struct cli *cli, int argc, char **argv)
+{
+	return (cli_import_run(cli, argc, argv, "import", bundle_import, 0));
+}
+
+int
 cli_import_ova(struct cli *cli, int argc, char **argv)
 {
-	struct cli_bundle_job	 j;
-	char			*cause = NULL, *name = NULL;
-	double			 secs;
-	int			 rc;
-
-	if ((rc = cli_bundle_args("import-ova", argc, argv, 1, 2)) != CLI_OK)
-		return (rc);
-	if (cli_library(cli) == NULL)
-		return (CLI_FAIL);
-	cli_bundle_begin(&j, "importing");
-	rc = ova_import(cli->lib, argv[1], argc > 2 ? argv[2] : NULL,
-	    cli_bundle_progress, &j, &name, &cause);
-	if (cli_bundle_end(&j) && rc != 0) {
-		free(cause);
-		cli_error("import of %s interrupted: no VM was made", argv[1]);
-		return (CLI_FAIL);
-	}
-	if (rc != 0)
-		return (cli_fail(cause));
-	cli_bundle_rate(&j, &secs);
-	printf("Imported appliance %s as VM %s (%.1f s).\n", argv[1], name,
-	    secs);
-	free(name);
-	return (CLI_OK);
+	return (cli_import_run(cli, argc, argv, "import-ova", ova_import, 1));
 }
 
 /* ---- ssh ----------------------------------------------------------------- */

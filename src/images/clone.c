@@ -545,17 +545,7 @@ clone_create_overlays(const char *const *paths, const char *base,
 
 	for (i = 0; i < 2; i++) {
 		strv_init(&args);
-		strv_push(&args, "create");
-		strv_push(&args, "-q");
-		strv_push(&args, "-f");
-		strv_push(&args, "qcow2");
-		strv_push(&args, "-u");
-		strv_push(&args, "-b");
-		strv_push(&args, base);
-		strv_push(&args, "-F");
-		strv_push(&args, "qcow2");
-		strv_push(&args, paths[i]);
-		strv_pushf(&args, "%llu", (unsigned long long)size);
+		qemu_img_overlay_args(&args, paths[i], base, size);
 		started[i] = qemu_img_start(&args, &p[i], &why[i]) == 0;
 		strv_clear(&args);
 	}

@@ -109,6 +109,23 @@ qemu_img_info(const char *path, const char *format, int shared, char **cause)
 	return (info);
 }
 
+void
+qemu_img_overlay_args(struct strv *args, const char *path, const char *base,
+    uint64_t size)
+{
+	strv_push(args, "create");
+	strv_push(args, "-q");
+	strv_push(args, "-f");
+	strv_push(args, "qcow2");
+	strv_push(args, "-u");
+	strv_push(args, "-b");
+	strv_push(args, base);
+	strv_push(args, "-F");
+	strv_push(args, "qcow2");
+	strv_push(args, path);
+	strv_pushf(args, "%llu", (unsigned long long)size);
+}
+
 int
 qemu_img_create(const char *path, uint64_t size, const char *backing,
     char **cause)

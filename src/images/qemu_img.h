@@ -28,6 +28,12 @@ int		 qemu_img_finish(struct proc *, char **, char **);
  * QEMU holds the image. NULL and *cause on failure. Caller json_decref()s.
  */
 json_t		*qemu_img_info(const char *, const char *, int, char **);
+/*
+ * Append the arguments that create a qcow2 overlay at path on a qcow2
+ * base, of a size, without reading the base (-u): constant time.
+ */
+void		 qemu_img_overlay_args(struct strv *, const char *,
+		     const char *, uint64_t);
 /* Create a qcow2 disk of a size, optionally on a backing file. */
 int		 qemu_img_create(const char *, uint64_t, const char *,
 		     char **);

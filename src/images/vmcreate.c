@@ -105,17 +105,7 @@ vmcreate_overlay(const char *path, const char *base, uint64_t size,
 	int		rc;
 
 	strv_init(&args);
-	strv_push(&args, "create");
-	strv_push(&args, "-q");
-	strv_push(&args, "-f");
-	strv_push(&args, "qcow2");
-	strv_push(&args, "-u");
-	strv_push(&args, "-b");
-	strv_push(&args, base);
-	strv_push(&args, "-F");
-	strv_push(&args, "qcow2");
-	strv_push(&args, path);
-	strv_pushf(&args, "%llu", (unsigned long long)size);
+	qemu_img_overlay_args(&args, path, base, size);
 	rc = qemu_img_run(&args, NULL, cause);
 	strv_clear(&args);
 	return (rc);
