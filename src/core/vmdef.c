@@ -921,8 +921,9 @@ vmdef_format(const struct vm_def *def)
 		    &len, &cap);
 	}
 	for (i = 0; i < def->nnics; i++) {
-		OUT("\n[nic %s]\nmodel = %s\nmac = %s\n", def->nics[i].name,
-		    nic_names[def->nics[i].model], def->nics[i].mac);
+		OUT("\n[nic %s]\nmodel = %s\n", def->nics[i].name,
+		    nic_names[def->nics[i].model]);
+		OUTV("mac", def->nics[i].mac);
 		for (j = 0; j < def->nics[i].nforwards; j++) {
 			OUT("forward = %s:%d:%d\n",
 			    def->nics[i].forwards[j].udp ? "udp" : "tcp",
