@@ -10,6 +10,7 @@
 
 #include "images/qemu_img.h"
 #include "images/tinylinux.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -33,6 +34,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 		return (-1);
 	}
 	def = template_to_vmdef(t, name, opt, &tl);
+	crashpoint("create: template prepared");
 	size = opt->disk_size > 0 ? opt->disk_size : t->disk_size;
 	disk = fs_path_join(stage, "data.qcow2");
 	rc = qemu_img_create(disk, size, NULL, cause);
