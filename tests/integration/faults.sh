@@ -7,7 +7,9 @@
 # trees match the qcow2 tags, every leftover (staging folder, temp file,
 # orphan disk or base) is reported by vmdesk doctor and gone after
 # vmdesk doctor --fix, and the VM still boots (sampled: every 12th crash
-# and each run that finished). Prints how many crashes and corruptions.
+# and each run that finished). A live snapshot of a running VM is crashed
+# the same way: the guest must run on, unpaused, and answer on its
+# serial console. Prints how many crashes and corruptions.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
 
@@ -252,6 +254,41 @@ inject "snapshot delete" "src" "src" src snapshot delete src s1
 inject "snapshot note" "src" "src" "" snapshot note src s2 "a note"
 inject "clone linked from a snapshot" "src" "ls src" src clone src ls \
     --from-snapshot s2
+
+log "live snapshots of a running VM: the guest lives through every crash"
+load_gold plain
+vd_ok start src
+wait_log src "tinylinux: ready"
+n=1
+while :; do
+	: >"$CRASH_LOG"
+	VMDESK_CRASH_AFTER=$n VMDESK_CRASH_LOG="$CRASH_LOG" \
+	    "$VMDESK" snapshot create src "l$n" >"$TEST_TMP/op.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 137 ] ||
+	    fail "live snapshot exited $rc at N=$n: $(cat "$TEST_TMP/op.out")"
+	[ "$rc" -eq 137 ] && crashes=$((crashes + 1)) &&
+	    log "live snapshot: N=$n killed after: $(cut -d' ' -f2- "$CRASH_LOG")"
+	# QEMU finishes (or drops) the snapshot job on its own and runs on.
+	i=0
+	while [ "$(vm_field src state)" != running ] && [ "$i" -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	st=$(vm_field src state)
+	[ "$st" = running ] || corrupt "live snapshot N=$n: the VM is $st"
+	serial_run src "echo alive-$n"
+	case "$OUT" in
+	*"alive-$n"*) ;;
+	*) corrupt "live snapshot N=$n: the guest does not answer: $OUT" ;;
+	esac
+	check_after "src" "src" ""
+	[ "$rc" -eq 0 ] && break
+	n=$((n + 1))
+	[ "$n" -le 80 ] || fail "live snapshot: still crashing at N=$n"
+done
+log "live snapshot: finished after $((n - 1)) crashes"
+vd_ok kill src
 
 echo "faults: $crashes injected crashes, $corruptions corruptions found," \
     "$boots boot checks"
