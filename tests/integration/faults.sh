@@ -9,7 +9,8 @@
 # vmdesk doctor --fix, and the VM still boots (sampled: every 12th crash
 # and each run that finished). A live snapshot of a running VM is crashed
 # the same way: the guest must run on, unpaused, and answer on its
-# serial console. Prints how many crashes and corruptions.
+# serial console; then QEMU is killed and doctor --fix must clean its
+# runtime folder. Prints how many crashes and corruptions.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
 
@@ -288,7 +289,24 @@ while :; do
 	[ "$n" -le 80 ] || fail "live snapshot: still crashing at N=$n"
 done
 log "live snapshot: finished after $((n - 1)) crashes"
-vd_ok kill src
+
+log "QEMU killed: doctor reports its runtime folder, --fix cleans it"
+kill -9 "$(cat "$RUN/src/qemu.pid")"
+i=0
+while [ "$(vm_field src state)" != crashed ] && [ "$i" -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+vd doctor
+case "$OUT" in
+*"$RUN/src: runtime folder of a VM that is not running"*) ;;
+*) corrupt "doctor does not report the stale runtime folder: $OUT" ;;
+esac
+vd_ok doctor --fix
+[ -e "$RUN/src" ] && corrupt "doctor --fix left $RUN/src"
+[ "$(vm_field src state)" = stopped ] ||
+    corrupt "src is $(vm_field src state) after doctor --fix"
+boot_check src
 
 echo "faults: $crashes injected crashes, $corruptions corruptions found," \
     "$boots boot checks"
