@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend/accel.h"
@@ -588,8 +589,14 @@ doctor_runtime(struct doctor *d, struct cli *cli)
 		/* An empty folder is harmless, and may be a start's. */
 		used = fs_exists(p.pidfile) || fs_exists(p.qmp) ||
 		    fs_exists(p.qmp_cli) || fs_exists(p.vnc) ||
-		    fs_exists(p.serial) || fs_exists(p.swtpm_pid) ||
-		    !library_exists(cli->lib, de->d_name);
+		    fs_exists(p.serial) || fs_exists(p.swtpm_pid);
+		/*
+		 * A name this library does not know may be another
+		 * library's VM (the runtime folder is per user): with no
+		 * lock of ours to take, only one untouched for a minute.
+		 */
+		if (!library_exists(cli->lib, de->d_name))
+			used = sb.st_mtime + 60 < time(NULL);
 		lock = NULL;
 		if (used && vmproc_pid(&p) == 0 && (!library_exists(cli->lib,
 		    de->d_name) || (lock = library_lock(cli->lib, de->d_name,
