@@ -56,8 +56,8 @@ static const struct cli_command cli_commands[] = {
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
 	{ "templates", cli_template_list, "[--json]", "list OS templates" },
-	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, folders, "
-	  "disk space and every VM's definition" },
+	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, "
+	  "folders, disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and open the desktop on it" },

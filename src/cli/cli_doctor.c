@@ -488,7 +488,8 @@ doctor_orphans(struct doctor *d, struct cli *cli)
 		return;
 	}
 	for (i = 0; i < names.n; i++) {
-		if ((def = library_load(cli->lib, names.v[i], &cause)) == NULL) {
+		def = library_load(cli->lib, names.v[i], &cause);
+		if (def == NULL) {
 			/* Cannot tell what it uses: keep every base. */
 			free(cause);
 			cause = NULL;
@@ -607,8 +608,8 @@ doctor_runtime(struct doctor *d, struct cli *cli)
 				free(cause);
 				cause = NULL;
 			} else
-				doctor_leftover(d, run, "runtime folder of a VM "
-				    "that is not running", doctor_clean_run);
+				doctor_leftover(d, run, "runtime folder of a "
+				    "VM that is not running", doctor_clean_run);
 		}
 		free(cause);
 		cause = NULL;
