@@ -19,6 +19,7 @@
 #include "backend/vmproc.h"
 #include "core/names.h"
 #include "images/qemu_img.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -49,6 +50,7 @@ snapshot_crash_point(struct snapshot_vm *sv, const char *step)
 	const char	*want;
 	pid_t		 pid;
 
+	crashpoint(step);
 	if (!snapshot_crash_wanted(step))
 		return;
 	want = getenv("VMDESK_TEST_CRASH_AT");

@@ -80,8 +80,8 @@ static const struct cli_command cli_commands[] = {
 	  "terminal; Ctrl-] opens its menu" },
 	{ "screenshot", cli_screenshot, "NAME FILE.png",
 	  "save a VM's screen as PNG" },
-	{ "doctor", cli_doctor, "", "check QEMU, firmware, KVM, folders, "
-	  "disk space and every VM's definition" },
+	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, "
+	  "folders, disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and open the desktop on it" },

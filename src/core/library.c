@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/names.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
@@ -282,6 +283,7 @@ library_create_begin(const struct library *lib, const char *name,
 		free(stage);
 		return (NULL);
 	}
+	crashpoint("library: staging folder made");
 	return (stage);
 }
 
@@ -304,7 +306,9 @@ library_create_commit(const struct library *lib, const char *name,
 		return (-1);
 	}
 	free(dir);
+	crashpoint("library: staging folder renamed into place");
 	rc = fs_sync_dir(lib->vms, cause);
+	crashpoint("library: vms folder synced");
 	return (rc);
 }
 
@@ -339,6 +343,7 @@ library_rename(const struct library *lib, const char *from, const char *to,
 		*cause = xasprintf("%s: %s", dst, strerror(errno));
 		goto out;
 	}
+	crashpoint("library: VM folder renamed");
 	free(def->name);
 	def->name = xstrdup(to);
 	conf = library_vm_conf(lib, to);
@@ -346,6 +351,7 @@ library_rename(const struct library *lib, const char *from, const char *to,
 	free(conf);
 	if (rc == 0)
 		rc = fs_sync_dir(lib->vms, cause);
+	crashpoint("library: rename done");
 out:
 	free(src);
 	free(dst);
@@ -373,9 +379,12 @@ library_delete(const struct library *lib, const char *name, char **cause)
 		free(gone);
 		return (-1);
 	}
+	crashpoint("library: VM folder moved aside");
 	rc = fs_sync_dir(lib->vms, cause);
+	crashpoint("library: vms folder synced");
 	if (rc == 0)
 		rc = fs_rm_rf(gone, cause);
+	crashpoint("library: deleted folder removed");
 	free(dir);
 	free(gone);
 	return (rc);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/names.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/ini.h"
 #include "util/strutil.h"
@@ -712,6 +713,7 @@ snaptree_write_lazy(const char *path, const char *text, char **cause)
 		}
 		off += (size_t)n;
 	}
+	crashpoint("write snapshot tree temp file");
 	if (close(fd) != 0 || rename(tmp, path) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -719,6 +721,7 @@ snaptree_write_lazy(const char *path, const char *text, char **cause)
 		return (-1);
 	}
 	free(tmp);
+	crashpoint("rename snapshot tree");
 	return (0);
 }
 

@@ -24,6 +24,7 @@
 #include "images/cloudinit.h"
 #include "images/qemu_img.h"
 #include "images/vmcreate.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -586,6 +587,7 @@ clone_overlay(const struct library *lib, const char *src,
 		return (-1);
 	}
 	cd->based = 1;
+	crashpoint("clone: base linked");
 	dir = clone_dirname(cd->src);
 	cd->src_new = xasprintf("%s/.%s.clone-%ld", dir, cd->d->name,
 	    (long)getpid());
@@ -807,6 +809,7 @@ clone_switch(struct clone_disk *disks, size_t n, char **cause)
 			return (-1);
 		}
 		disks[i].switched = 1;
+		crashpoint("clone: source disk switched to its overlay");
 		free(disks[i].src_new);
 		disks[i].src_new = NULL;
 		/* Frozen: nothing may write the base any more. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/crashpoint.h"
 #include "util/proc.h"
 #include "util/xmalloc.h"
 
@@ -50,6 +51,7 @@ qemu_img_finish(struct proc *p, char **out, char **cause)
 	int	 status;
 
 	status = proc_finish(p, &o, &e);
+	crashpoint("qemu-img");
 	if (status == 0) {
 		if (out != NULL)
 			*out = o;

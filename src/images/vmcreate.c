@@ -20,6 +20,7 @@
 #include "images/cloudinit.h"
 #include "images/qemu_img.h"
 #include "images/tinylinux.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -338,6 +339,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 		goto out;
 	}
 	def = template_to_vmdef(t, name, opt, &tl);
+	crashpoint("create: template prepared");
 	vmcreate_name_disk(def, t, kind);
 	if (t->cloud_init &&
 	    (rc = vmcreate_cloudinit(t, opt, def, stage, cause)) != 0)

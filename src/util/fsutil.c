@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/crashpoint.h"
 #include "util/xmalloc.h"
 
 char *
@@ -106,13 +107,22 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		free(tmp);
 		return (-1);
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, data, len) != 0) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		free(tmp);
 		return (-1);
 	}
+	crashpoint("write temp file");
+	if (fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	crashpoint("fsync temp file");
 	if (close(fd) != 0) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		unlink(tmp);
@@ -126,6 +136,7 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		return (-1);
 	}
 	free(tmp);
+	crashpoint("rename temp file");
 
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) == NULL)
@@ -136,6 +147,7 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		*slash = '\0';
 	rc = fs_sync_dir(dir, cause);
 	free(dir);
+	crashpoint("fsync folder");
 	return (rc);
 }
 
