@@ -16,6 +16,7 @@
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
 #include "cli/cli_screen.h"
+#include "cli/cli_set.h"
 #include "cli/cli_snapshot.h"
 #include "cli/cli_template.h"
 #include "cli/cli_vm.h"
@@ -49,6 +50,8 @@ static const struct cli_command cli_commands[] = {
 	  "definition and runtime: sockets, logs, disks" },
 	{ "delete", cli_vm_delete, "NAME [--force]",
 	  "delete a VM and its disks; --force kills a running one first" },
+	{ "set", cli_set, "NAME KEY=VALUE...", "change a stopped VM's "
+	  "cpus, memory, display, firmware, machine or tpm" },
 	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
 	{ "snapshot", cli_snapshot, "create NAME SNAP [--note TEXT] "
 	  "[--disk-only]\n"

@@ -115,4 +115,21 @@ vd_ok delete noqemu
 vd_ok list --json
 case "$OUT" in *noqemu*) fail "deleted VM listed" ;; *) ok ;; esac
 
+log "vmdesk set: checked as a whole, written atomically, or refused"
+vd_ok create hw --template tinylinux
+before=$(cat "$VMDESK_HOME/vms/hw/vm.conf")
+vd_fails 1 "VM hw: cpus=99: 99 is out of range" set hw cpus=99 memory=1G; ok
+vd_fails 1 "'color' cannot be set" set hw color=red; ok
+vd_fails 1 "firmware uefi-secure needs machine q35" set hw \
+    firmware=uefi-secure machine=pc; ok
+vd_fails 1 "'cpus' is not KEY=VALUE" set hw cpus; ok
+vd_fails 2 "usage: vmdesk set" set hw; ok
+[ "$(cat "$VMDESK_HOME/vms/hw/vm.conf")" = "$before" ] ||
+    fail "a refused set changed vm.conf"; ok
+vd_ok set hw cpus=2 memory=1536M display=virtio
+grep -q '^cpus = 2$' "$VMDESK_HOME/vms/hw/vm.conf" &&
+    grep -q '^memory = 1536M$' "$VMDESK_HOME/vms/hw/vm.conf" &&
+    grep -q '^display = virtio$' "$VMDESK_HOME/vms/hw/vm.conf" ||
+    fail "set did not write: $(cat "$VMDESK_HOME/vms/hw/vm.conf")"; ok
+
 echo "$passed passed, 0 failed"

@@ -237,6 +237,9 @@ inject "clone linked" "src" "lc src" src clone src lc
 inject "clone full" "src" "fc src" src clone src fc --full
 inject "snapshot create (disk-only)" "src" "src" src snapshot create src s1
 inject "rename" "src" "moved" moved rename src moved
+inject "definition edit" "src" "src" src set src cpus=2 memory=192M
+vd_ok export src "$TEST_TMP/src.tar.zst"
+inject "import" "src" "imp src" imp import "$TEST_TMP/src.tar.zst" imp
 inject "delete" "src" "" "" delete src
 
 log "a linked clone of a linked clone"
