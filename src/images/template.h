@@ -95,6 +95,11 @@ const char	*template_format_name(enum template_format);
 /* The host part of a URL ("cdn.openbsd.org"). Caller frees. */
 char		*template_url_host(const char *);
 /*
+ * Whether a download URL is safe without a pinned hash: https://, or
+ * another scheme to this machine (its bytes never cross a network).
+ */
+int		 template_url_secure(const char *);
+/*
  * The file of a new VM's first disk, in its folder: "disk.qcow2" (an
  * overlay on the cached image) for boot = image, else "data.qcow2".
  */

@@ -22,6 +22,7 @@
 #include "images/tinylinux.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 
 /* What the new VM's first disk is. */
@@ -88,6 +89,14 @@ vmcreate_source(const struct template *t, const struct template_opts *opt,
 	} else if (t->boot == TEMPLATE_BOOT_IMAGE) {
 		*cause = xasprintf("template %s names no image (url=)",
 		    t->name);
+		return (-1);
+	}
+	/* Bytes that crossed a network unencrypted must be pinned. */
+	if (src->url != NULL && strstr(src->url, "://") != NULL &&
+	    !str_has_prefix(src->url, "file://") &&
+	    !template_url_secure(src->url) && src->sha256 == NULL) {
+		*cause = xasprintf("%s is not https: give its --sha256 (or an "
+		    "https:// URL), so the bytes can be trusted", src->url);
 		return (-1);
 	}
 	return (0);

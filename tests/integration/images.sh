@@ -234,6 +234,9 @@ vd_fails 1 "is an ISO image" create c4 --image "$SRV/install.iso"
 nothing_left c4 5; ok
 vd_fails 2 "--sha256 goes with" create c4 --template tl-qcow2 --sha256 x
 vd_fails 1 "not a sha256" create c4 --image "$SRV/disk.qcow2" --sha256 xyz
+vd_fails 1 "is not https: give its --sha256" create c4 \
+    --image http://192.0.2.1/disk.qcow2
+nothing_left c4 5; ok
 nothing_left c4 5; ok
 vd_fails 1 "No such file" create c4 --image "$SRV/nothere.qcow2"
 nothing_left c4 5; ok
