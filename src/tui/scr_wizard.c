@@ -34,8 +34,13 @@ enum wizard_field {
 	FIELD_MEMORY,
 	FIELD_DISK,
 	FIELD_FORWARDS,
+	FIELD_ISO,		/* installer: a path or URL */
+	FIELD_PASSWORD,		/* cloud-init's login, drawn masked */
 	FIELD_COUNT
 };
+
+/* Fields as wide as a line: a list, a path. */
+#define FIELD_WIDE(f)	((f) == FIELD_FORWARDS || (f) == FIELD_ISO)
 
 struct wizard {
 	enum wizard_step	  step;
@@ -61,6 +66,8 @@ struct wizard_job {
 	char			*name;
 	struct template_opts	 opt;
 	struct vm_forward	 fw[16];
+	char			*iso;
+	char			*password;
 	int			  start;
 	int			  console;
 };
@@ -180,7 +187,25 @@ wizard_check_fields(struct wizard *w, struct template_opts *opt)
 		free(why);
 		return (-1);
 	}
-	return (wizard_forwards(w, opt));
+	if (wizard_forwards(w, opt) != 0)
+		return (-1);
+	if (w->fields[FIELD_ISO][0] != '\0')
+		opt->iso = w->fields[FIELD_ISO];
+	else if (w->chosen->boot == TEMPLATE_BOOT_ISO &&
+	    w->chosen->url == NULL) {
+		w->field_why = xasprintf("ISO: %s needs your installer ISO (a "
+		    "path or a URL)", w->chosen->name);
+		return (-1);
+	}
+	if (w->fields[FIELD_PASSWORD][0] != '\0') {
+		if (!w->chosen->cloud_init) {
+			w->field_why = xasprintf("password: %s has no "
+			    "cloud-init to set one", w->chosen->name);
+			return (-1);
+		}
+		opt->password = w->fields[FIELD_PASSWORD];
+	}
+	return (0);
 }
 
 static void
@@ -217,7 +242,13 @@ wizard_draw(struct app *app, struct screen *s)
 	static const char *const steps[] = { "1 Template", "2 Name",
 	    "3 Hardware", "4 Create" };
 	static const char *const labels[] = { "CPUs", "Memory", "Disk",
-	    "Forwards" };
+	    "Forwards", "ISO", "Password" };
+	static const char *const hints[] = { "1 to 64", "16M to 1T (M if no "
+	    "unit)", "at least 1M (G if no unit); grows on use", "host port "
+	    "to guest port on 127.0.0.1, as tcp:2222:22 (optional)",
+	    "installer: a path or URL (bring-your-own templates)",
+	    "cloud-init login (optional: else your ~/.ssh/*.pub keys)" };
+	char			 masked[96];
 	char			*mem, *disk;
 	int			 h = LINES - 4, wd = COLS - 6, y, x, i, k;
 
@@ -282,16 +313,17 @@ wizard_draw(struct app *app, struct screen *s)
 			draw_textf(y, x + 2, 10, "%s", labels[i]);
 			attrset(i == w->field ? (int)A_REVERSE :
 			    draw_attr(ROLE_DIALOG));
-			mvhline(y, x + 12, ' ', i == FIELD_FORWARDS ? 24 : 12);
-			draw_text(y, x + 12, i == FIELD_FORWARDS ? 24 : 12,
-			    w->fields[i]);
+			mvhline(y, x + 12, ' ', FIELD_WIDE(i) ? 24 : 12);
+			memset(masked, '*', strlen(w->fields[i]));
+			masked[strlen(w->fields[i])] = '\0';
+			/* A path shows its end, where the file name is. */
+			k = (int)strlen(w->fields[i]) - 24;
+			draw_text(y, x + 12, FIELD_WIDE(i) ? 24 : 12,
+			    i == FIELD_PASSWORD ? masked : i == FIELD_ISO &&
+			    k > 0 ? w->fields[i] + k : w->fields[i]);
 			attrset(draw_attr(ROLE_DIM));
-			draw_text(y, x + (i == FIELD_FORWARDS ? 38 : 26), wd -
-			    (i == FIELD_FORWARDS ? 40 : 28), i == FIELD_CPUS ?
-			    "1 to 64" : i == FIELD_MEMORY ? "16M to 1T (M if "
-			    "no unit)" : i == FIELD_DISK ? "at least 1M (G if "
-			    "no unit); grows on use" : "host port to guest "
-			    "port on 127.0.0.1, as tcp:2222:22 (optional)");
+			draw_text(y, x + (FIELD_WIDE(i) ? 38 : 26), wd -
+			    (FIELD_WIDE(i) ? 40 : 28), hints[i]);
 			attrset(draw_attr(ROLE_DIALOG));
 			y += 2;
 		}
@@ -319,6 +351,18 @@ wizard_draw(struct app *app, struct screen *s)
 		    "the disk is a qcow2 that grows as it fills",
 		    opt.nforwards > 0 ? ", forwards " : "",
 		    w->fields[FIELD_FORWARDS]);
+		if (opt.iso != NULL)
+			draw_textf(y++, x + 4, wd - 6, "installer: %s",
+			    opt.iso);
+		if (w->chosen->cloud_init)
+			draw_textf(y++, x + 4, wd - 6, "cloud-init: user %s, "
+			    "%s; then vmdesk ssh %s", w->chosen->user !=
+			    NULL ? w->chosen->user : "yours", opt.password !=
+			    NULL ? "your password" : "your ~/.ssh keys",
+			    w->name);
+		if (w->chosen->url != NULL)
+			draw_textf(y++, x + 4, wd - 6, "image from %s, "
+			    "fetched once and verified", w->chosen->url);
 		y++;
 		draw_textf(y++, x + 2, wd - 4, "[%c] start it once created "
 		    "(Space toggles)", w->start_after ? 'x' : ' ');
@@ -420,6 +464,11 @@ wizard_job_done(struct app *app, int ok, const char *text, void *arg)
 	}
 	free(wj->template);
 	free(wj->name);
+	free(wj->iso);
+	if (wj->password != NULL) {
+		explicit_bzero(wj->password, strlen(wj->password));
+		free(wj->password);
+	}
 	free(wj);
 }
 
@@ -441,6 +490,11 @@ wizard_create(struct app *app, struct wizard *w)
 	wj->opt = opt;
 	memcpy(wj->fw, w->fw, sizeof wj->fw);
 	wj->opt.forwards = wj->fw;
+	/* opt points into w's fields, gone once w is popped. */
+	if (opt.iso != NULL)
+		wj->opt.iso = wj->iso = xstrdup(opt.iso);
+	if (opt.password != NULL)
+		wj->opt.password = wj->password = xstrdup(opt.password);
 	wj->start = w->start_after;
 	wj->console = w->console_after;
 	title = xasprintf("create %s", w->name);
@@ -518,7 +572,7 @@ wizard_key(struct app *app, struct screen *s, int key)
 			w->field = (w->field + FIELD_COUNT - 1) % FIELD_COUNT;
 		else if (!wizard_edit(w->fields[w->field], sizeof w->fields[0],
 		    key, w->field == FIELD_FORWARDS ? "tcpud:0123456789 ," :
-		    "0123456789.KMGTkmgtBbi"))
+		    w->field >= FIELD_ISO ? NULL : "0123456789.KMGTkmgtBbi"))
 			return (0);
 		return (1);
 	case STEP_SUMMARY:

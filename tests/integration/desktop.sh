@@ -170,6 +170,28 @@ open_desktop ""
 wait_screen "alpha +running"; ok
 wait_screen "wiz1 +running"; ok
 
+log "the wizard asks a bring-your-own template for its ISO"
+$TM send-keys -t d F2
+wait_screen "Create a VM"
+$TM send-keys -t d windows-11
+wait_screen "windows-11 +Windows"
+$TM send-keys -t d Enter
+wait_screen "Name of the new VM"
+$TM send-keys -t d Enter
+wait_screen "Password"
+$TM send-keys -t d Enter
+wait_screen "ISO: windows-11 needs your installer ISO"; ok
+head -c 1048576 /dev/zero >"$TEST_TMP/inst.iso"
+$TM send-keys -t d Tab Tab Tab Tab
+$TM send-keys -t d -l "$TEST_TMP/inst.iso"
+$TM send-keys -t d Enter
+wait_screen "installer: $TEST_TMP/inst.iso"; ok
+# Space: do not start it (Windows setup under TCG is not for a test).
+$TM send-keys -t d " " Enter
+wait_screen "created windows-11-1"; ok
+grep -q '^iso = .*\.iso$' "$VMDESK_HOME/vms/windows-11-1/vm.conf" ||
+    fail "the wizard's ISO is not in vm.conf"; ok
+
 log "LANG=C, TERM=xterm (8 colours) and NO_COLOR still draw"
 open_desktop "LANG=C LC_ALL=C TERM=xterm" 100 30
 wait_screen "alpha +running"; ok
