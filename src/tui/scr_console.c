@@ -142,6 +142,13 @@ con_render(struct con *c)
 		    &c->fit);
 		c->cur_x = c->cur_y = -1;
 		c->image = c->gfx != GFX_HALFBLOCK;
+		/* Under a picture the cells are black: no half-block edges. */
+		if (c->image) {
+			for (x = 0; x < c->cols * c->rows; x++) {
+				c->want[x].ch = ' ';
+				c->want[x].fg = c->want[x].bg = 0;
+			}
+		}
 		return;
 	}
 	/*
@@ -469,18 +476,36 @@ con_emit_image(struct con *c)
 	const uint8_t	*px;
 	char		*img, *cause = NULL, pos[32];
 	size_t		 len;
-	int		 cw, ch, pw, ph, n;
+	int		 cw, ch, pw, ph, aw, ah, n;
 
 	c->image = 0;
 	if ((px = vnc_pixels(c->vnc, &c->gw, &c->gh)) == NULL ||
-	    c->fit.w <= 0 || c->fit.h <= 0)
+	    c->gw <= 0 || c->gh <= 0 || c->cols <= 0 || c->rows <= 0)
 		return;
+	/*
+	 * The terminal's own cell size keeps the aspect (half blocks assume
+	 * cells twice as tall as wide); the picture is centred, and the fit
+	 * says which cells it covers, for the mouse.
+	 */
 	con_cell_pixels(&cw, &ch);
-	pw = c->fit.w * cw;
-	ph = c->fit.h * ch;
+	aw = c->cols * cw;
+	ah = c->rows * ch;
+	if ((long)aw * c->gh <= (long)ah * c->gw) {
+		pw = aw;
+		ph = (int)((long)c->gh * aw / c->gw);
+	} else {
+		ph = ah;
+		pw = (int)((long)c->gw * ah / c->gh);
+	}
 	/* Sixel bands are 6 pixels: a last partial one must not spill. */
 	if (c->gfx == GFX_SIXEL)
 		ph -= ph % 6;
+	if (pw < 1 || ph < 1)
+		return;
+	c->fit.w = (pw + cw - 1) / cw;
+	c->fit.h = (ph + ch - 1) / ch;
+	c->fit.x = (c->cols - c->fit.w) / 2;
+	c->fit.y = (c->rows - c->fit.h) / 2;
 	img = tg_encode(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL, px, c->gw,
 	    c->gh, pw, ph, c->fit.w, c->fit.h, &len, &cause);
 	if (img == NULL) {
