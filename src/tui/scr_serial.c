@@ -87,6 +87,9 @@ ser_cell_from(struct ser *s, const VTermScreenCell *vc, struct ser_cell *c)
 {
 	c->ch = vc->chars[0] != 0 ? vc->chars[0] : ' ';
 	c->width = (unsigned char)vc->width;
+	/* The right half of a wide character: drawn with its left half. */
+	if (vc->chars[0] == (uint32_t)-1)
+		c->width = 0;
 	c->fg = ser_colour(s, &vc->fg, 1);
 	c->bg = ser_colour(s, &vc->bg, 0);
 	c->attr = (vc->attrs.bold ? SER_BOLD : 0) |

@@ -80,6 +80,12 @@ wait_screen "^RED plain$"
 $TM capture-pane -e -p -t d | grep -q "$(printf '\033\\[31mRED')" ||
     fail "RED is not red"; ok
 
+log "UTF-8 from the guest comes through libvterm as characters"
+box='\342\224\214\342\224\200\342\224\220'
+$TM send-keys -t d -l "printf '$box\\n'"
+$TM send-keys -t d Enter
+wait_screen "^$(printf '\342\224\214\342\224\200\342\224\220')$"; ok
+
 log "Ctrl-] leaves; the VM keeps running; c again shows the same history"
 $TM send-keys -t d C-]
 wait_screen "F1Help"
