@@ -53,7 +53,8 @@ tg_scale(const uint8_t *px, int w, int h, uint8_t *out, int pw, int ph)
 				x1 = x0 + 1;
 			r = g = b = n = 0;
 			for (y = y0; y < y1 && y < h; y++) {
-				p = px + ((size_t)y * (size_t)w + (size_t)x0) * 4;
+				p = px + ((size_t)y * (size_t)w +
+				    (size_t)x0) * 4;
 				for (x = x0; x < x1 && x < w; x++, p += 4) {
 					r += p[0];
 					g += p[1];
@@ -126,7 +127,8 @@ tg_sixel(uint8_t *rgb, int pw, int ph, struct tg_buf *b, char **cause)
 	uint8_t		*idx;
 	SIXELSTATUS	 st;
 	char		 tmp[64];
-	int		 ncol, i, x, y, y0, k, c, n, len, first, last, run, ch;
+	int		 ncol, i, x, y, y0, k, c, n, len, first, last;
+	int		 run, ch;
 
 	st = sixel_dither_new(&dither, 256, NULL);
 	if (SIXEL_SUCCEEDED(st))

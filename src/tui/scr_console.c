@@ -59,7 +59,7 @@ enum con_gfx {
 struct con {
 	char		*name;
 	enum con_gfx	 gfx;
-	int		 image;		/* a new frame waits to be sent as pixels */
+	int		 image;		/* a frame waits to go as pixels */
 	int		 image_shown;	/* the terminal shows our picture */
 	struct vnc	*vnc;
 	struct ts_fonts	*fonts;		/* NULL: pixels only */

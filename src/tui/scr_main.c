@@ -53,7 +53,7 @@ struct main_screen {
 	char		  filter[64];
 	int		  filtering;	/* the filter line takes keys */
 	struct thumb	 *thumb;	/* the selected VM's screen, live */
-	int		  thumb_seen;	/* the pane was drawn this pass */
+	int		  thumb_seen;	/* drawn this pass */
 };
 
 /* ---- The list ------------------------------------------------------------ */

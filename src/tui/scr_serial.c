@@ -34,9 +34,9 @@
 /* One character cell, as drawn. */
 struct ser_cell {
 	uint32_t	ch;
-	short		fg, bg;		/* colour index, -1 the default */
+	short		fg, bg;		/* colour index, -1 default */
 	unsigned char	attr;		/* SER_* */
-	unsigned char	width;		/* 0 for the right half of a wide one */
+	unsigned char	width;		/* 0: a wide one's right half */
 };
 #define SER_BOLD	0x1
 #define SER_UNDERLINE	0x2
@@ -54,9 +54,9 @@ struct ser {
 	VTerm		*vt;
 	VTermScreen	*vs;
 	int		 cols, rows;
-	struct ser_line	 lines[SER_LINES];	/* ring: the scrollback */
+	struct ser_line	 lines[SER_LINES];	/* the scrollback */
 	int		 first, nlines;
-	int		 back;		/* lines scrolled back, 0 live */
+	int		 back;		/* lines scrolled back */
 	int		 colors;	/* the app's: 0, 8, 256 */
 	char		*error;
 	uint64_t	 retry_at;

@@ -26,7 +26,7 @@ struct thumb {
 	struct vnc	*vnc;
 	uint64_t	 next_frame;
 	uint64_t	 retry_at;
-	int		 pending;	/* the guest drew since the last frame */
+	int		 pending;	/* the guest drew since */
 	struct cr_cell	*cells;
 	int		 cols, rows;	/* of cells */
 	int		 have;		/* cells hold a frame */
@@ -142,6 +142,13 @@ thumb_ready(struct thumb *t, int revents)
 	return (t->pending && now >= t->next_frame);
 }
 
+/* A colour channel as one of 4 of the cube's 6 levels (0, 95, 175, 255). */
+static int
+thumb_level(int v)
+{
+	return (v < 48 ? 0 : v < 135 ? 1 : v < 215 ? 3 : 5);
+}
+
 /*
  * A colour in few enough values that colour pairs stay bounded (ncurses
  * does not recycle them): 64 of the 256-colour cube, or the 8 ANSI ones.
@@ -149,15 +156,10 @@ thumb_ready(struct thumb *t, int revents)
 static short
 thumb_colour(uint32_t rgb, int colors)
 {
-	static const int	level[] = { 0, 1, 3, 5 };
-	int			r = rgb >> 16 & 0xff, g = rgb >> 8 & 0xff;
-	int			b = rgb & 0xff;
-
 	if (colors < 256)
 		return ((short)(cr_16(rgb) & 7));
-#define THUMB_Q(v)	level[(v) < 48 ? 0 : (v) < 135 ? 1 : (v) < 215 ? 2 : 3]
-	return ((short)(16 + 36 * THUMB_Q(r) + 6 * THUMB_Q(g) + THUMB_Q(b)));
-#undef THUMB_Q
+	return ((short)(16 + 36 * thumb_level(rgb >> 16 & 0xff) +
+	    6 * thumb_level(rgb >> 8 & 0xff) + thumb_level(rgb & 0xff)));
 }
 
 int
@@ -207,7 +209,7 @@ thumb_draw(struct thumb *t, int y, int x, int h, int w, int colors,
 				wc[0] = 0x2580;
 				pair = alloc_pair(fg, bg);
 			} else {
-				/* Without UTF-8 the top pixel stands for both. */
+				/* Without UTF-8: the top pixel for both. */
 				wc[0] = ' ';
 				if (c->ch == CR_UPPER_HALF)
 					bg = fg;

@@ -44,7 +44,8 @@ changes() {
 shot() {
 	printf '[desktop]\n%s\n' "$2" >"$TEST_TMP/gfx.conf"
 	: >"$TEST_TMP/$4.log"
-	VMDESK_LOG="$TEST_TMP/$4.log" VMDESK_CONFIG="$TEST_TMP/gfx.conf" xterm -ti "$1" \
+	VMDESK_LOG="$TEST_TMP/$4.log" VMDESK_CONFIG="$TEST_TMP/gfx.conf" \
+	    xterm -ti "$1" \
 	    -xrm 'XTerm*numColorRegisters: 256' -geometry 120x40+0+0 \
 	    -e "$VMDESK" view fb 2>/dev/null &
 	XTPID=$!

@@ -94,8 +94,8 @@ test_termgfx_sixel_shape(void **state)
 static int
 b64val(char c)
 {
-	const char	*a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789+/", *p;
+	const char	*a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/", *p;
 
 	p = strchr(a, c);
 	return (p != NULL && c != '\0' ? (int)(p - a) : -1);
