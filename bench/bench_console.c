@@ -3,7 +3,9 @@
  * Timings of the VM screen's pure paths: half-block rendering of a full
  * 1024x768 frame into 200x60 cells, and glyph recognition of a full VGA
  * text screen (720x400), a framebuffer console (1024x768) and a graphical
- * frame (which must be rejected early). Medians of many runs.
+ * frame (which must be rejected early), and real pixels: a 1024x768
+ * frame as sixel and as a kitty image of 960x720 pixels (a 120x45 cell
+ * area of 8x16 cells). Medians of many runs.
  */
 #include "config.h"
 
@@ -14,10 +16,13 @@
 #include <time.h>
 
 #include "backend/cellrender.h"
+#include "backend/termgfx.h"
 #include "backend/textscreen.h"
 #include "util/xmalloc.h"
 
 #define RUNS	201
+/* Pixel encodings take milliseconds: fewer runs. */
+#define PIX_RUNS	21
 
 static double
 now_us(void)
@@ -100,6 +105,28 @@ graphic_frame(int w, int h)
 	return (px);
 }
 
+/* Encode a frame PIX_RUNS times; the median, and the size in *lenp. */
+static double
+bench_pixels(enum tg_proto proto, const uint8_t *px, size_t *lenp)
+{
+	double	 t[PIX_RUNS], t0;
+	char	*s, *cause = NULL;
+	int	 i;
+
+	for (i = 0; i < PIX_RUNS; i++) {
+		t0 = now_us();
+		s = tg_encode(proto, px, 1024, 768, 960, 720, 120, 45, lenp,
+		    &cause);
+		t[i] = now_us() - t0;
+		if (s == NULL) {
+			fprintf(stderr, "bench_console: %s\n", cause);
+			exit(1);
+		}
+		free(s);
+	}
+	return (median(t, PIX_RUNS));
+}
+
 static double
 bench_match(const struct ts_fonts *f, const uint8_t *px, int w, int h,
     int want, const char *what)
@@ -129,7 +156,8 @@ main(void)
 	struct ts_fonts	*f;
 	struct cr_cell	*cells;
 	uint8_t		*g1024, *t720, *t1024;
-	double		 t[RUNS], t0, render, vga, fb, gfx;
+	double		 t[RUNS], t0, render, vga, fb, gfx, sixel, kitty;
+	size_t		 sixel_len, kitty_len;
 	char		*cause = NULL;
 	int		 i;
 
@@ -150,6 +178,8 @@ main(void)
 	vga = bench_match(f, t720, 720, 400, 1, "the VGA text screen");
 	fb = bench_match(f, t1024, 1024, 768, 1, "the framebuffer console");
 	gfx = bench_match(f, g1024, 1024, 768, 0, "the graphical frame");
+	sixel = bench_pixels(TG_SIXEL, g1024, &sixel_len);
+	kitty = bench_pixels(TG_KITTY, g1024, &kitty_len);
 	printf("half blocks, 1024x768 to 200x60 cells: median %.3f ms "
 	    "(target <= 1)\n", render / 1000);
 	printf("glyphs, VGA text 720x400 (80x25): median %.3f ms "
@@ -158,10 +188,15 @@ main(void)
 	    "%.3f ms\n", fb / 1000);
 	printf("glyphs, graphical 1024x768 rejected: median %.3f ms\n",
 	    gfx / 1000);
+	printf("sixel, 1024x768 to 960x720 pixels: median %.1f ms, %zu KB "
+	    "(target <= 100: the console's pixel frame interval)\n",
+	    sixel / 1000, sixel_len / 1024);
+	printf("kitty, 1024x768 to 960x720 pixels: median %.1f ms, %zu KB\n",
+	    kitty / 1000, kitty_len / 1024);
 	free(cells);
 	free(g1024);
 	free(t720);
 	free(t1024);
 	ts_fonts_free(f);
-	return (render <= 1000 && vga <= 1000 ? 0 : 1);
+	return (render <= 1000 && vga <= 1000 && sixel <= 100000 ? 0 : 1);
 }

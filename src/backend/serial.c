@@ -83,7 +83,7 @@ serial_log_tail(const char *path, size_t max, size_t *lenp, char **cause)
 	return (buf);
 }
 
-static int
+int
 serial_write_all(int fd, const char *buf, size_t len)
 {
 	struct pollfd	pfd;

@@ -15,6 +15,8 @@ enum serial_end {
 
 /* Connect to a serial socket. Returns a non-blocking descriptor or -1. */
 int	 serial_connect(const char *, char **);
+/* Write all of a buffer to a non-blocking descriptor. 0 or -1 (errno). */
+int	 serial_write_all(int, const char *, size_t);
 /*
  * The last max bytes of a serial log, starting at a line boundary when
  * it can. Caller frees; *lenp gets the length.

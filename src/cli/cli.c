@@ -278,7 +278,8 @@ cli_keys(struct cli *cli, int argc, char **argv)
 		printf("%-8s %-9s %s\n", k[i].name, k[i].where & KEYS_MAIN ?
 		    "list" : k[i].where & KEYS_SNAP ? "snapshots" :
 		    k[i].where & KEYS_VIEW ? "view" : k[i].where &
-		    KEYS_CONSOLE ? "console" : "dialog", k[i].help);
+		    KEYS_CONSOLE ? "console" : k[i].where & KEYS_SERIAL ?
+		    "serial" : "dialog", k[i].help);
 	return (CLI_OK);
 }
 

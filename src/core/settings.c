@@ -19,7 +19,8 @@ enum settings_kind {
 	COPT_STRING,
 	COPT_INT,
 	COPT_BOOL,
-	COPT_COLORS
+	COPT_COLORS,
+	COPT_GRAPHICS
 };
 
 static const struct settings_spec {
@@ -49,6 +50,11 @@ static const struct settings_spec {
 	    "even when COLORTERM does not say truecolor (inside tmux, which "
 	    "passes it on with terminal-features RGB); else 256 colours" },
 	  COPT_BOOL, offsetof(struct settings, truecolor), 0, 0 },
+	{ { "desktop", "graphics", "auto", "how VM screens show graphics: "
+	    "auto (sixel when the terminal answers that it has it, kitty "
+	    "when TERM is xterm-kitty, else half blocks), halfblock, sixel "
+	    "or kitty" },
+	  COPT_GRAPHICS, offsetof(struct settings, graphics), 0, 0 },
 };
 
 #define SETTINGS_N	((int)(sizeof settings_table / sizeof settings_table[0]))
@@ -117,6 +123,17 @@ settings_set(struct settings *c, const struct settings_spec *o,
 		    strcmp(value, "8") != 0 && strcmp(value, "256") != 0) {
 			*cause = xasprintf("'%s' is not auto, none, 8 or 256",
 			    value);
+			return (-1);
+		}
+		free(*sp);
+		*sp = xstrdup(value);
+		return (0);
+	case COPT_GRAPHICS:
+		if (strcmp(value, "auto") != 0 &&
+		    strcmp(value, "halfblock") != 0 &&
+		    strcmp(value, "sixel") != 0 && strcmp(value, "kitty") != 0) {
+			*cause = xasprintf("'%s' is not auto, halfblock, sixel "
+			    "or kitty", value);
 			return (-1);
 		}
 		free(*sp);
@@ -203,6 +220,7 @@ settings_clear(struct settings *c)
 	free(c->accel);
 	free(c->qemu);
 	free(c->colors);
+	free(c->graphics);
 	strv_clear(&c->keys);
 	memset(c, 0, sizeof *c);
 }

@@ -16,6 +16,7 @@ struct settings {
 	char	*colors;	/* desktop: auto, none, 8, 256 */
 	int	 confirm;	/* desktop: ask before force stop and reset */
 	int	 truecolor;	/* desktop: 24-bit colour on VM screens */
+	char	*graphics;	/* desktop: auto, halfblock, sixel, kitty */
 	struct strv keys;	/* desktop: "file:line\taction\tkey", [keys] */
 };
 

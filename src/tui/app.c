@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli_console.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
@@ -419,11 +418,7 @@ app_console(struct app *app, const char *name)
 		    vmstate_name(vm->st.state));
 		return;
 	}
-	def_prog_mode();
-	endwin();
-	cli_console_run(&vm->paths, vm->name, 1);
-	reset_prog_mode();
-	clearok(curscr, TRUE);
+	app_push(app, screen_serial(app, vm->name));
 	app->dirty = 1;
 }
 

@@ -145,7 +145,7 @@ void		 app_say(struct app *, int, const char *, ...)
 void		 app_error(struct app *, const char *, const char *);
 /* Find a VM by name, or NULL. */
 struct app_vm	*app_vm_find(struct app *, const char *);
-/* Hand the terminal to a VM's serial console until Ctrl-]. */
+/* Open a VM's serial console screen (Ctrl-] leaves it). */
 void		 app_console(struct app *, const char *);
 /* Look at a VM's process and monitor again now. */
 void		 app_vm_refresh(struct app *, struct app_vm *);

@@ -57,6 +57,12 @@ static struct tui_key keys_builtin[] = {
 	  KEYS_MAIN },
 	{ 'c', "c", ACT_CONSOLE, NULL, "serial console of the selected VM "
 	  "(Ctrl-] comes back)", KEYS_MAIN },
+	{ CTRL(']'), "Ctrl-]", ACT_CLOSE, NULL, "(on a serial console) leave "
+	  "it; the VM keeps running", KEYS_SERIAL },
+	{ KEY_SPREVIOUS, "Shift-PgUp", ACT_PAGE_UP, NULL, "(on a serial "
+	  "console) scroll back", KEYS_SERIAL },
+	{ KEY_SNEXT, "Shift-PgDn", ACT_PAGE_DOWN, NULL, "(on a serial "
+	  "console) scroll forward", KEYS_SERIAL },
 	{ 'v', "v", ACT_VIEW, NULL, "the screen of the selected VM, full "
 	  "screen; keys go to the guest", KEYS_MAIN },
 	{ CTRL(']'), "Ctrl-]", ACT_CONSOLE_MENU, NULL, "(on a VM's screen) "
@@ -99,9 +105,9 @@ static struct tui_key keys_builtin[] = {
 	{ 'j', "j", ACT_DOWN, NULL, "move down",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
 	{ KEY_PPAGE, "PgUp", ACT_PAGE_UP, NULL, "a page up",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SERIAL },
 	{ KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, NULL, "a page down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SERIAL },
 	{ KEY_HOME, "Home", ACT_HOME, NULL, "the first",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 	{ KEY_END, "End", ACT_END, NULL, "the last",
@@ -209,7 +215,7 @@ keys_bind(const char *action, const char *keyname, char **cause)
 		return (-1);
 	}
 	first = keys_for(keys_names[i].action, KEYS_MAIN|KEYS_VIEW|
-	    KEYS_DIALOG|KEYS_SNAP|KEYS_CONSOLE);
+	    KEYS_DIALOG|KEYS_SNAP|KEYS_CONSOLE|KEYS_SERIAL);
 	/* The new binding goes first, so it wins over a built-in one. */
 	k = xreallocarray(NULL, keys_n + 1, sizeof *k);
 	k[0].key = code;

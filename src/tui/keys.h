@@ -52,6 +52,7 @@ enum tui_action {
 #define KEYS_DIALOG	0x4	/* dialogs */
 #define KEYS_SNAP	0x8	/* the snapshot tree */
 #define KEYS_CONSOLE	0x10	/* a VM's screen: every other key goes in */
+#define KEYS_SERIAL	0x20	/* a serial console: every other key goes in */
 
 struct tui_key {
 	int		 key;		/* ncurses key code */

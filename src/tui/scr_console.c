@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <curses.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 
 #include "backend/cellrender.h"
 #include "backend/screenshot.h"
+#include "backend/termgfx.h"
 #include "backend/textscreen.h"
 #include "backend/vmproc.h"
 #include "backend/vnc.h"
@@ -32,6 +35,10 @@
 #define CON_FRAME_MS	33
 /* A lost connection is tried again this often. */
 #define CON_RETRY_MS	1000
+/* Real pixels (sixel, kitty) cost more: at most ~10 frames a second. */
+#define CON_IMAGE_MS	100
+/* How long the terminal has to answer the device attributes query. */
+#define CON_DA1_MS	500
 /* A cell the terminal may not show as we think: drawn again. */
 #define CON_UNKNOWN	0xffffffffU
 
@@ -42,8 +49,18 @@ enum con_depth {
 	CON_TRUECOLOR
 };
 
+/* How graphical frames are drawn. */
+enum con_gfx {
+	GFX_HALFBLOCK,
+	GFX_SIXEL,
+	GFX_KITTY
+};
+
 struct con {
 	char		*name;
+	enum con_gfx	 gfx;
+	int		 image;		/* a frame waits to go as pixels */
+	int		 image_shown;	/* the terminal shows our picture */
 	struct vnc	*vnc;
 	struct ts_fonts	*fonts;		/* NULL: pixels only */
 	struct ts_screen ts;
@@ -116,10 +133,22 @@ con_render(struct con *c)
 	px = vnc_pixels(c->vnc, &c->gw, &c->gh);
 	c->text = c->fonts != NULL && ts_match(c->fonts, px, c->gw, c->gh,
 	    &c->ts);
+	if (c->text != was_text)
+		log_debug("console %s: %s", c->name, c->text ? "text" :
+		    "pixels");
 	if (!c->text) {
+		/* The fit places pictures and mouse events in any mode. */
 		cr_render(px, c->gw, c->gh, c->want, c->cols, c->rows,
 		    &c->fit);
 		c->cur_x = c->cur_y = -1;
+		c->image = c->gfx != GFX_HALFBLOCK;
+		/* Under a picture the cells are black: no half-block edges. */
+		if (c->image) {
+			for (x = 0; x < c->cols * c->rows; x++) {
+				c->want[x].ch = ' ';
+				c->want[x].fg = c->want[x].bg = 0;
+			}
+		}
 		return;
 	}
 	/*
@@ -345,6 +374,166 @@ con_emit(struct app *app, struct con *c)
 	}
 }
 
+/* ---- Real pixels ------------------------------------------------------- */
+
+static void
+con_write(const char *buf, size_t len)
+{
+	size_t	off;
+	ssize_t	n;
+
+	for (off = 0; off < len; off += (size_t)n) {
+		if ((n = write(STDOUT_FILENO, buf + off, len - off)) <= 0)
+			break;
+	}
+}
+
+/*
+ * Whether the terminal draws sixels: its answer to DA1 (CSI c) lists 4.
+ * Asked once; the answer comes on stdin before any key typed after it.
+ */
+static int
+con_has_sixel(void)
+{
+	static int	 known = -1;
+	struct pollfd	 pfd;
+	uint64_t	 end;
+	char		 buf[128], *p, *tok, *save;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 wait;
+
+	if (known != -1)
+		return (known);
+	known = 0;
+	con_write("\033[c", 3);
+	end = time_mono_ms() + CON_DA1_MS;
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	while (len < sizeof buf - 1) {
+		wait = (int)(end > time_mono_ms() ? end - time_mono_ms() : 0);
+		if (wait == 0 || poll(&pfd, 1, wait) <= 0)
+			break;
+		if ((n = read(STDIN_FILENO, buf + len, 1)) <= 0)
+			break;
+		len += (size_t)n;
+		if (buf[len - 1] == 'c')
+			break;
+	}
+	buf[len] = '\0';
+	if ((p = strstr(buf, "\033[?")) == NULL || len == 0 ||
+	    buf[len - 1] != 'c')
+		return (known);
+	buf[len - 1] = '\0';
+	for (tok = strtok_r(p + 3, ";", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";", &save)) {
+		if (strcmp(tok, "4") == 0)
+			known = 1;
+	}
+	log_debug("console: DA1 answer %s: sixel %s", p + 3, known ? "yes" :
+	    "no");
+	return (known);
+}
+
+/* The setting, or what the terminal says it has. */
+static enum con_gfx
+con_graphics(struct app *app)
+{
+	const char	*g = app->settings->graphics, *term;
+
+	if (g == NULL || strcmp(g, "halfblock") == 0)
+		return (GFX_HALFBLOCK);
+	if (strcmp(g, "sixel") == 0)
+		return (GFX_SIXEL);
+	if (strcmp(g, "kitty") == 0)
+		return (GFX_KITTY);
+	term = getenv("TERM");
+	if (term != NULL && strcmp(term, "xterm-kitty") == 0)
+		return (GFX_KITTY);
+	return (con_has_sixel() ? GFX_SIXEL : GFX_HALFBLOCK);
+}
+
+/* A terminal cell in pixels, as the terminal says, else a guess. */
+static void
+con_cell_pixels(int *cw, int *ch)
+{
+	struct winsize	ws;
+
+	*cw = 8;
+	*ch = 16;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0 && ws.ws_xpixel >= ws.ws_col &&
+	    ws.ws_ypixel >= ws.ws_row) {
+		*cw = ws.ws_xpixel / ws.ws_col;
+		*ch = ws.ws_ypixel / ws.ws_row;
+	}
+}
+
+/* The frame as real pixels over the cells the half blocks would take. */
+static void
+con_emit_image(struct con *c)
+{
+	const uint8_t	*px;
+	char		*img, *cause = NULL, pos[32];
+	size_t		 len;
+	int		 cw, ch, pw, ph, aw, ah, n;
+
+	c->image = 0;
+	if ((px = vnc_pixels(c->vnc, &c->gw, &c->gh)) == NULL ||
+	    c->gw <= 0 || c->gh <= 0 || c->cols <= 0 || c->rows <= 0)
+		return;
+	/*
+	 * The terminal's own cell size keeps the aspect (half blocks assume
+	 * cells twice as tall as wide); the picture is centred, and the fit
+	 * says which cells it covers, for the mouse.
+	 */
+	con_cell_pixels(&cw, &ch);
+	aw = c->cols * cw;
+	ah = c->rows * ch;
+	if ((long)aw * c->gh <= (long)ah * c->gw) {
+		pw = aw;
+		ph = (int)((long)c->gh * aw / c->gw);
+	} else {
+		ph = ah;
+		pw = (int)((long)c->gw * ah / c->gh);
+	}
+	/* Sixel bands are 6 pixels: a last partial one must not spill. */
+	if (c->gfx == GFX_SIXEL)
+		ph -= ph % 6;
+	if (pw < 1 || ph < 1)
+		return;
+	c->fit.w = (pw + cw - 1) / cw;
+	c->fit.h = (ph + ch - 1) / ch;
+	c->fit.x = (c->cols - c->fit.w) / 2;
+	c->fit.y = (c->rows - c->fit.h) / 2;
+	img = tg_encode(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL, px, c->gw,
+	    c->gh, pw, ph, c->fit.w, c->fit.h, &len, &cause);
+	if (img == NULL) {
+		log_debug("console %s: %s", c->name, cause);
+		free(cause);
+		return;
+	}
+	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", c->fit.y + 1,
+	    c->fit.x + 1);
+	con_write(pos, (size_t)n);
+	con_write(img, len);
+	con_write("\0338", 2);
+	free(img);
+	c->image_shown = 1;
+}
+
+/* Take our picture away: text comes back, or another screen covers us. */
+static void
+con_clear_image(struct con *c)
+{
+	if (!c->image_shown)
+		return;
+	if (c->gfx == GFX_KITTY)
+		con_write(tg_kitty_clear(), strlen(tg_kitty_clear()));
+	c->image_shown = 0;
+	con_invalidate(c);
+}
+
 /* ---- The screen --------------------------------------------------------- */
 
 static struct app_vm *
@@ -421,7 +610,7 @@ con_ready(struct app *app, struct screen *s, int revents)
 	if (c->pending && now >= c->next_frame) {
 		con_render(c);
 		c->pending = 0;
-		c->next_frame = now + CON_FRAME_MS;
+		c->next_frame = now + (c->image ? CON_IMAGE_MS : CON_FRAME_MS);
 		app->dirty = 1;
 	}
 }
@@ -433,13 +622,29 @@ con_drawn(struct app *app, struct screen *s)
 	int		 top = app->stack[app->depth - 1] == s;
 
 	if (!top) {
+		/* Kitty's pictures lie above text: off while covered. */
+		if (c->was_top && c->gfx == GFX_KITTY)
+			con_clear_image(c);
 		c->was_top = 0;
 		return;
 	}
 	if (!c->was_top) {
 		con_invalidate(c);
+		c->image = !c->text && c->gfx != GFX_HALFBLOCK;
 		c->was_top = 1;
 	}
+	if (c->gfx != GFX_HALFBLOCK && !c->text && c->vnc != NULL &&
+	    vnc_connected(c->vnc)) {
+		/* The cells around the picture: black, as half blocks. */
+		if (!c->image_shown)
+			con_emit(app, c);
+		if (c->image || !c->image_shown)
+			con_emit_image(c);
+		c->nc_moved = 0;
+		return;
+	}
+	if (c->image_shown)
+		con_clear_image(c);
 	/*
 	 * ncurses moves the cursor to the guest's cursor after its own
 	 * output, and to go right it may reprint what it believes is on the
@@ -491,7 +696,9 @@ con_draw(struct app *app, struct screen *s)
 			    c->ts.rows, c->ts.cols > c->cols || c->ts.rows >
 			    c->rows ? " (panned: enlarge the terminal)" : "");
 		else
-			snprintf(mode, sizeof mode, "pixels");
+			snprintf(mode, sizeof mode, "pixels%s",
+			    c->gfx == GFX_SIXEL ? " (sixel)" : c->gfx ==
+			    GFX_KITTY ? " (kitty)" : "");
 		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
 		    c->gw, c->gh, c->sysrq ? "SysRq: type its key  " : "",
 		    k != NULL ? k->name : "");
@@ -603,6 +810,8 @@ con_free(struct screen *s)
 {
 	struct con	*c = s->data;
 
+	if (c->gfx == GFX_KITTY)
+		con_clear_image(c);
 	vnc_free(c->vnc);
 	ts_fonts_free(c->fonts);
 	ts_screen_clear(&c->ts);
@@ -641,6 +850,7 @@ screen_console(struct app *app, const char *name)
 	c->cur_x = c->cur_y = -1;
 	c->nc_x = c->nc_y = -1;
 	c->status_row = -1;
+	c->gfx = con_graphics(app);
 	ct = getenv("COLORTERM");
 	if (app->settings->truecolor || (ct != NULL &&
 	    (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0)))

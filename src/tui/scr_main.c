@@ -22,6 +22,7 @@
 #include "tui/graph.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
+#include "tui/thumb.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -37,6 +38,9 @@ enum sort_key {
 static const char *const sort_names[] = { "name", "state", "cpu", "memory",
 	"uptime" };
 
+/* Rows the graph column needs before a thumbnail joins it. */
+#define MAIN_THUMB_MIN_ROWS	26
+
 struct main_screen {
 	struct app_vm	**shown;	/* filtered and sorted, rebuilt per draw */
 	size_t		  nshown;
@@ -48,6 +52,8 @@ struct main_screen {
 	enum sort_key	  sort;
 	char		  filter[64];
 	int		  filtering;	/* the filter line takes keys */
+	struct thumb	 *thumb;	/* the selected VM's screen, live */
+	int		  thumb_seen;	/* drawn this pass */
 };
 
 /* ---- The list ------------------------------------------------------------ */
@@ -332,8 +338,8 @@ main_detail_snapshots(struct app_vm *vm, int *y, int x, int w, int ymax)
 }
 
 static void
-main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
-    int w)
+main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
+    int y, int x, int h, int w)
 {
 	const struct vm_def	*def = vm->def;
 	struct vm_stats		*st = vm->stats;
@@ -429,6 +435,20 @@ main_draw_details(struct app *app, struct app_vm *vm, int y, int x, int h,
 		x = gx;
 		w = gw;
 	}
+	/*
+	 * A live thumbnail of its screen above the graphs, when the pane is
+	 * tall enough that the graphs keep rows of their own.
+	 */
+	if (!compact && vmstate_is_alive(vm->st.state) &&
+	    def->display != VM_DISPLAY_NONE &&
+	    def->machine != VM_MACHINE_MICROVM && vm->paths.vnc != NULL &&
+	    ymax - y >= MAIN_THUMB_MIN_ROWS) {
+		thumb_follow(ms->thumb, vm->name, vm->paths.vnc);
+		ms->thumb_seen = 1;
+		y += thumb_draw(ms->thumb, y, x, (ymax - y) / 2 - 1, w,
+		    app->colors, app->utf8);
+		y++;
+	}
 	gh = (ymax - y) / 2;
 	if (compact && ymax - y >= 3) {
 		graph_draw(y, x, ymax - y, w, "CPU", &st->cpu_total,
@@ -511,8 +531,9 @@ main_draw(struct app *app, struct screen *s)
 		dw = COLS - 2;
 		dh = LINES - 2 - dy;
 	}
+	ms->thumb_seen = 0;
 	if ((vm = main_current(ms)) != NULL)
-		main_draw_details(app, vm, dy, dx, dh, dw);
+		main_draw_details(app, ms, vm, dy, dx, dh, dw);
 	if (ms->filtering) {
 		attrset(draw_attr(ROLE_TITLE));
 		mvhline(LINES - 2, 0, ' ', COLS);
@@ -974,6 +995,11 @@ main_key(struct app *app, struct screen *s, int key)
 		return (main_filter_key(app, ms, key));
 	if (key == KEY_MOUSE)
 		return (main_mouse(app, s, ms));
+	/* The app leaves Ctrl-L to screens with I/O (the thumbnail's). */
+	if (key == ('l' & 0x1f)) {
+		clearok(curscr, TRUE);
+		return (1);
+	}
 	main_build(app, ms);
 	vm = main_current(ms);
 	switch (keys_lookup(key, KEYS_MAIN)) {
@@ -1097,20 +1123,69 @@ main_free(struct screen *s)
 {
 	struct main_screen	*ms = s->data;
 
+	thumb_free(ms->thumb);
 	free(ms->shown);
 	free(ms->selected);
 	free(ms);
+}
+
+static int
+main_fd(struct screen *s)
+{
+	return (thumb_fd(((struct main_screen *)s->data)->thumb));
+}
+
+static int
+main_wait_ms(struct screen *s)
+{
+	return (thumb_wait_ms(((struct main_screen *)s->data)->thumb));
+}
+
+static void
+main_ready(struct app *app, struct screen *s, int revents)
+{
+	struct main_screen	*ms = s->data;
+
+	if (thumb_ready(ms->thumb, revents))
+		app->dirty = 1;
+}
+
+/*
+ * After each draw: a thumbnail nobody saw this pass (another screen
+ * covers the list, the VM stopped, another is selected) closes its
+ * session.
+ */
+static void
+main_drawn(struct app *app, struct screen *s)
+{
+	struct main_screen	*ms = s->data;
+	int			 i, covered = 0;
+
+	for (i = app->depth - 1; i >= 0 && app->stack[i] != s; i--) {
+		if (app->stack[i]->ops->fullscreen)
+			covered = 1;
+	}
+	if (covered || !ms->thumb_seen)
+		thumb_follow(ms->thumb, NULL, NULL);
 }
 
 static const struct screen_ops main_ops = {
 	"main", KEYS_MAIN, 1, main_draw, main_key, main_free
 };
 
+static const struct screen_io main_io = {
+	main_fd, main_wait_ms, main_ready, main_drawn
+};
+
 struct screen *
 screen_main(struct app *app)
 {
 	struct main_screen	*ms;
+	struct screen		*s;
 
 	ms = xcalloc(1, sizeof *ms);
-	return (app_screen(&main_ops, ms));
+	ms->thumb = thumb_create();
+	s = app_screen(&main_ops, ms);
+	s->io = &main_io;
+	return (s);
 }

@@ -137,6 +137,8 @@ screen_help(void)
 		{ KEYS_MAIN, "The VM list" },
 		{ KEYS_CONSOLE, "A VM's screen (every other key goes to the "
 		  "guest)" },
+		{ KEYS_SERIAL, "A serial console (every other key goes to "
+		  "the guest)" },
 		{ KEYS_SNAP, "The snapshot tree" },
 		{ KEYS_VIEW, "Views (help, graphs, command line)" },
 		{ KEYS_DIALOG, "Dialogs" },

@@ -27,6 +27,8 @@ struct screen	*screen_snapshots(const char *);
 struct screen	*screen_edit(const struct vm_def *);
 /* A VM's screen, full screen: keys go to the guest. */
 struct screen	*screen_console(struct app *, const char *);
+/* A VM's serial console, full screen, through libvterm. */
+struct screen	*screen_serial(struct app *, const char *);
 /* The console's menu (its hotkey): keys the terminal cannot send, leave. */
 struct screen	*screen_console_menu(void *);
 /* The create wizard. */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Real pixels in a terminal: a guest frame as a sixel image (libsixel) or
+ * as a kitty graphics protocol image, ready to write at the cursor.
+ */
+#ifndef VMDESK_BACKEND_TERMGFX_H
+#define VMDESK_BACKEND_TERMGFX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tg_proto {
+	TG_SIXEL,
+	TG_KITTY
+};
+
+/* The kitty image id vmdesk uses, so a new frame replaces the last. */
+#define TG_KITTY_ID	4242
+
+/*
+ * A frame of w x h pixels (R,G,B,x: 4 bytes each, rows of w * 4 bytes)
+ * scaled by area averaging to pw x ph pixels, as the escapes that draw it
+ * at the cursor over cols x rows cells (kitty scales to them; sixel
+ * draws pixels as they are). Returns NULL with *cause on failure. Caller
+ * frees; *lenp gets the length.
+ */
+char	*tg_encode(enum tg_proto, const uint8_t *, int, int, int, int, int,
+	    int, size_t *, char **);
+/* The escape that removes vmdesk's kitty image. */
+const char *tg_kitty_clear(void);
+/* Scale an R,G,B,x frame to pw x ph R,G,B pixels, averaging areas. */
+void	 tg_scale(const uint8_t *, int, int, uint8_t *, int, int);
+
+#endif

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Real pixels in a real terminal: vmdesk view in xterm (as a VT340, which
+# draws sixels) under Xvfb, on a guest whose 1024x768 framebuffer shows
+# noise. The screenshots tell pixels from half blocks by how often the
+# colour changes along a row: at every pixel with sixel, every few pixels
+# (one cell) with half blocks. graphics = sixel, auto on a terminal whose
+# DA1 answer lists sixel, auto on one whose answer does not, halfblock;
+# text coming back takes the picture away.
+. "${top_srcdir:-.}/tests/lib/common.sh"
+need_kernel
+for p in Xvfb xterm import convert; do
+	command -v $p >/dev/null 2>&1 || { echo "SKIP: no $p" >&2; exit 77; }
+done
+
+passed=0
+ok() { passed=$((passed + 1)); }
+disp=$((100 + $$ % 400))
+XPID=
+XTPID=
+trap '[ -n "$XTPID" ] && kill "$XTPID" 2>/dev/null;
+    [ -n "$XPID" ] && kill "$XPID" 2>/dev/null; cleanup' EXIT
+
+Xvfb ":$disp" -nolisten tcp -screen 0 1024x768x24 >"$TEST_TMP/xvfb.log" 2>&1 &
+XPID=$!
+i=0
+while [ ! -S "/tmp/.X11-unix/X$disp" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "/tmp/.X11-unix/X$disp" ] || fail "Xvfb did not start"
+export DISPLAY=":$disp"
+
+# The percentage of neighbouring pixels that differ along a row through
+# the picture of a screenshot $1.
+changes() {
+	convert "$1" -crop 400x1+150+250 txt:- | awk 'NR > 1 {
+		if (NR > 2 && $3 != p) t++; p = $3; n++ }
+		END { print (n > 1 ? int(t * 100 / (n - 1)) : 0) }'
+}
+
+# vmdesk view fb in a 120x40 xterm answering DA1 as $1, with config $2;
+# a screenshot after $3 seconds into $TEST_TMP/$4.png.
+shot() {
+	printf '[desktop]\n%s\n' "$2" >"$TEST_TMP/gfx.conf"
+	: >"$TEST_TMP/$4.log"
+	VMDESK_LOG="$TEST_TMP/$4.log" VMDESK_CONFIG="$TEST_TMP/gfx.conf" \
+	    xterm -ti "$1" \
+	    -xrm 'XTerm*numColorRegisters: 256' -geometry 120x40+0+0 \
+	    -e "$VMDESK" view fb 2>/dev/null &
+	XTPID=$!
+	sleep "$3"
+	import -window root "$TEST_TMP/$4.png" ||
+	    fail "no screenshot of the $4 view"
+	[ -n "${VMDESK_SHOTS:-}" ] && cp "$TEST_TMP/$4.png" "$VMDESK_SHOTS/"
+}
+
+unshot() {
+	kill "$XTPID" 2>/dev/null
+	wait "$XTPID" 2>/dev/null
+	XTPID=
+}
+
+vd_ok create fb --template tinylinux --memory 128M
+sed -i 's/^cmdline = /cmdline = vga=0x318 /' "$VMDESK_HOME/vms/fb/vm.conf"
+vd_ok start fb
+wait_log fb "tinylinux: ready"
+# Noise over the whole framebuffer, from the serial shell (tty1 stays
+# quiet, so nothing draws over it).
+serial_run fb 'head -c 3145728 /dev/urandom >/dev/fb0; echo NOISE-DONE'
+wait_log fb NOISE-DONE; ok
+
+log "graphics = sixel: a pixel picture"
+shot vt340 "graphics = sixel" 5 sixel
+n=$(changes "$TEST_TMP/sixel.png")
+[ "$n" -ge 60 ] || fail "sixel: only $n% of neighbouring pixels differ"; ok
+
+grep -q "console fb: pixels" "$TEST_TMP/sixel.log" ||
+    fail "the view never saw pixels"; ok
+
+log "text coming back takes the picture away"
+serial_run fb "printf '\\033[2J\\033[HTEXT-BACK\\n' >/dev/tty1; echo CLR-DONE"
+wait_log fb CLR-DONE
+sleep 2
+import -window root "$TEST_TMP/text.png"
+[ -n "${VMDESK_SHOTS:-}" ] && cp "$TEST_TMP/text.png" "$VMDESK_SHOTS/"
+grep -q "console fb: text" "$TEST_TMP/sixel.log" ||
+    fail "the view did not see text again"; ok
+n=$(changes "$TEST_TMP/text.png")
+[ "$n" -le 2 ] || fail "the cleared text screen still shows $n% changes"; ok
+unshot
+serial_run fb 'head -c 3145728 /dev/urandom >/dev/fb0; echo NOISE2-DONE'
+wait_log fb NOISE2-DONE
+
+log "graphics = auto: a VT340 answers DA1 with sixel (4), so pixels"
+shot vt340 "graphics = auto" 5 auto-vt340
+n=$(changes "$TEST_TMP/auto-vt340.png")
+[ "$n" -ge 60 ] || fail "auto on a VT340: only $n% of pixels differ"; ok
+grep -q "DA1 answer .*: sixel yes" "$TEST_TMP/auto-vt340.log" ||
+    fail "no DA1 answer with sixel in the log"; ok
+unshot
+
+log "graphics = auto on a VT220 (no sixel in DA1): half blocks"
+shot vt220 "graphics = auto" 5 auto-vt220
+n=$(changes "$TEST_TMP/auto-vt220.png")
+[ "$n" -ge 1 ] && [ "$n" -le 30 ] ||
+    fail "auto on a VT220: $n% of pixels differ, not half blocks"; ok
+grep -q "DA1 answer .*: sixel no" "$TEST_TMP/auto-vt220.log" ||
+    fail "no DA1 answer without sixel in the log"; ok
+unshot
+
+log "graphics = halfblock: half blocks even on a VT340"
+shot vt340 "graphics = halfblock" 5 halfblock
+n=$(changes "$TEST_TMP/halfblock.png")
+[ "$n" -ge 1 ] && [ "$n" -le 30 ] ||
+    fail "halfblock: $n% of pixels differ, not half blocks"; ok
+unshot
+
+echo "$passed passed, 0 failed"

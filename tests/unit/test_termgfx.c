@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for backend/termgfx: area-averaged scaling, the shape of a
+ * sixel image (DCS, raster size, palette, bands) and of a kitty image
+ * (header, chunks, payload that decodes to the scaled pixels).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "backend/termgfx.h"
+#include "util/xmalloc.h"
+
+static uint8_t *
+solid(int w, int h, uint32_t rgb)
+{
+	uint8_t	*px;
+	int	 i;
+
+	px = xcalloc((size_t)w * (size_t)h, 4);
+	for (i = 0; i < w * h; i++) {
+		px[i * 4] = (uint8_t)(rgb >> 16);
+		px[i * 4 + 1] = (uint8_t)(rgb >> 8);
+		px[i * 4 + 2] = (uint8_t)rgb;
+	}
+	return (px);
+}
+
+static void
+test_termgfx_scale_averages(void **state)
+{
+	uint8_t	*px = solid(4, 2, 0xff0000), out[6];
+	int	 x, y;
+
+	/* Left half red, right half a black and white checkerboard. */
+	for (y = 0; y < 2; y++) {
+		for (x = 2; x < 4; x++) {
+			memset(px + (y * 4 + x) * 4, (x + y) % 2 ? 0xff : 0, 3);
+		}
+	}
+	tg_scale(px, 4, 2, out, 2, 1);
+	assert_int_equal(out[0], 0xff);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(out[2], 0);
+	assert_int_equal(out[3], 127);
+	assert_int_equal(out[4], 127);
+	assert_int_equal(out[5], 127);
+	free(px);
+}
+
+static void
+test_termgfx_sixel_shape(void **state)
+{
+	uint8_t	*px = solid(64, 48, 0xff0000);
+	char	*s, *cause = NULL, *p;
+	size_t	 len;
+	int	 bands = 0, full = 0, r, g, b;
+
+	s = tg_encode(TG_SIXEL, px, 64, 48, 32, 24, 4, 2, &len, &cause);
+	assert_non_null(s);
+	assert_int_equal(strlen(s), len);
+	/* DCS ... q, the raster attributes give the size, ST ends it. */
+	assert_memory_equal(s, "\033P", 2);
+	p = strchr(s, 'q');
+	assert_non_null(p);
+	assert_memory_equal(p + 1, "\"1;1;32;24", 10);
+	assert_memory_equal(s + len - 2, "\033\\", 2);
+	/* One colour, defined as RGB in percent: red (a 5-bit histogram). */
+	p = strstr(s, "#0;2;");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "#0;2;%d;%d;%d", &r, &g, &b), 3);
+	assert_in_range(r, 95, 100);
+	assert_int_equal(g, 0);
+	assert_int_equal(b, 0);
+	/* 24 rows are 4 bands of 6, separated by '-'; each 32 full sixels. */
+	for (p = s; *p != '\0'; p++)
+		bands += *p == '-';
+	assert_int_equal(bands, 3);
+	for (p = s; (p = strstr(p, "!32~")) != NULL; p++)
+		full++;
+	assert_int_equal(full, 4);
+	free(s);
+	free(px);
+}
+
+static int
+b64val(char c)
+{
+	const char	*a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/", *p;
+
+	p = strchr(a, c);
+	return (p != NULL && c != '\0' ? (int)(p - a) : -1);
+}
+
+static void
+test_termgfx_kitty_shape(void **state)
+{
+	uint8_t	*px = solid(100, 100, 0x00ff00), *dec;
+	char	*s, *cause = NULL, *p, *end, head[128];
+	size_t	 len, n = 0, want = 60 * 40 * 3, i;
+	int	 chunks = 0, v[4], k;
+
+	s = tg_encode(TG_KITTY, px, 100, 100, 60, 40, 6, 2, &len, &cause);
+	assert_non_null(s);
+	snprintf(head, sizeof head, "\033_Ga=T,f=24,s=60,v=40,c=6,r=2,i=%d,"
+	    "C=1,q=2,m=1;", TG_KITTY_ID);
+	assert_memory_equal(s, head, strlen(head));
+	dec = xmalloc(want + 3);
+	for (p = s; p < s + len; p = end + 2) {
+		assert_memory_equal(p, "\033_G", 3);
+		p = strchr(p, ';') + 1;
+		end = strstr(p, "\033\\");
+		assert_non_null(end);
+		assert_true(end - p <= 4096);
+		assert_int_equal((end - p) % 4, 0);
+		for (; p < end; p += 4) {
+			for (k = 0; k < 4; k++)
+				v[k] = p[k] == '=' ? 0 : b64val(p[k]);
+			assert_true(v[0] >= 0 && v[1] >= 0 && v[2] >= 0 &&
+			    v[3] >= 0);
+			dec[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+			if (p[2] != '=')
+				dec[n++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
+			if (p[3] != '=')
+				dec[n++] = (uint8_t)(v[2] << 6 | v[3]);
+		}
+		chunks++;
+	}
+	/* 7200 bytes are 9600 characters: 3 chunks, the last says m=0. */
+	assert_int_equal(chunks, 3);
+	assert_non_null(strstr(s, "\033_Gm=0;"));
+	assert_int_equal(n, want);
+	for (i = 0; i < want; i += 3) {
+		assert_int_equal(dec[i], 0);
+		assert_int_equal(dec[i + 1], 0xff);
+		assert_int_equal(dec[i + 2], 0);
+	}
+	free(dec);
+	free(s);
+	free(px);
+}
+
+static void
+test_termgfx_nothing_to_draw(void **state)
+{
+	char	*cause = NULL;
+	size_t	 len;
+
+	assert_null(tg_encode(TG_SIXEL, NULL, 0, 0, 10, 10, 1, 1, &len,
+	    &cause));
+	assert_string_equal(cause, "no picture to draw");
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_termgfx_scale_averages),
+		cmocka_unit_test(test_termgfx_sixel_shape),
+		cmocka_unit_test(test_termgfx_kitty_shape),
+		cmocka_unit_test(test_termgfx_nothing_to_draw),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
