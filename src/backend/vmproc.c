@@ -394,6 +394,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	notfound = xasprintf("QEMU is not installed: %s not found (install "
 	    "qemu-system-x86, or set VMDESK_QEMU)", av.v[0]);
 	if (def->tpm && vmproc_swtpm_start(def, p, cause) != 0) {
+		free(notfound);
 		strv_clear(&av);
 		return (-1);
 	}
