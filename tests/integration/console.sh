@@ -7,26 +7,9 @@
 # the view reconnects; screenshots through QMP.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux" >&2; exit 77; }
-
-passed=0
-ok() { passed=$((passed + 1)); }
-TM="tmux -L vmdc$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT
-
-screen() { $TM capture-pane -p -t v; }
-
-# Wait until the screen shows $1 (a grep -E pattern).
-wait_screen() {
-	i=0
-	while [ $i -lt "${2:-150}" ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	screen >&2
-	fail "the screen never showed '$1'"
-}
+TMUX_SESSION=v
+WAIT_TICKS=150
+. "${top_srcdir:-.}/tests/lib/tmux.sh"
 
 # vmdesk view NAME in a fresh tmux window of $2 by $3 cells.
 open_view() {

@@ -6,25 +6,7 @@
 # reopens after, nothing for a stopped VM.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux" >&2; exit 77; }
-
-passed=0
-ok() { passed=$((passed + 1)); }
-TM="tmux -L vmdth$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT
-
-screen() { $TM capture-pane -p -t d; }
-
-wait_screen() {
-	i=0
-	while [ $i -lt "${2:-100}" ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	screen >&2
-	fail "the screen never showed '$1'"
-}
+. "${top_srcdir:-.}/tests/lib/tmux.sh"
 
 # Rows of the thumbnail: 30 or more upper half blocks in a row.
 thumb_rows() {
