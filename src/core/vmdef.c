@@ -311,33 +311,6 @@ out:
 }
 
 static int
-vmdef_choice(const char *const *names, const char *value)
-{
-	int	i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], value) == 0)
-			return (i);
-	}
-	return (-1);
-}
-
-static char *
-vmdef_choices(const char *const *names)
-{
-	struct strv	 sv;
-	char		*s;
-	int		 i;
-
-	strv_init(&sv);
-	for (i = 0; names[i] != NULL; i++)
-		strv_push(&sv, names[i]);
-	s = strv_join(&sv, ", ");
-	strv_clear(&sv);
-	return (s);
-}
-
-static int
 vmdef_set_key(const struct key_spec *ks, void *base, const char *value,
     const char *where, char **cause)
 {
@@ -366,9 +339,9 @@ vmdef_set_key(const struct key_spec *ks, void *base, const char *value,
 		return (0);
 	case KEY_CHOICE:
 	case KEY_ENUM:
-		if ((i = vmdef_choice(ks->names, value)) == -1) {
-			list = vmdef_choices(ks->names);
-			why = xasprintf("'%s' is not one of: %s", value, list);
+		if ((i = str_choice(ks->names, value)) == -1) {
+			list = str_choices(ks->names);
+			why = xasprintf("'%s' is not %s", value, list);
 			free(list);
 			goto bad;
 		}
@@ -573,9 +546,9 @@ vmdef_enum_value(const char *key, const char *value, int *out, char **cause)
 		ks = vmdef_find_key(&section_specs[i], key);
 		if (ks == NULL || ks->kind != KEY_ENUM)
 			continue;
-		if ((v = vmdef_choice(ks->names, value)) == -1) {
-			list = vmdef_choices(ks->names);
-			*cause = xasprintf("%s: '%s' is not one of: %s", key,
+		if ((v = str_choice(ks->names, value)) == -1) {
+			list = str_choices(ks->names);
+			*cause = xasprintf("%s: '%s' is not %s", key,
 			    value, list);
 			free(list);
 			return (-1);

@@ -135,34 +135,6 @@ template_free(struct template *t)
 	free(t);
 }
 
-/* The index of value in a NULL-terminated list of names, or -1. */
-static int
-template_lookup(const char *const *names, const char *value)
-{
-	int	i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], value) == 0)
-			return (i);
-	}
-	return (-1);
-}
-
-/* "a, b or c" from a NULL-terminated list. Caller frees. */
-static char *
-template_choices(const char *const *names)
-{
-	char	*s = NULL;
-	size_t	 len = 0, cap = 0;
-	int	 i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		str_appendf(&s, &len, &cap, "%s%s", i == 0 ? "" :
-		    names[i + 1] == NULL ? " or " : ", ", names[i]);
-	}
-	return (s);
-}
-
 /* Whether a URL has a scheme of the list, a host, and no blanks. */
 static int
 template_url_ok(const char *key, const char *value, int web, char **cause)
@@ -259,9 +231,9 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 		    NULL };
 
 		if (k->kind == TKEY_BOOL) {
-			if (template_lookup(yes, value) >= 0)
+			if (str_choice(yes, value) >= 0)
 				*ip = 1;
-			else if (template_lookup(no, value) >= 0)
+			else if (str_choice(no, value) >= 0)
 				*ip = 0;
 			else {
 				*cause = xasprintf("%s: '%s' is not yes or no",
@@ -270,13 +242,13 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 			}
 			return (0);
 		}
-		i = template_lookup(k->kind == TKEY_BOOT ?
+		i = str_choice(k->kind == TKEY_BOOT ?
 		    template_boot_names : template_format_names, value);
 		if (i >= 0) {
 			*ip = i;
 			return (0);
 		}
-		list = template_choices(k->kind == TKEY_BOOT ?
+		list = str_choices(k->kind == TKEY_BOOT ?
 		    template_boot_names : template_format_names);
 		*cause = xasprintf("%s: '%s' is not %s", k->key, value, list);
 		free(list);

@@ -171,6 +171,32 @@ str_size_exact(uint64_t n)
 	return (xasprintf("%llu%c", (unsigned long long)n, units[u]));
 }
 
+int
+str_choice(const char *const *names, const char *value)
+{
+	int	i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], value) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+char *
+str_choices(const char *const *names)
+{
+	char	*s = NULL;
+	size_t	 len = 0, cap = 0;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		str_appendf(&s, &len, &cap, "%s%s", i == 0 ? "" :
+		    names[i + 1] == NULL ? " or " : ", ", names[i]);
+	}
+	return (s != NULL ? s : xstrdup(""));
+}
+
 char *
 str_duration(uint64_t s)
 {

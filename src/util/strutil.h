@@ -21,6 +21,10 @@ char	*str_size_short(uint64_t);
  * unit that divides it ("6151M", "2G", "1536K", "100B"). Caller frees.
  */
 char	*str_size_exact(uint64_t);
+/* The index of a value in a NULL-terminated list of names, or -1. */
+int	 str_choice(const char *const *, const char *);
+/* "a, b or c" from a NULL-terminated list of names. Caller frees. */
+char	*str_choices(const char *const *);
 /* A duration in seconds as "3d 4h", "5m 02s", "12s". Caller frees. */
 char	*str_duration(uint64_t);
 /*
