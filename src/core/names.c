@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The one check for names of VMs, snapshots and templates. */
+/* The one check for names of VMs, snapshots, templates and guest logins. */
 #include "config.h"
 
 #include "core/names.h"
@@ -40,6 +40,29 @@ name_check(const char *name, const char *what, char **cause)
 			    "digits, '-', '_' and '.'", what);
 			return (-1);
 		}
+	}
+	return (0);
+}
+
+int
+name_login_check(const char *user, char **cause)
+{
+	size_t	i, len = strlen(user);
+
+	if (len == 0 || len > NAME_LOGIN_MAX) {
+		*cause = xasprintf("a login name is 1 to %d characters",
+		    NAME_LOGIN_MAX);
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		if ((user[i] >= 'a' && user[i] <= 'z') || user[i] == '_' ||
+		    (i > 0 && ((user[i] >= '0' && user[i] <= '9') ||
+		    user[i] == '-')))
+			continue;
+		*cause = xasprintf("'%s' is not a login name (lower-case "
+		    "letters, digits, '-' and '_', starting with a letter or "
+		    "'_')", user);
+		return (-1);
 	}
 	return (0);
 }

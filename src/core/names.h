@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The one check for names of VMs, snapshots and templates. */
+/* The one check for names of VMs, snapshots, templates and guest logins. */
 #ifndef VMDESK_CORE_NAMES_H
 #define VMDESK_CORE_NAMES_H
 
@@ -12,5 +12,15 @@
  * in the cause.
  */
 int	name_check(const char *, const char *, char **);
+
+/* Longest guest login name. */
+#define NAME_LOGIN_MAX	32
+
+/*
+ * Whether a guest login name is valid: a lower-case letter or '_', then
+ * lower-case letters, digits, '-' and '_'; 1 to NAME_LOGIN_MAX bytes.
+ * It goes into ssh's argv and cloud-init's YAML, so nothing else passes.
+ */
+int	name_login_check(const char *, char **);
 
 #endif

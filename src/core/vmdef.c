@@ -37,6 +37,7 @@ enum key_kind {
 	KEY_CHOICE,	/* char *, one of names */
 	KEY_PATH,	/* char *, a file path */
 	KEY_NAME,	/* char *, checked by name_check() */
+	KEY_LOGIN,	/* char *, checked by name_login_check() */
 	KEY_INT,	/* int within [min, max] */
 	KEY_SIZE,	/* uint64_t bytes, default unit MiB */
 	KEY_ENUM,	/* an enum stored as int, index into names */
@@ -70,7 +71,7 @@ static const struct key_spec vm_keys[] = {
 	{ "firmware", KEY_ENUM, DEF(firmware), 0, 0, firmware_names },
 	{ "display", KEY_ENUM, DEF(display), 0, 0, display_names },
 	{ "tpm", KEY_BOOL, DEF(tpm), 0, 0, NULL },
-	{ "user", KEY_STRING, DEF(user), 0, 0, NULL },
+	{ "user", KEY_LOGIN, DEF(user), 0, 0, NULL },
 	{ "instance_id", KEY_STRING, DEF(instance_id), 0, 0, NULL },
 };
 
@@ -325,7 +326,13 @@ vmdef_set_key(const struct key_spec *ks, void *base, const char *value,
 
 	switch (ks->kind) {
 	case KEY_NAME:
-		if (name_check(value, ks->key, &why) != 0)
+	case KEY_LOGIN:
+		/*
+		 * A login goes into ssh's argv: never one that looks like
+		 * an option (a bundle from elsewhere carries its vm.conf).
+		 */
+		if ((ks->kind == KEY_NAME ? name_check(value, ks->key, &why) :
+		    name_login_check(value, &why)) != 0)
 			goto bad;
 		/* FALLTHROUGH */
 	case KEY_STRING:

@@ -20,13 +20,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "core/names.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
 /* Longest member read back from a seed, and longest key file. */
 #define CLOUDINIT_MAX_MEMBER	(1U << 20)
-#define CLOUDINIT_USER_MAX	32
 
 static void
 cloudinit_random(unsigned char *buf, size_t len)
@@ -45,23 +45,8 @@ cloudinit_random(unsigned char *buf, size_t len)
 int
 cloudinit_user_check(const char *user, char **cause)
 {
-	size_t	i, len = strlen(user);
-
-	if (len == 0 || len > CLOUDINIT_USER_MAX) {
-		*cause = xasprintf("user name must be 1 to %d characters",
-		    CLOUDINIT_USER_MAX);
+	if (name_login_check(user, cause) != 0)
 		return (-1);
-	}
-	for (i = 0; i < len; i++) {
-		if ((user[i] >= 'a' && user[i] <= 'z') || user[i] == '_' ||
-		    (i > 0 && ((user[i] >= '0' && user[i] <= '9') ||
-		    user[i] == '-')))
-			continue;
-		*cause = xasprintf("user name '%s' is not valid (lower-case "
-		    "letters, digits, '-' and '_', starting with a letter or "
-		    "'_')", user);
-		return (-1);
-	}
 	if (strcmp(user, "root") == 0) {
 		*cause = xstrdup("user name 'root' is not allowed: cloud-init "
 		    "makes a user with sudo");

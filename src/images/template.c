@@ -173,22 +173,6 @@ template_url_secure(const char *url)
 	return (local);
 }
 
-/* A login name a guest accepts: lower-case letters, digits, _ . - */
-static int
-template_user_ok(const char *value, char **cause)
-{
-	size_t	len = strlen(value);
-
-	if (len == 0 || len > 32 || strchr("abcdefghijklmnopqrstuvwxyz_",
-	    value[0]) == NULL || strspn(value,
-	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len) {
-		*cause = xasprintf("user: '%s' is not a login name (lower-case "
-		    "letters, digits, _ . -, at most 32)", value);
-		return (-1);
-	}
-	return (0);
-}
-
 static int
 template_set(struct template *t, const struct tkey *k, const char *value,
     char **cause)
@@ -281,8 +265,11 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 		}
 		break;
 	case TKEY_USER:
-		if (template_user_ok(value, cause) != 0)
+		if (name_login_check(value, &why) != 0) {
+			*cause = xasprintf("user: %s", why);
+			free(why);
 			return (-1);
+		}
 		break;
 	}
 	free(*sp);

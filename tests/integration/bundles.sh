@@ -144,7 +144,7 @@ HOME="$W/nohome" vd_fails 1 "no way to log in" create c0 --template tinyci
 [ ! -e "$VMS/c0" ] || fail "a refused create left c0"; ok
 vd_fails 1 "template tinylinux has no cloud-init: --user" create c0 \
     --template tinylinux --user bob; ok
-vd_fails 1 "user name 'Bad User' is not valid" create c0 --template tinyci \
+vd_fails 1 "'Bad User' is not a login name" create c0 --template tinyci \
     --user 'Bad User' --ssh-key "$W/key.pub"; ok
 vd_fails 1 "not an ssh public key" create c0 --template tinyci \
     --ssh-key "$W/pw"; ok

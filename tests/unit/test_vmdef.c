@@ -168,6 +168,9 @@ test_vmdef_errors_name_file_and_line(void **state)
 	    "of range (1 to 64)");
 	expect_error("[vm]\nname = a\ncpus = two\n", "vm.conf:3: cpus: 'two' "
 	    "is not a number");
+	/* ssh would take this user for an option. */
+	expect_error("[vm]\nname = a\nuser = -oProxyCommand=x\n",
+	    "vm.conf:3: user: '-oProxyCommand=x' is not a login name");
 	expect_error("[vm]\nname = a\nmachine = isapc\n", "vm.conf:3: machine:"
 	     " 'isapc' is not q35, pc or microvm");
 	expect_error("[vm]\nname = a\nmemory = lots\n", "vm.conf:3: memory:");
