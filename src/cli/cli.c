@@ -279,7 +279,8 @@ cli_keys(struct cli *cli, int argc, char **argv)
 		    "list" : k[i].where & KEYS_SNAP ? "snapshots" :
 		    k[i].where & KEYS_VIEW ? "view" : k[i].where &
 		    KEYS_CONSOLE ? "console" : k[i].where & KEYS_SERIAL ?
-		    "serial" : "dialog", k[i].help);
+		    "serial" : k[i].where & KEYS_WALL ? "wall" : "dialog",
+		    k[i].help);
 	return (CLI_OK);
 }
 

@@ -56,7 +56,7 @@ static struct tui_key keys_builtin[] = {
 	{ 'R', "R", ACT_RESET, NULL, "hard-reset the selected VM (confirm)",
 	  KEYS_MAIN },
 	{ 'c', "c", ACT_CONSOLE, NULL, "serial console of the selected VM "
-	  "(Ctrl-] comes back)", KEYS_MAIN },
+	  "(Ctrl-] comes back)", KEYS_MAIN|KEYS_WALL },
 	{ CTRL(']'), "Ctrl-]", ACT_CLOSE, NULL, "(on a serial console) leave "
 	  "it; the VM keeps running", KEYS_SERIAL },
 	{ KEY_SPREVIOUS, "Shift-PgUp", ACT_PAGE_UP, NULL, "(on a serial "
@@ -64,7 +64,19 @@ static struct tui_key keys_builtin[] = {
 	{ KEY_SNEXT, "Shift-PgDn", ACT_PAGE_DOWN, NULL, "(on a serial "
 	  "console) scroll forward", KEYS_SERIAL },
 	{ 'v', "v", ACT_VIEW, NULL, "the screen of the selected VM, full "
-	  "screen; keys go to the guest", KEYS_MAIN },
+	  "screen; keys go to the guest", KEYS_MAIN|KEYS_WALL },
+	{ '\n', "Enter", ACT_VIEW, "Screen", "the selected VM's screen, full "
+	  "screen", KEYS_WALL },
+	{ 'w', "w", ACT_WALL, NULL, "the wall: every running VM's screen, "
+	  "live, in tiles", KEYS_MAIN },
+	{ 'w', "w", ACT_CLOSE, NULL, "back to the list, the wall's VM "
+	  "selected", KEYS_WALL },
+	{ KEY_LEFT, "Left", ACT_LEFT, NULL, "the tile to the left",
+	  KEYS_WALL },
+	{ 'h', "h", ACT_LEFT, NULL, "the tile to the left", KEYS_WALL },
+	{ KEY_RIGHT, "Right", ACT_RIGHT, NULL, "the tile to the right",
+	  KEYS_WALL },
+	{ 'l', "l", ACT_RIGHT, NULL, "the tile to the right", KEYS_WALL },
 	{ CTRL(']'), "Ctrl-]", ACT_CONSOLE_MENU, NULL, "(on a VM's screen) "
 	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, SysRq, screenshot, leave",
 	  KEYS_CONSOLE },
@@ -98,12 +110,13 @@ static struct tui_key keys_builtin[] = {
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",
 	  KEYS_MAIN },
 	{ KEY_UP, "Up", ACT_UP, NULL, "move up",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
-	{ 'k', "k", ACT_UP, NULL, "move up", KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
+	{ 'k', "k", ACT_UP, NULL, "move up",
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
 	{ KEY_DOWN, "Down", ACT_DOWN, NULL, "move down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
 	{ 'j', "j", ACT_DOWN, NULL, "move down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
 	{ KEY_PPAGE, "PgUp", ACT_PAGE_UP, NULL, "a page up",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SERIAL },
 	{ KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, NULL, "a page down",
@@ -113,8 +126,9 @@ static struct tui_key keys_builtin[] = {
 	{ KEY_END, "End", ACT_END, NULL, "the last",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 	{ 27, "Esc", ACT_CLOSE, "Close", "close the view or dialog",
-	  KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP },
-	{ 'q', "q", ACT_CLOSE, NULL, "close the view", KEYS_VIEW|KEYS_SNAP },
+	  KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
+	{ 'q', "q", ACT_CLOSE, NULL, "close the view",
+	  KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
 	{ KEY_F(10), "F10", ACT_CLOSE, NULL, "close the view", KEYS_VIEW },
 	{ '\n', "Enter", ACT_CONFIRM, "OK", "confirm", KEYS_DIALOG },
 	{ CTRL('l'), "Ctrl-L", ACT_NONE, NULL, "redraw the screen",
@@ -148,6 +162,7 @@ static const struct {
 	{ ACT_SNAP_NOTE, "snapshot-note" },
 	{ ACT_SNAP_CLONE, "snapshot-clone" }, { ACT_CLOSE, "close" },
 	{ ACT_VIEW, "view" }, { ACT_CONSOLE_MENU, "console-menu" },
+	{ ACT_WALL, "wall" }, { ACT_LEFT, "left" }, { ACT_RIGHT, "right" },
 };
 
 const char *
@@ -215,7 +230,7 @@ keys_bind(const char *action, const char *keyname, char **cause)
 		return (-1);
 	}
 	first = keys_for(keys_names[i].action, KEYS_MAIN|KEYS_VIEW|
-	    KEYS_DIALOG|KEYS_SNAP|KEYS_CONSOLE|KEYS_SERIAL);
+	    KEYS_DIALOG|KEYS_SNAP|KEYS_CONSOLE|KEYS_SERIAL|KEYS_WALL);
 	/* The new binding goes first, so it wins over a built-in one. */
 	k = xreallocarray(NULL, keys_n + 1, sizeof *k);
 	k[0].key = code;

@@ -43,7 +43,10 @@ enum tui_action {
 	ACT_CLOSE,
 	ACT_CONFIRM,
 	ACT_VIEW,
-	ACT_CONSOLE_MENU
+	ACT_CONSOLE_MENU,
+	ACT_WALL,
+	ACT_LEFT,
+	ACT_RIGHT
 };
 
 /* Where a binding applies. */
@@ -53,6 +56,7 @@ enum tui_action {
 #define KEYS_SNAP	0x8	/* the snapshot tree */
 #define KEYS_CONSOLE	0x10	/* a VM's screen: every other key goes in */
 #define KEYS_SERIAL	0x20	/* a serial console: every other key goes in */
+#define KEYS_WALL	0x40	/* the wall of running VMs' screens */
 
 struct tui_key {
 	int		 key;		/* ncurses key code */

@@ -1068,6 +1068,9 @@ main_key(struct app *app, struct screen *s, int key)
 		else
 			app_push(app, screen_console(app, vm->name));
 		return (1);
+	case ACT_WALL:
+		app_push(app, screen_wall(vm != NULL ? vm->name : NULL));
+		return (1);
 	case ACT_GRAPHS:
 		if (vm != NULL)
 			app_push(app, screen_graphs(vm->name));

@@ -140,6 +140,7 @@ screen_help(void)
 		{ KEYS_SERIAL, "A serial console (every other key goes to "
 		  "the guest)" },
 		{ KEYS_SNAP, "The snapshot tree" },
+		{ KEYS_WALL, "The wall of running VMs' screens" },
 		{ KEYS_VIEW, "Views (help, graphs, command line)" },
 		{ KEYS_DIALOG, "Dialogs" },
 	};

@@ -29,6 +29,11 @@ struct screen	*screen_edit(const struct vm_def *);
 struct screen	*screen_console(struct app *, const char *);
 /* A VM's serial console, full screen, through libvterm. */
 struct screen	*screen_serial(struct app *, const char *);
+/*
+ * Every running VM's screen, live, in tiles; this VM (may be NULL)
+ * selected first.
+ */
+struct screen	*screen_wall(const char *);
 /* The console's menu (its hotkey): keys the terminal cannot send, leave. */
 struct screen	*screen_console_menu(void *);
 /* The create wizard. */

@@ -142,6 +142,45 @@ thumb_ready(struct thumb *t, int revents)
 	return (t->pending && now >= t->next_frame);
 }
 
+/*
+ * Brighten a dim picture, up to four times, so that its brightest cell
+ * is white: shrunk this much, a text console's thin letters average to
+ * near black and the thumbnail would show nothing.
+ */
+static void
+thumb_stretch(struct cr_cell *cells, size_t n)
+{
+	uint32_t	*px[2], v;
+	size_t		 i;
+	int		 k, c, max = 1, gain;
+
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < 24; c += 8) {
+			if ((int)(cells[i].fg >> c & 0xff) > max)
+				max = cells[i].fg >> c & 0xff;
+			if ((int)(cells[i].bg >> c & 0xff) > max)
+				max = cells[i].bg >> c & 0xff;
+		}
+	}
+	/* The gain in 1/256ths. */
+	gain = 255 * 256 / max;
+	if (gain > 4 * 256)
+		gain = 4 * 256;
+	if (gain <= 256)
+		return;
+	for (i = 0; i < n; i++) {
+		px[0] = &cells[i].fg;
+		px[1] = &cells[i].bg;
+		for (k = 0; k < 2; k++) {
+			v = 0;
+			for (c = 0; c < 24; c += 8)
+				v |= (uint32_t)(((*px[k] >> c & 0xff) * gain /
+				    256) & 0xff) << c;
+			*px[k] = v;
+		}
+	}
+}
+
 /* A colour channel as one of 4 of the cube's 6 levels (0, 95, 175, 255). */
 static int
 thumb_level(int v)
@@ -160,6 +199,15 @@ thumb_colour(uint32_t rgb, int colors)
 		return ((short)(cr_16(rgb) & 7));
 	return ((short)(16 + 36 * thumb_level(rgb >> 16 & 0xff) +
 	    6 * thumb_level(rgb >> 8 & 0xff) + thumb_level(rgb & 0xff)));
+}
+
+int
+thumb_size(struct thumb *t, int *gw, int *gh)
+{
+	if (t->vnc == NULL || !vnc_connected(t->vnc) ||
+	    vnc_pixels(t->vnc, gw, gh) == NULL || *gw <= 0 || *gh <= 0)
+		return (0);
+	return (1);
 }
 
 int
@@ -197,6 +245,7 @@ thumb_draw(struct thumb *t, int y, int x, int h, int w, int colors,
 		t->cols = cols;
 		t->rows = rows;
 		cr_render(px, gw, gh, t->cells, cols, rows, NULL);
+		thumb_stretch(t->cells, (size_t)cols * (size_t)rows);
 		t->have = 1;
 	}
 	wc[1] = 0;

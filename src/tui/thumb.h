@@ -21,6 +21,8 @@ int		 thumb_fd(struct thumb *);
 int		 thumb_wait_ms(struct thumb *);
 /* Read what came; 1 when the picture changed. */
 int		 thumb_ready(struct thumb *, int);
+/* The guest's screen size in pixels; 0 when there is no picture yet. */
+int		 thumb_size(struct thumb *, int *, int *);
 /* Draw it at y, x in at most h rows and w columns; returns rows used. */
 int		 thumb_draw(struct thumb *, int, int, int, int, int, int);
 
