@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Soak, bounded: SOAK_VMS tinylinux VMs (default 20), each for SOAK_ROUNDS
 # rounds (default 5) started, snapshotted live, paused, resumed and
-# stopped, all at once, with the desktop open in tmux; QEMU killed with
-# SIGKILL at random moments; a second vmdesk listing and querying all the
+# stopped, all at once, with the desktop open in tmux (its list, and the
+# wall of screens every other 10 s); QEMU killed with SIGKILL at random
+# moments; a second vmdesk listing and querying all the
 # while. Every command has a timeout (a hang is a failure). At the end
 # every VM is in the state the log says, and the desktop's open fds and
 # RSS have not grown beyond a small margin. Stops by itself.
@@ -128,10 +129,12 @@ while [ "$i" -le "$NVMS" ]; do
 	life "soak$i" &
 	i=$((i + 1))
 done
-# The desktop draws all the while; watch the selection move.
+# The desktop draws all the while: the selection moves, and every 10 s
+# the wall opens or closes (a VNC session per running VM, cut by kills).
 n=0
 while [ "$(cat "$LOG" 2>/dev/null | grep -c ' final ')" -lt "$NVMS" ]; do
 	$TM send-keys -t s j
+	[ $((n % 10)) -eq 9 ] && $TM send-keys -t s w
 	sleep 1
 	n=$((n + 1))
 	if [ "$n" -gt $((T * ROUNDS * 6)) ]; then
@@ -164,6 +167,8 @@ fails=$(grep -c ' failed:' "$LOG")
 snaps=$(for i in $(seq 1 "$NVMS"); do
 	timeout "$T" "$VMDESK" snapshot list "soak$i" --json
 done | grep -c '"tag"')
+# Back to the list if the wall is open.
+$TM capture-pane -p -t s | grep -q "^ The wall:" && $TM send-keys -t s w
 # All stopped again, as at the start: the figures must match.
 for i in $(seq 1 "$NVMS"); do
 	timeout "$T" "$VMDESK" kill "soak$i" >/dev/null 2>&1
