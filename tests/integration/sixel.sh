@@ -116,4 +116,51 @@ n=$(changes "$TEST_TMP/halfblock.png")
     fail "halfblock: $n% of pixels differ, not half blocks"; ok
 unshot
 
+# kitty itself (TERM=xterm-kitty, so graphics = auto picks its protocol):
+# the picture shows, stays while the guest's cursor blinks (each blink
+# sends only its rectangle), and goes when text comes back.
+if command -v kitty >/dev/null 2>&1; then
+	serial_run fb 'head -c 3145728 /dev/urandom >/dev/fb0; echo NOISE3-DONE'
+	wait_log fb NOISE3-DONE
+	log "kitty: a pixel picture through kitty's graphics protocol"
+	printf '[desktop]\ngraphics = auto\n' >"$TEST_TMP/gfx.conf"
+	: >"$TEST_TMP/kitty.log"
+	VMDESK_LOG="$TEST_TMP/kitty.log" VMDESK_CONFIG="$TEST_TMP/gfx.conf" \
+	    kitty --config NONE -o remember_window_size=no \
+	    -o initial_window_width=120c -o initial_window_height=40c \
+	    script -q -f "$TEST_TMP/kitty.out" -c "$VMDESK view fb" \
+	    >"$TEST_TMP/kitty.err" 2>&1 &
+	XTPID=$!
+	sleep 8
+	import -window root "$TEST_TMP/kitty.png" || fail "no kitty screenshot"
+	[ -n "${VMDESK_SHOTS:-}" ] && cp "$TEST_TMP/kitty.png" "$VMDESK_SHOTS/"
+	grep -q "console fb: pixels" "$TEST_TMP/kitty.log" ||
+	    fail "the view in kitty never saw pixels"; ok
+	n=$(changes "$TEST_TMP/kitty.png")
+	[ "$n" -ge 60 ] || fail "kitty: only $n% of neighbouring pixels differ"
+	ok
+	log "kitty: the guest's blinking cursor costs its rectangle, not frames"
+	b0=$(stat -c %s "$TEST_TMP/kitty.out")
+	sleep 5
+	b1=$(stat -c %s "$TEST_TMP/kitty.out")
+	log "kitty: $((b1 - b0)) bytes in 5 s of a blinking cursor"
+	[ $((b1 - b0)) -lt 200000 ] ||
+	    fail "kitty: $((b1 - b0)) bytes in 5 s: whole frames again"; ok
+	import -window root "$TEST_TMP/kitty2.png"
+	n=$(changes "$TEST_TMP/kitty2.png")
+	[ "$n" -ge 60 ] || fail "kitty: the picture went (only $n% differ)"; ok
+	log "kitty: text coming back takes the picture away"
+	serial_run fb "printf '\\033[2J\\033[HTEXT-BACK\\n' >/dev/tty1; echo C2-DONE"
+	wait_log fb C2-DONE
+	sleep 2
+	import -window root "$TEST_TMP/kitty3.png"
+	[ -n "${VMDESK_SHOTS:-}" ] && cp "$TEST_TMP/kitty3.png" "$VMDESK_SHOTS/"
+	n=$(changes "$TEST_TMP/kitty3.png")
+	[ "$n" -le 2 ] || fail "kitty: the text screen still shows $n% changes"
+	ok
+	unshot
+else
+	log "no kitty here: its part is skipped"
+fi
+
 echo "$passed passed, 0 failed"
