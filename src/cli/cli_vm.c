@@ -929,25 +929,25 @@ cli_vm_vnc(struct cli *cli, int argc, char **argv)
 	const char		*name;
 	json_t			*j;
 	char			*pw = NULL, *cause = NULL;
-	int			 json = 0, rc, port;
+	int			 json = 0, rc, port, on, alive;
 
 	if ((name = cli_vm_args("vnc", argc, argv, "j", json_opts,
 	    cli_json_flag, &json, &rc)) == NULL)
 		return (rc);
 	if ((def = cli_vm_load(cli, name)) == NULL)
 		return (CLI_FAIL);
-	rc = def->vnc_tcp;
+	on = def->vnc_tcp;
 	vmdef_free(def);
-	if (!rc) {
+	if (!on) {
 		cli_error("VM %s has no VNC over TCP (vmdesk set %s "
 		    "vnc_tcp=yes turns it on)", name, name);
 		return (CLI_FAIL);
 	}
 	if (cli_vm_observe(cli, name, &p, &st) != CLI_OK)
 		return (CLI_FAIL);
-	rc = vmstate_is_alive(st.state);
+	alive = vmstate_is_alive(st.state);
 	vm_status_clear(&st);
-	if (!rc) {
+	if (!alive) {
 		vm_paths_clear(&p);
 		cli_error("VM %s is not running", name);
 		return (CLI_FAIL);

@@ -148,6 +148,30 @@ out=$("$VNCAUTH" 127.0.0.1 "${OUT#vnc://127.0.0.1:}" "$pw" \
 vd_ok kill vt
 ok
 
+log "set_password refused: the VM is stopped, not left listening"
+# The real QEMU, with its TCP display renamed: set_password finds no
+# display vnc-tcp and fails, as a QEMU that refuses the password would.
+cat >"$TEST_TMP/qemu-renamed" <<'SH'
+#!/bin/sh
+for a; do
+	shift
+	set -- "$@" "$(printf '%s' "$a" | sed 's/,id=vnc-tcp,/,id=renamed,/')"
+done
+exec qemu-system-x86_64 "$@"
+SH
+chmod +x "$TEST_TMP/qemu-renamed"
+VMDESK_QEMU="$TEST_TMP/qemu-renamed" vd start vt
+[ "$RC" -eq 1 ] || fail "start with set_password failing exited $RC: $OUT"
+case "$OUT" in
+"vmdesk: VM vt: cannot set the password of VNC over TCP, so the VM was stopped: "*) ;;
+*) fail "start with set_password failing said: $OUT" ;;
+esac
+[ "$(echo "$OUT" | wc -l)" -eq 1 ] || fail "more than one line: $OUT"
+[ "$(count_live vmdesk-vt)" -eq 0 ] || fail "QEMU still runs"
+[ -e "$RUN/vt/vnc.pass" ] && fail "vnc.pass left behind"
+[ "$(vm_field vt state)" = stopped ] || fail "vt is $(vm_field vt state)"
+ok
+
 log "a fixed vnc_port"
 fixed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 vd_ok set vt vnc_port="$fixed"
