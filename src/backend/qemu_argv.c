@@ -33,6 +33,7 @@ vm_paths_init(struct vm_paths *p, const char *vmdir, const char *run,
 	p->qmp = fs_path_join(run, "qmp.sock");
 	p->qmp_cli = fs_path_join(run, "qmp-cli.sock");
 	p->vnc = fs_path_join(run, "vnc.sock");
+	p->vnc_pass = fs_path_join(run, "vnc.pass");
 	p->serial = fs_path_join(run, "serial.sock");
 	p->powerdown = fs_path_join(run, "powerdown");
 	p->swtpm_sock = fs_path_join(run, "swtpm.sock");
@@ -53,6 +54,7 @@ vm_paths_clear(struct vm_paths *p)
 	free(p->qmp);
 	free(p->qmp_cli);
 	free(p->vnc);
+	free(p->vnc_pass);
 	free(p->serial);
 	free(p->powerdown);
 	free(p->swtpm_sock);
@@ -225,6 +227,17 @@ qemu_argv_display(const struct qemu_argv_in *in, struct strv *av)
 	strv_push(av, "-vnc");
 	strv_pushf(av, "unix:%s", vnc);
 	free(vnc);
+	/*
+	 * VNC over TCP, when asked: loopback only, and password=on so that
+	 * no client gets in before vmproc sets a password over QMP (QEMU
+	 * refuses every client while none is set). Never the password
+	 * itself here: the command line shows in ps.
+	 */
+	if (in->vnc_port != 0) {
+		strv_push(av, "-vnc");
+		strv_pushf(av, "127.0.0.1:%d,id=%s,password=on",
+		    in->vnc_port - VMDEF_VNC_PORT_MIN, QEMU_ARGV_VNC_TCP_ID);
+	}
 	/* An absolute pointer, so the console view's mouse lands right. */
 	strv_push(av, "-device");
 	strv_push(av, "qemu-xhci,id=usb");

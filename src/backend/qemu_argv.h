@@ -18,6 +18,7 @@ struct vm_paths {
 	char	*qmp;		/* run/qmp.sock: the desktop's monitor */
 	char	*qmp_cli;	/* run/qmp-cli.sock: short CLI connections */
 	char	*vnc;		/* run/vnc.sock */
+	char	*vnc_pass;	/* run/vnc.pass: VNC over TCP's password (0600) */
 	char	*serial;	/* run/serial.sock */
 	char	*powerdown;	/* run/powerdown: vmdesk asked for ACPI off */
 	char	*swtpm_sock;	/* run/swtpm.sock: the TPM emulator's control */
@@ -37,7 +38,11 @@ struct qemu_argv_in {
 	const char		*fw_code;	/* UEFI code (read-only), or NULL */
 	const char		*fw_vars;	/* UEFI variables (the VM's copy) */
 	const char		*loadvm;	/* start from this snapshot's RAM */
+	int			 vnc_port;	/* VNC over TCP's port, or 0 */
 };
+
+/* The id of the VNC display on TCP, for QMP's set_password. */
+#define QEMU_ARGV_VNC_TCP_ID	"vnc-tcp"
 
 /* Fill the paths of a VM from its folder and runtime folder. */
 int	vm_paths_init(struct vm_paths *, const char *, const char *, char **);

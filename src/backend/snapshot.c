@@ -5,7 +5,6 @@
 #include "backend/snapshot.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -514,50 +513,6 @@ snapshot_save_tree(struct snapshot_vm *sv, char **cause)
 }
 
 /*
- * Make the tree file durable in the background: the file is in place
- * already (a crash of vmdesk cannot lose it), and the fsync, which can
- * take milliseconds on a busy disk, then overlaps QEMU's save instead of
- * delaying it. A grandchild does it, so that no caller (the desktop runs
- * for hours) is left with a child to reap; it closes the descriptors it
- * inherited, so the VM's lock and monitor stay the parent's alone.
- */
-static void
-snapshot_sync_background(struct snapshot_vm *sv)
-{
-	const char	*paths[] = { sv->tree_file, sv->paths.vmdir };
-	char		*why = NULL;
-	pid_t		 pid;
-	size_t		 i;
-	int		 fd, status;
-
-	if ((pid = fork()) == 0) {
-		/* System calls only: the caller may have threads. */
-		if (fork() != 0)
-			_exit(0);
-		for (fd = 3; fd < 1024; fd++)
-			close(fd);
-		for (i = 0; i < 2; i++) {
-			if ((fd = open(paths[i], O_RDONLY|O_CLOEXEC)) == -1)
-				_exit(1);
-			if (fsync(fd) != 0)
-				_exit(1);
-			close(fd);
-		}
-		_exit(0);
-	}
-	if (pid == -1) {
-		/* No process to spare: do it here. */
-		if (snapshot_save_tree(sv, &why) != 0) {
-			log_debug("%s", why);
-			free(why);
-		}
-		return;
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-}
-
-/*
  * The end of a create or delete, whose intent was written (and synced)
  * first: if a power cut loses this write, reconcile finishes the step
  * from the disks. An fsync here would wait for the gigabytes QEMU just
@@ -855,13 +810,19 @@ snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
 	if (id == 0)
 		return (-1);
 	tag = xstrdup(snaptree_node(sv->tree, id)->tag);
-	/* Written down first: a crash from here on is reconciled. */
-	if (snapshot_save_tree_lazy(sv, cause) != 0) {
+	/*
+	 * Written down and synced first, before any disk takes the tag: a
+	 * crash or power cut from here on is reconciled with the node's
+	 * name, parent and note (a tag with no node would come back as a
+	 * bare adopted root). The fsync costs about 4 ms here (12 ms at
+	 * worst), against 8 ms to 0.4 s for the snapshot itself, and comes
+	 * before QEMU pauses the guest.
+	 */
+	if (snapshot_save_tree(sv, cause) != 0) {
 		snaptree_remove(sv->tree, id);
 		free(tag);
 		return (-1);
 	}
-	snapshot_sync_background(sv);
 	snapshot_crash_point(sv, "create-intent");
 	rc = snapshot_vars_save(sv, tag, &why);
 	if (rc == 0 && live)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -124,7 +125,7 @@ int
 vmproc_cleanup(const struct vm_paths *p, char **cause)
 {
 	const char	*files[] = { p->pidfile, p->qmp, p->qmp_cli, p->vnc,
-			    p->serial, p->powerdown };
+			    p->vnc_pass, p->serial, p->powerdown };
 	size_t		 i;
 
 	if (vmproc_pid(p) > 0) {
@@ -333,6 +334,140 @@ vmproc_swtpm_start(const struct vm_def *def, const struct vm_paths *p,
 	return (0);
 }
 
+/* The port for VNC over TCP: the VM's own, or a free one from 5900 up. */
+static int
+vmproc_vnc_port(const struct vm_def *def, char **cause)
+{
+	int	port, tries;
+
+	if (def->vnc_port != 0)
+		return (def->vnc_port);
+	/* The kernel's ephemeral ports start far above 5900; check anyway. */
+	for (tries = 0; tries < 16; tries++) {
+		if ((port = vmcreate_free_port(cause)) == -1)
+			return (-1);
+		if (port >= VMDEF_VNC_PORT_MIN)
+			return (port);
+	}
+	*cause = xasprintf("no free port from %d up on 127.0.0.1 for VNC",
+	    VMDEF_VNC_PORT_MIN);
+	return (-1);
+}
+
+/*
+ * A fresh VNC password: VNC authentication (DES) uses 8 characters at
+ * most, so all 8 are random letters and digits. Caller frees.
+ */
+static char *
+vmproc_vnc_password(void)
+{
+	static const char	 set[] = "abcdefghijkmnopqrstuvwxyz"
+				     "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char		 r[VMPROC_VNC_PASSWORD_LEN];
+	char			*pw;
+	size_t			 i;
+	int			 fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY|O_CLOEXEC)) == -1)
+		fatal("cannot read /dev/urandom");
+	if (read(fd, r, sizeof r) != (ssize_t)sizeof r)
+		fatal("short read from /dev/urandom");
+	close(fd);
+	pw = xmalloc(sizeof r + 1);
+	for (i = 0; i < sizeof r; i++)
+		pw[i] = set[r[i] % (sizeof set - 1)];
+	pw[sizeof r] = '\0';
+	return (pw);
+}
+
+/*
+ * Give the TCP VNC display its password: written 0600 into the 0700
+ * runtime folder for vmdesk vnc, then set over QMP. Until then QEMU's
+ * password=on refuses every client.
+ */
+static int
+vmproc_vnc_arm(struct qmp *q, const struct vm_paths *p, char **cause)
+{
+	json_t	*args, *r;
+	char	*pw, *line;
+	int	 fd, rc = -1;
+
+	pw = vmproc_vnc_password();
+	line = xasprintf("%s\n", pw);
+	if (unlink(p->vnc_pass) != 0 && errno != ENOENT) {
+		*cause = xasprintf("%s: %s", p->vnc_pass, strerror(errno));
+		goto out;
+	}
+	fd = open(p->vnc_pass, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write(fd, line, strlen(line)) !=
+	    (ssize_t)strlen(line)) {
+		*cause = xasprintf("%s: %s", p->vnc_pass, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	args = json_pack("{s:s, s:s, s:s}", "protocol", "vnc", "password", pw,
+	    "display", QEMU_ARGV_VNC_TCP_ID);
+	if ((r = qmp_command(q, "set_password", args, VMPROC_QMP_TIMEOUT,
+	    cause)) == NULL)
+		goto out;
+	json_decref(r);
+	rc = 0;
+out:
+	explicit_bzero(pw, strlen(pw));
+	explicit_bzero(line, strlen(line));
+	free(pw);
+	free(line);
+	return (rc);
+}
+
+int
+vmproc_vnc_tcp(const struct vm_paths *p, int *port, char **password,
+    char **cause)
+{
+	struct qmp	*q;
+	json_t		*r, *d, *srv;
+	const char	*id, *service;
+	char		*text;
+	size_t		 i, len;
+	long		 l;
+
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL)
+		return (-1);
+	r = qmp_command(q, "query-vnc-servers", NULL, VMPROC_QMP_TIMEOUT,
+	    cause);
+	qmp_close(q);
+	if (r == NULL)
+		return (-1);
+	*port = 0;
+	json_array_foreach(r, i, d) {
+		id = json_string_value(json_object_get(d, "id"));
+		srv = json_array_get(json_object_get(d, "server"), 0);
+		service = json_string_value(json_object_get(srv, "service"));
+		if (id == NULL || strcmp(id, QEMU_ARGV_VNC_TCP_ID) != 0 ||
+		    service == NULL)
+			continue;
+		if (str_to_long(service, 1, 65535, &l, cause) != 0) {
+			json_decref(r);
+			return (-1);
+		}
+		*port = (int)l;
+	}
+	json_decref(r);
+	if (*port == 0) {
+		*cause = xstrdup("it was started without VNC over TCP (set "
+		    "vnc_tcp=yes and start it again)");
+		return (-1);
+	}
+	if ((text = fs_read_file(p->vnc_pass, &len, cause)) == NULL)
+		return (-1);
+	text[strcspn(text, "\n")] = '\0';
+	*password = text;
+	return (0);
+}
+
 int
 vmproc_start(const struct vm_def *def, const struct vm_paths *p,
     const struct vmproc_start *opt, pid_t *pidp, char **cause)
@@ -365,6 +500,8 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	in.fw_code = opt->fw_code;
 	in.fw_vars = opt->fw_vars;
 	in.loadvm = opt->loadvm;
+	if (def->vnc_tcp && (in.vnc_port = vmproc_vnc_port(def, cause)) == -1)
+		return (-1);
 	strv_init(&av);
 	if (qemu_argv_build(&in, &av, cause) != 0) {
 		strv_clear(&av);
@@ -429,6 +566,17 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 		    "monitor does not answer: %s", def->name, (long)*pidp,
 		    why);
 		free(why);
+		return (-1);
+	}
+	if (in.vnc_port != 0 && vmproc_vnc_arm(q, p, &why) != 0) {
+		qmp_close(q);
+		*cause = xasprintf("VM %s: cannot set the password of VNC over "
+		    "TCP, so the VM was stopped: %s", def->name, why);
+		free(why);
+		why = NULL;
+		if (vmproc_kill(p, &why) != 0)
+			free(why);
+		*pidp = 0;
 		return (-1);
 	}
 	qmp_close(q);

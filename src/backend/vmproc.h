@@ -99,6 +99,13 @@ int	 vmproc_uefi_firmware(char **, char **, char **);
 int	 vmproc_uefi_firmware_secure(char **, char **, char **);
 /* The SeaBIOS image QEMU loads for a PC, or NULL when none is found. */
 const char *vmproc_bios_file(void);
+/* VNC authentication (DES) reads at most 8 characters. */
+#define VMPROC_VNC_PASSWORD_LEN	8
+/*
+ * A running VM's VNC over TCP: its port on 127.0.0.1 (from QEMU) and the
+ * password set at its start (caller frees). -1 and *cause when it is off.
+ */
+int	 vmproc_vnc_tcp(const struct vm_paths *, int *, char **, char **);
 /* Wait up to timeout_ms for QEMU to exit. 0 when it has. */
 int	 vmproc_wait_exit(const struct vm_paths *, int);
 

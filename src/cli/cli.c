@@ -51,7 +51,8 @@ static const struct cli_command cli_commands[] = {
 	{ "delete", cli_vm_delete, "NAME [--force]",
 	  "delete a VM and its disks; --force kills a running one first" },
 	{ "set", cli_set, "NAME KEY=VALUE...", "change a stopped VM's "
-	  "cpus, memory, display, firmware, machine or tpm" },
+	  "cpus, memory, display, firmware, machine, tpm, vnc_tcp or "
+	  "vnc_port" },
 	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
 	{ "snapshot", cli_snapshot, "create NAME SNAP [--note TEXT] "
 	  "[--disk-only]\n"
@@ -73,6 +74,8 @@ static const struct cli_command cli_commands[] = {
 	  "make a VM from an OVA appliance (VMDK disks become qcow2)" },
 	{ "ssh", cli_ssh, "NAME [-- ARGS]",
 	  "ssh to a running VM's user through its port forward" },
+	{ "vnc", cli_vm_vnc, "NAME [--json]", "the address and password "
+	  "of a running VM's VNC over TCP (vnc_tcp = yes)" },
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
 	{ "templates", cli_template_list, "[--json]", "list OS templates" },

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vmdesk set: change a stopped VM's hardware (CPUs, memory, display,
- * firmware, machine, TPM) from the command line, as the desktop's editor
+ * firmware, machine, TPM, VNC over TCP) from the command line, as the desktop's editor
  * does: locked, validated, and written atomically, or not at all.
  */
 #include "config.h"
@@ -24,7 +24,8 @@ enum cli_set_kind {
 	CLI_SET_CPUS,
 	CLI_SET_MEMORY,
 	CLI_SET_ENUM,
-	CLI_SET_TPM
+	CLI_SET_BOOL,
+	CLI_SET_PORT
 };
 
 /* The keys that may be set; enum keys are vm.conf's. */
@@ -38,7 +39,9 @@ static const struct cli_set_key {
 	{ "display", CLI_SET_ENUM, offsetof(struct vm_def, display) },
 	{ "firmware", CLI_SET_ENUM, offsetof(struct vm_def, firmware) },
 	{ "machine", CLI_SET_ENUM, offsetof(struct vm_def, machine) },
-	{ "tpm", CLI_SET_TPM, offsetof(struct vm_def, tpm) },
+	{ "tpm", CLI_SET_BOOL, offsetof(struct vm_def, tpm) },
+	{ "vnc_tcp", CLI_SET_BOOL, offsetof(struct vm_def, vnc_tcp) },
+	{ "vnc_port", CLI_SET_PORT, offsetof(struct vm_def, vnc_port) },
 };
 
 #define CLI_SET_NKEYS	(sizeof cli_set_keys / sizeof cli_set_keys[0])
@@ -71,7 +74,7 @@ cli_set_one(struct vm_def *def, const char *pair, char **cause)
 	}
 	if (k == NULL) {
 		*cause = xasprintf("'%s' cannot be set (cpus, memory, display, "
-		    "firmware, machine, tpm can)", key);
+		    "firmware, machine, tpm, vnc_tcp, vnc_port can)", key);
 		free(key);
 		return (-1);
 	}
@@ -88,12 +91,19 @@ cli_set_one(struct vm_def *def, const char *pair, char **cause)
 	case CLI_SET_ENUM:
 		rc = vmdef_enum_value(key, value, ip, cause);
 		break;
-	case CLI_SET_TPM:
+	case CLI_SET_BOOL:
 		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
 			*ip = strcmp(value, "yes") == 0;
 			rc = 0;
 		} else
-			*cause = xasprintf("tpm: '%s' is not yes or no", value);
+			*cause = xasprintf("%s: '%s' is not yes or no", key,
+			    value);
+		break;
+	case CLI_SET_PORT:
+		/* 0 picks a free port at each start; vmdef_validate the rest. */
+		if ((rc = str_to_long(value, 0, VMDEF_VNC_PORT_MAX, &l,
+		    cause)) == 0)
+			*ip = (int)l;
 		break;
 	}
 	free(key);

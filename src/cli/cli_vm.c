@@ -685,6 +685,32 @@ cli_str_or_null(const char *s)
 	return (s != NULL ? json_string(s) : json_null());
 }
 
+/*
+ * VNC over TCP for info: "vnc://127.0.0.1:PORT" while the VM runs with
+ * it, "on" when it is set but the VM is not running, null when off.
+ */
+static json_t *
+cli_vm_vnc_address(const struct vm_def *def, const struct vm_paths *p,
+    const struct vm_status *st)
+{
+	json_t	*j;
+	char	*pw = NULL, *cause = NULL;
+	int	 port;
+
+	if (!def->vnc_tcp)
+		return (json_null());
+	if (!vmstate_is_alive(st->state))
+		return (json_string("on (not running)"));
+	if (vmproc_vnc_tcp(p, &port, &pw, &cause) != 0) {
+		j = json_sprintf("on (%s)", cause);
+		free(cause);
+		return (j);
+	}
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return (json_sprintf("vnc://127.0.0.1:%d", port));
+}
+
 static json_t *
 cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
     const struct vm_status *st)
@@ -706,6 +732,7 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	    json_string(vmdef_firmware_name(def->firmware)));
 	json_object_set_new(j, "display",
 	    json_string(vmdef_display_name(def->display)));
+	json_object_set_new(j, "vnc_tcp", cli_vm_vnc_address(def, p, st));
 	o = json_object();
 	json_object_set_new(o, "kernel", cli_str_or_null(def->boot.kernel));
 	json_object_set_new(o, "initrd", cli_str_or_null(def->boot.initrd));
@@ -807,6 +834,10 @@ cli_vm_info_print(json_t *j)
 	    json_string_value(json_object_get(j, "display")),
 	    json_string_value(json_object_get(j, "accel_wanted")));
 	free(s);
+	if (json_is_string(json_object_get(j, "vnc_tcp")))
+		printf("  vnc tcp    %s (vmdesk vnc %s shows the password)\n",
+		    json_string_value(json_object_get(j, "vnc_tcp")),
+		    json_string_value(json_object_get(j, "name")));
 	v = json_object_get(j, "boot");
 	json_object_foreach(v, key, d) {
 		if (json_is_string(d))
@@ -884,6 +915,63 @@ cli_vm_info(struct cli *cli, int argc, char **argv)
 	vm_status_clear(&st);
 	vm_paths_clear(&p);
 	vmdef_free(def);
+	return (CLI_OK);
+}
+
+/* ---- vnc ----------------------------------------------------------------- */
+
+int
+cli_vm_vnc(struct cli *cli, int argc, char **argv)
+{
+	struct vm_def		*def;
+	struct vm_paths		 p;
+	struct vm_status	 st;
+	const char		*name;
+	json_t			*j;
+	char			*pw = NULL, *cause = NULL;
+	int			 json = 0, rc, port, on, alive;
+
+	if ((name = cli_vm_args("vnc", argc, argv, "j", json_opts,
+	    cli_json_flag, &json, &rc)) == NULL)
+		return (rc);
+	if ((def = cli_vm_load(cli, name)) == NULL)
+		return (CLI_FAIL);
+	on = def->vnc_tcp;
+	vmdef_free(def);
+	if (!on) {
+		cli_error("VM %s has no VNC over TCP (vmdesk set %s "
+		    "vnc_tcp=yes turns it on)", name, name);
+		return (CLI_FAIL);
+	}
+	if (cli_vm_observe(cli, name, &p, &st) != CLI_OK)
+		return (CLI_FAIL);
+	alive = vmstate_is_alive(st.state);
+	vm_status_clear(&st);
+	if (!alive) {
+		vm_paths_clear(&p);
+		cli_error("VM %s is not running", name);
+		return (CLI_FAIL);
+	}
+	rc = vmproc_vnc_tcp(&p, &port, &pw, &cause);
+	vm_paths_clear(&p);
+	if (rc != 0) {
+		cli_error("VM %s: VNC over TCP: %s", name, cause);
+		free(cause);
+		return (CLI_FAIL);
+	}
+	if (json) {
+		j = json_object();
+		json_object_set_new(j, "name", json_string(name));
+		json_object_set_new(j, "address", json_string("127.0.0.1"));
+		json_object_set_new(j, "port", json_integer(port));
+		json_object_set_new(j, "url",
+		    json_sprintf("vnc://127.0.0.1:%d", port));
+		json_object_set_new(j, "password", json_string(pw));
+		cli_json_print(j);
+	} else
+		printf("vnc://127.0.0.1:%d\npassword %s\n", port, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
 	return (CLI_OK);
 }
 

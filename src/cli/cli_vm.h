@@ -19,6 +19,7 @@ int	cli_vm_info(struct cli *, int, char **);
 int	cli_vm_delete(struct cli *, int, char **);
 int	cli_vm_rename(struct cli *, int, char **);
 int	cli_vm_demo(struct cli *, int, char **);
+int	cli_vm_vnc(struct cli *, int, char **);
 
 /* The runtime paths of a VM by name. */
 int	cli_vm_paths(struct cli *, const char *, struct vm_paths *);

@@ -71,6 +71,8 @@ static const struct key_spec vm_keys[] = {
 	{ "firmware", KEY_ENUM, DEF(firmware), 0, 0, firmware_names },
 	{ "display", KEY_ENUM, DEF(display), 0, 0, display_names },
 	{ "tpm", KEY_BOOL, DEF(tpm), 0, 0, NULL },
+	{ "vnc_tcp", KEY_BOOL, DEF(vnc_tcp), 0, 0, NULL },
+	{ "vnc_port", KEY_INT, DEF(vnc_port), 0, VMDEF_VNC_PORT_MAX, NULL },
 	{ "user", KEY_LOGIN, DEF(user), 0, 0, NULL },
 	{ "instance_id", KEY_STRING, DEF(instance_id), 0, 0, NULL },
 };
@@ -720,6 +722,42 @@ vmdef_validate_nics(const struct vm_def *def, char **cause)
 	return (0);
 }
 
+/* VNC over TCP needs a screen, and QEMU counts its ports from 5900. */
+static int
+vmdef_validate_vnc(const struct vm_def *def, char **cause)
+{
+	size_t	i, j;
+
+	if (def->vnc_port != 0 && (def->vnc_port < VMDEF_VNC_PORT_MIN ||
+	    def->vnc_port > VMDEF_VNC_PORT_MAX)) {
+		*cause = xasprintf("VM %s: vnc_port must be 0 (a free port) or "
+		    "between %d and %d", def->name, VMDEF_VNC_PORT_MIN,
+		    VMDEF_VNC_PORT_MAX);
+		return (-1);
+	}
+	if (!def->vnc_tcp)
+		return (0);
+	if (def->display == VM_DISPLAY_NONE ||
+	    def->machine == VM_MACHINE_MICROVM) {
+		*cause = xasprintf("VM %s: vnc_tcp needs a display (this VM "
+		    "has none)", def->name);
+		return (-1);
+	}
+	for (i = 0; i < def->nnics; i++) {
+		for (j = 0; j < def->nics[i].nforwards; j++) {
+			if (!def->nics[i].forwards[j].udp &&
+			    def->nics[i].forwards[j].host_port ==
+			    def->vnc_port) {
+				*cause = xasprintf("VM %s: vnc_port %d is also "
+				    "a port forward", def->name,
+				    def->vnc_port);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
 int
 vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 {
@@ -757,6 +795,8 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 		    "q35", def->name);
 		return (-1);
 	}
+	if (vmdef_validate_vnc(def, cause) != 0)
+		return (-1);
 	if (def->boot.initrd != NULL && def->boot.kernel == NULL) {
 		*cause = xasprintf("VM %s: an initrd needs a kernel in [boot]",
 		    def->name);
@@ -861,6 +901,10 @@ vmdef_format(const struct vm_def *def)
 	free(mem);
 	if (def->tpm)
 		OUT("tpm = yes\n");
+	if (def->vnc_tcp)
+		OUT("vnc_tcp = yes\n");
+	if (def->vnc_port != 0)
+		OUT("vnc_port = %d\n", def->vnc_port);
 	if (def->user != NULL)
 		OUTV("user", def->user);
 	if (def->instance_id != NULL)

@@ -98,6 +98,8 @@ struct vm_def {
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;
 	int			 tpm;		/* a TPM 2.0 through swtpm */
+	int			 vnc_tcp;	/* a second VNC on 127.0.0.1 */
+	int			 vnc_port;	/* its port, 0: a free one */
 	char			*os;		/* shown to people, may be NULL */
 	char			*user;		/* guest login for ssh, or NULL */
 	char			*instance_id;	/* cloud-init's, or NULL */
@@ -115,6 +117,9 @@ struct vm_def {
 #define VMDEF_CPUS_MAX		64
 #define VMDEF_MEMORY_MIN	(16ULL << 20)
 #define VMDEF_MEMORY_MAX	(1ULL << 40)
+/* VNC over TCP: QEMU takes a display number, port 5900 + N. */
+#define VMDEF_VNC_PORT_MIN	5900
+#define VMDEF_VNC_PORT_MAX	65535
 
 /* A new definition with defaults (q35, 1 CPU, 512M, auto accel). */
 struct vm_def	*vmdef_create(const char *);

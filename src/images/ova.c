@@ -21,6 +21,7 @@
 
 #include "core/names.h"
 #include "images/qemu_img.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/proc.h"
 #include "util/strutil.h"
@@ -876,6 +877,7 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 			if (rc == 0)
 				rc = ova_verify(c, name, src, cause);
 			if (rc == 0) {
+				crashpoint("ova: disk copied out");
 				strv_init(&args);
 				strv_push(&args, "convert");
 				strv_push(&args, "-f");

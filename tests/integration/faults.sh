@@ -144,9 +144,11 @@ print(" ".join(sorted(vm["name"] for vm in lst)))
 PY
 }
 
-# Start a VM, see its shell, end it.
+# Start a VM, see its shell, end it. $BOOT_PREP, when set, names a
+# function run first on the VM (an OVA's VM needs tinylinux's kernel).
 boot_check() {
 	boots=$((boots + 1))
+	[ -z "${BOOT_PREP:-}" ] || "$BOOT_PREP" "$1"
 	vd start "$1"
 	if [ "$RC" -ne 0 ]; then
 		corrupt "$1 does not start: $OUT"
@@ -211,7 +213,8 @@ inject() {
 		    "$VMDESK" "$@" >"$TEST_TMP/op.out" 2>&1
 		rc=$?
 		b=
-		[ $((crashes % 12)) -eq 11 ] && b=$bootvm
+		[ $((crashes % ${BOOT_EVERY:-12})) -eq $((${BOOT_EVERY:-12} - 1)) ] &&
+		    b=$bootvm
 		if [ "$rc" -eq 0 ]; then
 			check_after "$after" "$after" "$bootvm"
 			log "$op: finished after $((n - 1)) crashes"
@@ -241,6 +244,66 @@ inject "definition edit" "src" "src" src set src cpus=2 memory=192M
 vd_ok export src "$TEST_TMP/src.tar.zst"
 inject "import" "src" "imp src" imp import "$TEST_TMP/src.tar.zst" imp
 inject "delete" "src" "" "" delete src
+
+log "an OVA appliance built here (src's disk as a streamOptimized VMDK)"
+load_gold plain
+mkdir -p "$TEST_TMP/ova"
+qemu-img convert -f qcow2 -O vmdk -o subformat=streamOptimized \
+    "$VMS/src/data.qcow2" "$TEST_TMP/ova/appl-disk1.vmdk" ||
+    fail "qemu-img convert to vmdk"
+cat >"$TEST_TMP/ova/appl.ovf" <<'OVF'
+<?xml version="1.0" encoding="UTF-8"?>
+<Envelope ovf:version="1.0" xmlns="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
+  <References>
+    <File ovf:id="file1" ovf:href="appl-disk1.vmdk"/>
+  </References>
+  <DiskSection>
+    <Info>Virtual disks</Info>
+    <Disk ovf:capacity="64" ovf:capacityAllocationUnits="byte * 2^20"
+        ovf:diskId="vmdisk1" ovf:fileRef="file1"
+        ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+  </DiskSection>
+  <VirtualSystem ovf:id="appl">
+    <Info>A test appliance</Info>
+    <VirtualHardwareSection>
+      <Info>Hardware</Info>
+      <Item>
+        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
+        <rasd:InstanceID>1</rasd:InstanceID>
+        <rasd:ResourceType>4</rasd:ResourceType>
+        <rasd:VirtualQuantity>128</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
+        <rasd:InstanceID>2</rasd:InstanceID>
+        <rasd:ResourceType>17</rasd:ResourceType>
+      </Item>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+OVF
+# With a manifest: its check writes the OVF into the staging folder too.
+(cd "$TEST_TMP/ova" && sha256sum appl.ovf appl-disk1.vmdk |
+    sed 's/^\([0-9a-f]*\)  \(.*\)$/SHA256(\2)= \1/' >appl.mf &&
+    tar -cf "$TEST_TMP/appl.ova" appl.ovf appl.mf appl-disk1.vmdk) ||
+    fail "tar of the OVA"
+# The appliance's disk is tinylinux's /data: boot it with its kernel.
+ova_boot_prep() {
+	conf="$VMS/$1/vm.conf"
+	tl=$(ls -d "$VMDESK_HOME"/images/tinylinux/*/ | head -n 1)
+	grep -q '^kernel = ' "$conf" && return 0
+	sed -i -e 's/^bus = .*$/bus = virtio/' -e '/^order = c$/d' "$conf"
+	sed -i "/^\[boot\]$/a kernel = ${tl}vmlinuz\ninitrd = ${tl}initrd.img\ncmdline = console=ttyS0" \
+	    "$conf"
+}
+# Every crash that left the VM published boots it.
+BOOT_PREP=ova_boot_prep
+BOOT_EVERY=1
+inject "import-ova" "src" "appl src" appl import-ova "$TEST_TMP/appl.ova"
+BOOT_PREP=
+BOOT_EVERY=12
 
 log "a linked clone of a linked clone"
 load_gold plain
@@ -310,6 +373,46 @@ vd_ok doctor --fix
 [ "$(vm_field src state)" = stopped ] ||
     corrupt "src is $(vm_field src state) after doctor --fix"
 boot_check src
+
+# intent_synced OP FLAG: in the strace of a snapshot OP, the tree with its
+# intent was renamed into place and the VM's folder fsynced (by vmdesk,
+# not in the background) before the first qemu-img snapshot FLAG (-c
+# create, -d delete) touched a disk.
+intent_synced() {
+	python3 - "$TEST_TMP/intent.trace" "$VMS/src" "$2" <<'PY' ||
+import re, sys
+trace, vmdir, flag = sys.argv[1:4]
+renamed = synced = False
+# vmdesk itself must sync, before it goes on: not a helper process.
+for line in open(trace):
+    pid = line.split()[0]
+    if re.search(r'rename\(".*", "%s/snapshots\.conf"\) = 0' %
+            re.escape(vmdir), line):
+        renamed, synced, writer = True, False, pid
+    elif renamed and pid == writer and re.search(r'fsync\(\d+<%s>\) += 0' %
+            re.escape(vmdir), line):
+        synced = True
+    elif re.search(r'execve\("[^"]*qemu-img", \["qemu-img", "snapshot", '
+            r'.*"%s"' % flag, line) and line.rstrip().endswith("= 0"):
+        sys.exit(0 if renamed and synced else
+            "qemu-img snapshot %s ran before the intent was %s" %
+            (flag, "synced" if renamed else "written"))
+sys.exit("no qemu-img snapshot %s seen" % flag)
+PY
+	    corrupt "snapshot $1: the intent is not durable first"
+}
+
+if command -v strace >/dev/null; then
+	log "snapshot intents are synced before any disk changes (strace)"
+	load_gold plain
+	for op in "create -c" "delete -d"; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		    strace -f -q -y -e trace=fsync,execve,rename \
+		    -o "$TEST_TMP/intent.trace" "$VMDESK" snapshot "${op% *}" \
+		    src si >/dev/null 2>&1 || fail "snapshot ${op% *} failed"
+		intent_synced "${op% *}" "${op#* }"
+	done
+fi
 
 echo "faults: $crashes injected crashes, $corruptions corruptions found," \
     "$boots boot checks"

@@ -75,6 +75,8 @@ build(const struct vm_def *def, enum accel accel, int paused,
 	in.qemu = "qemu-system-x86_64";
 	in.accel = accel;
 	in.paused = paused;
+	/* vmproc picks a free port when vnc_port is 0; golden files fix it. */
+	in.vnc_port = def->vnc_tcp ? def->vnc_port : 0;
 	if (def->firmware == VM_FIRMWARE_UEFI) {
 		in.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 		in.fw_vars = "efivars.fd";
@@ -158,6 +160,11 @@ static const struct {
 	  "[disk d]\nfile = d.qcow2\nbus = scsi\n"
 	  "[disk e]\nfile = e.qcow2\nbus = scsi\nreadonly = yes\n"
 	  "[nic n0]\nmodel = rtl8139\nmac = 52:54:00:00:00:02\n" },
+	{ "q35-vnc-tcp", ACCEL_TCG, 0,
+	  "[vm]\nname = vnc\nmemory = 256M\nvnc_tcp = yes\n"
+	  "vnc_port = 5917\n"
+	  "[disk root]\nfile = root.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:04\nforward = tcp:2222:22\n" },
 	{ "microvm-headless", ACCEL_TCG, 0,
 	  "[vm]\nname = micro\nmachine = microvm\nmemory = 128M\n"
 	  "display = none\n"

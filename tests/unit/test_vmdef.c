@@ -266,6 +266,13 @@ test_vmdef_validate(void **state)
 	expect_invalid("[vm]\nname = a\nmachine = microvm\n[boot]\n"
 	    "kernel = d.qcow2\n[disk d]\nfile = d.qcow2\nbus = sata\n", dir,
 	    "a microvm only has virtio disks");
+	expect_invalid("[vm]\nname = a\nvnc_port = 5899\n", dir,
+	    "vnc_port must be 0 (a free port) or between 5900 and 65535");
+	expect_invalid("[vm]\nname = a\nvnc_tcp = yes\ndisplay = none\n", dir,
+	    "vnc_tcp needs a display");
+	expect_invalid("[vm]\nname = a\nvnc_tcp = yes\nvnc_port = 5905\n"
+	    "[nic n]\nforward = tcp:5905:22\n", dir,
+	    "vnc_port 5905 is also a port forward");
 
 	fs_rm_rf(dir, &cause);
 	free(disk);
@@ -292,6 +299,45 @@ test_vmdef_save_is_atomic_and_readable(void **state)
 	vmdef_free(back);
 	free(path);
 	fs_rm_rf(dir, &cause);
+}
+
+/* VNC over TCP: off unless asked, and kept across a rewrite. */
+static void
+test_vmdef_vnc_tcp(void **state)
+{
+	struct vm_def	*def, *back;
+	char		*text, *cause = NULL;
+
+	def = parse("[vm]\nname = a\n", &cause);
+	assert_non_null(def);
+	assert_int_equal(def->vnc_tcp, 0);
+	assert_int_equal(def->vnc_port, 0);
+	text = vmdef_format(def);
+	assert_null(strstr(text, "vnc_"));
+	free(text);
+	vmdef_free(def);
+
+	def = parse("[vm]\nname = a\nvnc_tcp = yes\nvnc_port = 5911\n",
+	    &cause);
+	assert_non_null(def);
+	assert_int_equal(def->vnc_tcp, 1);
+	assert_int_equal(def->vnc_port, 5911);
+	assert_int_equal(vmdef_validate(def, "/", &cause), 0);
+	text = vmdef_format(def);
+	back = parse(text, &cause);
+	assert_non_null(back);
+	assert_int_equal(back->vnc_tcp, 1);
+	assert_int_equal(back->vnc_port, 5911);
+	free(text);
+	vmdef_free(back);
+	vmdef_free(def);
+
+	assert_null(parse("[vm]\nname = a\nvnc_tcp = sometimes\n", &cause));
+	assert_non_null(strstr(cause, "vnc_tcp"));
+	free(cause);
+	assert_null(parse("[vm]\nname = a\nvnc_port = 70000\n", &cause));
+	assert_non_null(strstr(cause, "vnc_port"));
+	free(cause);
 }
 
 static void
@@ -321,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_vmdef_validate),
 		cmocka_unit_test(test_vmdef_save_is_atomic_and_readable),
 		cmocka_unit_test(test_vmdef_enum_value),
+		cmocka_unit_test(test_vmdef_vnc_tcp),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
