@@ -66,7 +66,8 @@ static struct tui_key keys_builtin[] = {
 	{ 'v', "v", ACT_VIEW, NULL, "the screen of the selected VM, full "
 	  "screen; keys go to the guest", KEYS_MAIN },
 	{ CTRL(']'), "Ctrl-]", ACT_CONSOLE_MENU, NULL, "(on a VM's screen) "
-	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, SysRq, screenshot, leave",
+	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, Ctrl, Alt, Shift or Super "
+	  "held for the next key, zoom and pan, SysRq, screenshot, leave",
 	  KEYS_CONSOLE },
 	{ '\n', "Enter", ACT_GRAPHS, NULL, "full-screen graphs of the selected "
 	  "VM", KEYS_MAIN },
