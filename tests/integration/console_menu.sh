@@ -13,6 +13,20 @@ WAIT_TICKS=150
 # The status line (the last row).
 status() { screen | tail -n 1; }
 
+# Clear the guest's screen; wait for the prompt on its first row.
+clear_screen() {
+	$TM send-keys -t v -l 'clear'
+	$TM send-keys -t v Enter
+	i=0
+	while ! screen | head -n 1 | grep -q "^tinylinux:/# *$" &&
+	    [ $i -lt 150 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	screen | head -n 1 | grep -q "^tinylinux:/# *$" ||
+	    fail "the screen was not cleared"
+}
+
 # Wait until the screen has stayed the same for a second; the capture
 # (with colours) in $SHOT.
 settle() {
@@ -39,9 +53,7 @@ $TM new-session -d -s v -x 140 -y 52 "$VMDESK view fb"
 wait_screen "^ fb  text 128x48  1024x768"
 # Keys typed before the shell on tty1 is up are lost: wait for it.
 wait_screen "^tinylinux:/# *$"
-$TM send-keys -t v -l 'clear'
-$TM send-keys -t v Enter
-wait_screen "^tinylinux:/# *$"; ok
+clear_screen; ok
 
 log "latched Ctrl: the next key goes with Ctrl (c stops a sleep)"
 $TM send-keys -t v -l 'sleep 1000'
@@ -60,9 +72,7 @@ wait_screen "^tinylinux:/# *$"; ok
 status | grep -q "held" && fail "Ctrl stays latched after a key"; ok
 
 log "choosing the latch again lets go: a plain c does not stop the sleep"
-$TM send-keys -t v -l 'clear'
-$TM send-keys -t v Enter
-wait_screen "^tinylinux:/# *$"
+clear_screen
 $TM send-keys -t v -l 'sleep 1000'
 $TM send-keys -t v Enter
 wait_screen "^tinylinux:/# sleep 1000$"
@@ -85,9 +95,7 @@ $TM send-keys -t v C-c
 wait_screen "^tinylinux:/# *$"
 
 log "latched Shift: a capital letter"
-$TM send-keys -t v -l 'clear'
-$TM send-keys -t v Enter
-wait_screen "^tinylinux:/# *$"
+clear_screen
 $TM send-keys -t v -l 'echo LATCH'
 $TM send-keys -t v C-] S
 wait_screen "Shift\+ held"
