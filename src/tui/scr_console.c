@@ -820,6 +820,9 @@ con_zoom(struct app *app, struct con *c, int dir)
 	}
 	if (cr_view_zoom(&c->view, &c->place, dir))
 		con_view_changed(app, c);
+	else if (dir != 0)
+		app_say(app, 0, "%s: no zoom %s of this one", c->name,
+		    dir > 0 ? "closer" : "further out");
 }
 
 enum con_pan_act {
