@@ -256,7 +256,7 @@ cr_render_view(const uint8_t *pix, int w, int h, const struct cr_place *pl,
 		cells[y].fg = cells[y].bg = 0;
 	}
 	if (pix == NULL || w <= 0 || h <= 0 || pl->pw <= 0 || pl->ph <= 0 ||
-	    pl->src.x < 0 || pl->src.y < 0 || pl->src.x + pl->src.w > w ||
+	    pl->cw != 1 || pl->ch != 2 || pl->src.x < 0 || pl->src.y < 0 || pl->src.x + pl->src.w > w ||
 	    pl->src.y + pl->src.h > h)
 		return;
 	ow = pl->pw < cols - pl->fit.x ? pl->pw : cols - pl->fit.x;

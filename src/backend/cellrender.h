@@ -75,8 +75,9 @@ int	 cr_view_pixel(const struct cr_place *, int, int, int *, int *);
 /* The cell showing guest pixel gx, gy: 1 and *cx, *cy, or 0 if none. */
 int	 cr_view_cell(const struct cr_place *, int, int, int *, int *);
 /*
- * Render the placed view of a frame (4 bytes a pixel, R, G, B, x; w by
- * h) into cols by rows half-block cells; the rest become black spaces.
+ * Render the view of a frame (4 bytes a pixel, R, G, B, x; w by h),
+ * placed in cells of 1 by 2 pixels, into cols by rows half-block cells;
+ * the rest become black spaces.
  */
 void	 cr_render_view(const uint8_t *, int, int, const struct cr_place *,
 	     struct cr_cell *, int, int);
