@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Pixels to half-block cells with area averaging, aspect kept. */
+/* Pixels to half-block cells with area averaging, aspect kept; views. */
 #include "config.h"
 
 #include "backend/cellrender.h"
