@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Pixels to half-block cells with area averaging, aspect kept. */
+/* Pixels to half-block cells with area averaging, aspect kept; views. */
 #include "config.h"
 
 #include "backend/cellrender.h"
@@ -12,17 +12,24 @@
 /* The xterm cube's six levels. */
 static const int cr_levels[6] = { 0, 95, 135, 175, 215, 255 };
 
-/* The first source pixel of each output pixel along one axis (n + 1). */
+/* Zoom levels a frame can have, at most. */
+#define CR_LEVELS	6
+
+/*
+ * The source pixels [x0, x1) of each of out output pixels along one
+ * axis, from src pixels starting at first: a partition when shrinking,
+ * each pixel repeated when enlarging.
+ */
 static void
-cr_spans(int *at, int src, int out)
+cr_spans(int *x0, int *x1, int first, int src, int out)
 {
 	int	i;
 
-	for (i = 0; i <= out; i++)
-		at[i] = (int)((long long)i * src / out);
 	for (i = 0; i < out; i++) {
-		if (at[i + 1] <= at[i])
-			at[i + 1] = at[i] + 1 <= src ? at[i] + 1 : src;
+		x0[i] = first + (int)((long long)i * src / out);
+		x1[i] = first + (int)((long long)(i + 1) * src / out);
+		if (x1[i] <= x0[i])
+			x1[i] = x0[i] + 1;
 	}
 }
 
@@ -49,11 +56,198 @@ cr_average(const uint8_t *pix, int w, int x0, int x1, int y0, int y1)
 	    (uint32_t)((g + n / 2) / n) << 8 | (uint32_t)((b + n / 2) / n));
 }
 
-void
-cr_render(const uint8_t *pix, int w, int h, struct cr_cell *cells, int cols,
-    int rows, struct cr_fit *fit)
+/*
+ * The scales of the zoom levels (num / den output pixels a guest pixel)
+ * of a w by h frame in aw by ah output pixels; returns how many.
+ */
+static int
+cr_levels_list(int w, int h, int aw, int ah, int *num, int *den)
 {
-	struct cr_fit	 f;
+	int	n, k;
+
+	/* The fit: the width's scale unless the height would not fit. */
+	if ((long long)h * aw / w <= ah) {
+		num[0] = aw;
+		den[0] = w;
+	} else {
+		num[0] = ah;
+		den[0] = h;
+	}
+	n = 1;
+	for (k = 2; k <= 4; k *= 2) {
+		if ((long long)k * num[0] < den[0]) {
+			num[n] = k * num[0];
+			den[n++] = den[0];
+		}
+	}
+	for (k = 1; k <= 4 && n < CR_LEVELS; k *= 2) {
+		if ((long long)k * den[0] > num[0]) {
+			num[n] = k;
+			den[n++] = 1;
+		}
+	}
+	return (n);
+}
+
+/*
+ * One axis of a view: n guest pixels at num / den into area output
+ * pixels. All of them when they fit (*out rounded down to step), else
+ * those the area holds around centre, clamped to the frame.
+ */
+static void
+cr_axis(int n, int area, int num, int den, int step, int centre, int *at,
+    int *len, int *out)
+{
+	long long	full = (long long)n * num / den, l;
+	int		o;
+
+	if (full <= area) {
+		*at = 0;
+		*len = n;
+		o = (int)full;
+	} else {
+		l = (long long)(area - area % step) * den / num;
+		if (l < 1)
+			l = 1;
+		if (l > n)
+			l = n;
+		*len = (int)l;
+		/* Whole guest pixels: 1:1 stays exactly 1:1. */
+		o = (int)(l * num / den);
+		*at = centre - *len / 2;
+		if (*at > n - *len)
+			*at = n - *len;
+		if (*at < 0)
+			*at = 0;
+	}
+	o -= o % step;
+	if (o < step)
+		o = step;
+	*out = o;
+}
+
+void
+cr_view_place(struct cr_view *v, int w, int h, int cols, int rows, int cw,
+    int ch, int hstep, struct cr_place *pl)
+{
+	int	num[CR_LEVELS], den[CR_LEVELS];
+
+	memset(pl, 0, sizeof *pl);
+	pl->w = w;
+	pl->h = h;
+	pl->cw = cw;
+	pl->ch = ch;
+	pl->levels = 1;
+	if (w <= 0 || h <= 0 || cols <= 0 || rows <= 0 || cw <= 0 ||
+	    ch <= 0 || hstep <= 0)
+		return;
+	pl->levels = cr_levels_list(w, h, cols * cw, rows * ch, num, den);
+	if (v->level >= pl->levels)
+		v->level = pl->levels - 1;
+	if (v->level < 0)
+		v->level = 0;
+	if (v->level == 0) {
+		v->cx = w / 2;
+		v->cy = h / 2;
+	}
+	pl->num = num[v->level];
+	pl->den = den[v->level];
+	cr_axis(w, cols * cw, pl->num, pl->den, 1, v->cx, &pl->src.x,
+	    &pl->src.w, &pl->pw);
+	cr_axis(h, rows * ch, pl->num, pl->den, hstep, v->cy, &pl->src.y,
+	    &pl->src.h, &pl->ph);
+	/* Panning past an edge stops there: the centre is what shows. */
+	v->cx = pl->src.x + pl->src.w / 2;
+	v->cy = pl->src.y + pl->src.h / 2;
+	pl->fit.w = (pl->pw + cw - 1) / cw;
+	pl->fit.h = (pl->ph + ch - 1) / ch;
+	if (pl->fit.w > cols)
+		pl->fit.w = cols;
+	if (pl->fit.h > rows)
+		pl->fit.h = rows;
+	pl->fit.x = (cols - pl->fit.w) / 2;
+	pl->fit.y = (rows - pl->fit.h) / 2;
+}
+
+int
+cr_view_zoom(struct cr_view *v, const struct cr_place *pl, int dir)
+{
+	int	level = dir == 0 ? 0 : v->level + dir;
+
+	if (level < 0 || level >= pl->levels || level == v->level)
+		return (0);
+	v->level = level;
+	return (1);
+}
+
+/* Clamp a view's centre on one axis: the view stays in the frame. */
+static int
+cr_centre(int c, int len, int n)
+{
+	if (c > n - len + len / 2)
+		c = n - len + len / 2;
+	if (c < len / 2)
+		c = len / 2;
+	return (c);
+}
+
+int
+cr_view_pan(struct cr_view *v, const struct cr_place *pl, int dx, int dy)
+{
+	int	x, y;
+
+	x = v->cx + dx * (pl->src.w >= 4 ? pl->src.w / 4 : 1);
+	y = v->cy + dy * (pl->src.h >= 4 ? pl->src.h / 4 : 1);
+	x = cr_centre(x, pl->src.w, pl->w);
+	y = cr_centre(y, pl->src.h, pl->h);
+	if (x == v->cx && y == v->cy)
+		return (0);
+	v->cx = x;
+	v->cy = y;
+	return (1);
+}
+
+int
+cr_view_pixel(const struct cr_place *pl, int cx, int cy, int *gx, int *gy)
+{
+	long long	x2, y2;
+
+	cx -= pl->fit.x;
+	cy -= pl->fit.y;
+	if (pl->pw <= 0 || pl->ph <= 0 || cx < 0 || cy < 0)
+		return (0);
+	/* The cell's centre in half output pixels from the picture's corner. */
+	x2 = (2LL * cx + 1) * pl->cw;
+	y2 = (2LL * cy + 1) * pl->ch;
+	if (x2 >= 2LL * pl->pw || y2 >= 2LL * pl->ph)
+		return (0);
+	*gx = pl->src.x + (int)(x2 * pl->src.w / (2LL * pl->pw));
+	*gy = pl->src.y + (int)(y2 * pl->src.h / (2LL * pl->ph));
+	return (1);
+}
+
+int
+cr_view_cell(const struct cr_place *pl, int gx, int gy, int *cx, int *cy)
+{
+	long long	ox, oy;
+
+	gx -= pl->src.x;
+	gy -= pl->src.y;
+	if (pl->pw <= 0 || pl->ph <= 0 || gx < 0 || gy < 0 ||
+	    gx >= pl->src.w || gy >= pl->src.h)
+		return (0);
+	/* The output pixel under the guest pixel's centre. */
+	ox = (2LL * gx + 1) * pl->pw / (2LL * pl->src.w);
+	oy = (2LL * gy + 1) * pl->ph / (2LL * pl->src.h);
+	*cx = pl->fit.x + (int)(ox / pl->cw);
+	*cy = pl->fit.y + (int)(oy / pl->ch);
+	return (1);
+}
+
+void
+cr_render_view(const uint8_t *pix, int w, int h, const struct cr_place *pl,
+    struct cr_cell *cells, int cols, int rows)
+{
 	int		*xs, *ys, x, y, ow, oh;
 	struct cr_cell	*c;
 
@@ -61,60 +255,45 @@ cr_render(const uint8_t *pix, int w, int h, struct cr_cell *cells, int cols,
 		cells[y].ch = ' ';
 		cells[y].fg = cells[y].bg = 0;
 	}
-	memset(&f, 0, sizeof f);
-	if (pix == NULL || w <= 0 || h <= 0 || cols <= 0 || rows <= 0) {
-		if (fit != NULL)
-			*fit = f;
+	if (pix == NULL || w <= 0 || h <= 0 || pl->pw <= 0 || pl->ph <= 0 ||
+	    pl->cw != 1 || pl->ch != 2 || pl->src.x < 0 || pl->src.y < 0 || pl->src.x + pl->src.w > w ||
+	    pl->src.y + pl->src.h > h)
 		return;
-	}
-	/* A cell is one pixel wide and two tall: square pixels. */
-	ow = cols;
-	oh = (int)((long long)h * ow / w);
-	if (oh > rows * 2) {
-		oh = rows * 2;
-		ow = (int)((long long)w * oh / h);
-	}
-	if (ow < 1)
-		ow = 1;
-	oh &= ~1;
-	if (oh < 2)
-		oh = 2;
-	f.w = ow;
-	f.h = oh / 2;
-	f.x = (cols - f.w) / 2;
-	f.y = (rows - f.h) / 2;
-	xs = xreallocarray(NULL, (size_t)ow + 1, sizeof *xs);
-	ys = xreallocarray(NULL, (size_t)oh + 1, sizeof *ys);
-	cr_spans(xs, w, ow);
-	cr_spans(ys, h, oh);
-	for (y = 0; y < f.h; y++) {
-		c = cells + (size_t)(f.y + y) * (size_t)cols + (size_t)f.x;
-		for (x = 0; x < f.w; x++, c++) {
+	ow = pl->pw < cols - pl->fit.x ? pl->pw : cols - pl->fit.x;
+	oh = pl->ph / 2 < rows - pl->fit.y ? pl->ph / 2 : rows - pl->fit.y;
+	if (ow <= 0 || oh <= 0)
+		return;
+	/* Starts then ends: xs[0..pw), xs[pw..2pw). */
+	xs = xreallocarray(NULL, (size_t)pl->pw, 2 * sizeof *xs);
+	ys = xreallocarray(NULL, (size_t)pl->ph, 2 * sizeof *ys);
+	cr_spans(xs, xs + pl->pw, pl->src.x, pl->src.w, pl->pw);
+	cr_spans(ys, ys + pl->ph, pl->src.y, pl->src.h, pl->ph);
+	for (y = 0; y < oh; y++) {
+		c = cells + (size_t)(pl->fit.y + y) * (size_t)cols +
+		    (size_t)pl->fit.x;
+		for (x = 0; x < ow; x++, c++) {
 			c->ch = CR_UPPER_HALF;
-			c->fg = cr_average(pix, w, xs[x], xs[x + 1],
-			    ys[2 * y], ys[2 * y + 1]);
-			c->bg = cr_average(pix, w, xs[x], xs[x + 1],
-			    ys[2 * y + 1], ys[2 * y + 2]);
+			c->fg = cr_average(pix, w, xs[x], xs[pl->pw + x],
+			    ys[2 * y], ys[pl->ph + 2 * y]);
+			c->bg = cr_average(pix, w, xs[x], xs[pl->pw + x],
+			    ys[2 * y + 1], ys[pl->ph + 2 * y + 1]);
 		}
 	}
 	free(xs);
 	free(ys);
-	if (fit != NULL)
-		*fit = f;
 }
 
-int
-cr_cell_pixel(const struct cr_fit *fit, int w, int h, int cx, int cy,
-    int *px, int *py)
+void
+cr_render(const uint8_t *pix, int w, int h, struct cr_cell *cells, int cols,
+    int rows, struct cr_fit *fit)
 {
-	cx -= fit->x;
-	cy -= fit->y;
-	if (fit->w <= 0 || fit->h <= 0 || cx < 0 || cy < 0 || cx >= fit->w ||
-	    cy >= fit->h)
-		return (0);
-	*px = (int)((2LL * cx + 1) * w / (2LL * fit->w));
-	*py = (int)((2LL * cy + 1) * h / (2LL * fit->h));
-	return (1);
+	struct cr_view	v = { 0, 0, 0 };
+	struct cr_place	pl;
+
+	cr_view_place(&v, w, h, cols, rows, 1, 2, 2, &pl);
+	cr_render_view(pix, w, h, &pl, cells, cols, rows);
+	if (fit != NULL)
+		*fit = pl.fit;
 }
 
 static int

@@ -12,6 +12,7 @@
 #undef PACKAGE_VERSION
 #include <sixel.h>
 
+#include "backend/cellrender.h"
 #include "util/xmalloc.h"
 
 /* The kitty protocol takes its base64 payload in chunks of at most this. */
@@ -37,25 +38,35 @@ tg_put(struct tg_buf *b, const char *s, size_t n)
 void
 tg_scale(const uint8_t *px, int w, int h, uint8_t *out, int pw, int ph)
 {
+	struct cr_rect	all = { 0, 0, w, h };
+
+	tg_scale_rect(px, w, &all, out, pw, ph);
+}
+
+void
+tg_scale_rect(const uint8_t *px, int w, const struct cr_rect *src,
+    uint8_t *out, int pw, int ph)
+{
 	const uint8_t	*p;
 	unsigned	 r, g, b, n;
 	int		 ox, oy, x, y, x0, x1, y0, y1;
+	int		 xe = src->x + src->w, ye = src->y + src->h;
 
 	for (oy = 0; oy < ph; oy++) {
-		y0 = (int)((long)oy * h / ph);
-		y1 = (int)((long)(oy + 1) * h / ph);
+		y0 = src->y + (int)((long)oy * src->h / ph);
+		y1 = src->y + (int)((long)(oy + 1) * src->h / ph);
 		if (y1 <= y0)
 			y1 = y0 + 1;
 		for (ox = 0; ox < pw; ox++) {
-			x0 = (int)((long)ox * w / pw);
-			x1 = (int)((long)(ox + 1) * w / pw);
+			x0 = src->x + (int)((long)ox * src->w / pw);
+			x1 = src->x + (int)((long)(ox + 1) * src->w / pw);
 			if (x1 <= x0)
 				x1 = x0 + 1;
 			r = g = b = n = 0;
-			for (y = y0; y < y1 && y < h; y++) {
+			for (y = y0; y < y1 && y < ye; y++) {
 				p = px + ((size_t)y * (size_t)w +
 				    (size_t)x0) * 4;
-				for (x = x0; x < x1 && x < w; x++, p += 4) {
+				for (x = x0; x < x1 && x < xe; x++, p += 4) {
 					r += p[0];
 					g += p[1];
 					b += p[2];
@@ -268,6 +279,17 @@ char *
 tg_encode(enum tg_proto proto, const uint8_t *px, int w, int h, int pw,
     int ph, int cols, int rows, size_t *lenp, char **cause)
 {
+	struct cr_rect	all = { 0, 0, w, h };
+
+	return (tg_encode_rect(proto, px, w, h, &all, pw, ph, cols, rows, lenp,
+	    cause));
+}
+
+char *
+tg_encode_rect(enum tg_proto proto, const uint8_t *px, int w, int h,
+    const struct cr_rect *src, int pw, int ph, int cols, int rows,
+    size_t *lenp, char **cause)
+{
 	struct tg_buf	 b = { NULL, 0, 0 };
 	uint8_t		*rgb;
 
@@ -275,8 +297,14 @@ tg_encode(enum tg_proto proto, const uint8_t *px, int w, int h, int pw,
 		*cause = xstrdup("no picture to draw");
 		return (NULL);
 	}
+	if (src->x < 0 || src->y < 0 || src->w <= 0 || src->h <= 0 ||
+	    src->x + src->w > w || src->y + src->h > h) {
+		*cause = xasprintf("%dx%d at %d,%d is not in the %dx%d frame",
+		    src->w, src->h, src->x, src->y, w, h);
+		return (NULL);
+	}
 	rgb = xreallocarray(NULL, (size_t)pw * (size_t)ph, 3);
-	tg_scale(px, w, h, rgb, pw, ph);
+	tg_scale_rect(px, w, src, rgb, pw, ph);
 	if (proto == TG_KITTY)
 		tg_kitty(rgb, pw, ph, cols, rows, &b);
 	else if (tg_sixel(rgb, pw, ph, &b, cause) != 0) {

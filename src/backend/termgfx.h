@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cr_rect;
+
 enum tg_proto {
 	TG_SIXEL,
 	TG_KITTY
@@ -26,9 +28,22 @@ enum tg_proto {
  */
 char	*tg_encode(enum tg_proto, const uint8_t *, int, int, int, int, int,
 	    int, size_t *, char **);
+/*
+ * The same for the rectangle src of the frame (a zoomed or panned view):
+ * its pixels scaled to pw x ph. A rectangle outside the frame fails.
+ */
+char	*tg_encode_rect(enum tg_proto, const uint8_t *, int, int,
+	    const struct cr_rect *, int, int, int, int, size_t *, char **);
 /* The escape that removes vmdesk's kitty image. */
 const char *tg_kitty_clear(void);
 /* Scale an R,G,B,x frame to pw x ph R,G,B pixels, averaging areas. */
 void	 tg_scale(const uint8_t *, int, int, uint8_t *, int, int);
+/*
+ * Scale the rectangle src of an R,G,B,x frame w pixels wide to pw x ph
+ * R,G,B pixels: areas averaged when shrinking, pixels repeated when
+ * enlarging.
+ */
+void	 tg_scale_rect(const uint8_t *, int, const struct cr_rect *, uint8_t *,
+	    int, int);
 
 #endif

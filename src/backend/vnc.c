@@ -305,6 +305,7 @@ vnc_press(struct vnc *v, uint32_t keysym, int mods)
 		{ VNC_MOD_CTRL, VNC_KEY_CONTROL_L },
 		{ VNC_MOD_ALT, VNC_KEY_ALT_L },
 		{ VNC_MOD_SHIFT, VNC_KEY_SHIFT_L },
+		{ VNC_MOD_SUPER, VNC_KEY_SUPER_L },
 	};
 	size_t	i;
 	int	rc = 0;

@@ -20,6 +20,7 @@ struct vnc_rect {
 #define VNC_MOD_SHIFT	0x1
 #define VNC_MOD_CTRL	0x2
 #define VNC_MOD_ALT	0x4
+#define VNC_MOD_SUPER	0x8	/* the Windows key */
 
 /* Keysyms vmdesk sends besides printable ASCII (which is its own keysym). */
 #define VNC_KEY_BACKSPACE	0xff08
@@ -40,6 +41,7 @@ struct vnc_rect {
 #define VNC_KEY_SHIFT_L		0xffe1
 #define VNC_KEY_CONTROL_L	0xffe3
 #define VNC_KEY_ALT_L		0xffe9
+#define VNC_KEY_SUPER_L		0xffeb
 #define VNC_KEY_DELETE		0xffff
 
 /* A session for a socket path; it connects on vnc_connect(). */

@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "backend/vnc.h"
 
@@ -43,6 +44,20 @@ static const struct {
 	{ 31, '-', VNC_MOD_CTRL },
 };
 
+/* Modifiers in the order they go down (and up in reverse). */
+static const struct {
+	int		 mod;
+	uint32_t	 keysym;
+	const char	*name;
+} conkeys_mods[] = {
+	{ VNC_MOD_CTRL, VNC_KEY_CONTROL_L, "Ctrl" },
+	{ VNC_MOD_ALT, VNC_KEY_ALT_L, "Alt" },
+	{ VNC_MOD_SHIFT, VNC_KEY_SHIFT_L, "Shift" },
+	{ VNC_MOD_SUPER, VNC_KEY_SUPER_L, "Super" },
+};
+
+#define CONKEYS_NMODS	(sizeof conkeys_mods / sizeof conkeys_mods[0])
+
 int
 conkeys_map(int key, struct conkey *k)
 {
@@ -79,4 +94,56 @@ conkeys_map(int key, struct conkey *k)
 		return (1);
 	}
 	return (0);
+}
+
+int
+conkeys_events(const struct conkey *k, int latched, struct conkey_event *ev)
+{
+	uint32_t	keysym = k->keysym;
+	int		mods = k->mods | latched, n = 0;
+	size_t		i;
+
+	/*
+	 * QEMU keeps a letter's case as its keysym says: a lower-case letter
+	 * with Shift down toggles the guest's CapsLock and comes out lower
+	 * case. Shift held on a letter means its capital.
+	 */
+	if ((mods & VNC_MOD_SHIFT) && keysym >= 'a' && keysym <= 'z')
+		keysym -= 'a' - 'A';
+	for (i = 0; i < CONKEYS_NMODS; i++) {
+		if (mods & conkeys_mods[i].mod) {
+			ev[n].keysym = conkeys_mods[i].keysym;
+			ev[n++].down = 1;
+		}
+	}
+	ev[n].keysym = keysym;
+	ev[n++].down = 1;
+	ev[n].keysym = keysym;
+	ev[n++].down = 0;
+	for (i = CONKEYS_NMODS; i > 0; i--) {
+		if (mods & conkeys_mods[i - 1].mod) {
+			ev[n].keysym = conkeys_mods[i - 1].keysym;
+			ev[n++].down = 0;
+		}
+	}
+	return (n);
+}
+
+void
+conkeys_mods_name(int mods, char *buf, size_t len)
+{
+	size_t	i, at = 0;
+	int	n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < CONKEYS_NMODS && at < len; i++) {
+		if ((mods & conkeys_mods[i].mod) == 0)
+			continue;
+		n = snprintf(buf + at, len - at, "%s+", conkeys_mods[i].name);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
 }

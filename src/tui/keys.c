@@ -78,7 +78,8 @@ static struct tui_key keys_builtin[] = {
 	  KEYS_WALL },
 	{ 'l', "l", ACT_RIGHT, NULL, "the tile to the right", KEYS_WALL },
 	{ CTRL(']'), "Ctrl-]", ACT_CONSOLE_MENU, NULL, "(on a VM's screen) "
-	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, SysRq, screenshot, leave",
+	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, Ctrl, Alt, Shift or Super "
+	  "held for the next key, zoom and pan, SysRq, screenshot, leave",
 	  KEYS_CONSOLE },
 	{ '\n', "Enter", ACT_GRAPHS, NULL, "full-screen graphs of the selected "
 	  "VM", KEYS_MAIN },

@@ -81,15 +81,20 @@ struct con {
 	int		 nc_moved;	/* ncurses may have written: see drawn */
 	char		*line;		/* our status line, as last drawn */
 	enum con_depth	 depth;
-	struct cr_fit	 fit;		/* where pixels landed */
+	struct cr_view	 view;		/* zoom and pan of pixel frames */
+	struct cr_place	 place;		/* where pixels landed */
 	int		 buttons;	/* RFB button mask held */
 	mmask_t		 oldmask;	/* the desktop's mouse events */
 	int		 sysrq;		/* the next key goes with Alt-SysRq */
+	int		 latched;	/* VNC_MOD_*: held for the next key */
+	int		 panning;	/* keys pan and zoom, none go in */
 	char		*out;		/* the escapes of one update */
 	size_t		 outlen, outcap;
 };
 
 static void	con_leave(struct app *, struct con *);
+static void	con_place(struct con *);
+static void	con_state(struct con *, char *, size_t);
 
 /* ---- Rendering ---------------------------------------------------------- */
 
@@ -137,17 +142,19 @@ con_render(struct con *c)
 		log_debug("console %s: %s", c->name, c->text ? "text" :
 		    "pixels");
 	if (!c->text) {
-		/* The fit places pictures and mouse events in any mode. */
-		cr_render(px, c->gw, c->gh, c->want, c->cols, c->rows,
-		    &c->fit);
+		/* The view places pictures and mouse events in any mode. */
+		con_place(c);
 		c->cur_x = c->cur_y = -1;
 		c->image = c->gfx != GFX_HALFBLOCK;
+		if (!c->image) {
+			cr_render_view(px, c->gw, c->gh, &c->place, c->want,
+			    c->cols, c->rows);
+			return;
+		}
 		/* Under a picture the cells are black: no half-block edges. */
-		if (c->image) {
-			for (x = 0; x < c->cols * c->rows; x++) {
-				c->want[x].ch = ' ';
-				c->want[x].fg = c->want[x].bg = 0;
-			}
+		for (x = 0; x < c->cols * c->rows; x++) {
+			c->want[x].ch = ' ';
+			c->want[x].fg = c->want[x].bg = 0;
 		}
 		return;
 	}
@@ -469,52 +476,54 @@ con_cell_pixels(int *cw, int *ch)
 	}
 }
 
+/*
+ * Where the view of the frame lands: in half blocks (a cell is one pixel
+ * by two), or in the terminal's own pixels, whose cell size keeps the
+ * aspect; the place also says which cells the picture covers, for the
+ * mouse.
+ */
+static void
+con_place(struct con *c)
+{
+	int	cw = 1, ch = 2, step = 2;
+
+	if (c->gfx != GFX_HALFBLOCK) {
+		con_cell_pixels(&cw, &ch);
+		/* Sixel bands are 6 pixels: a last partial one must not spill. */
+		step = c->gfx == GFX_SIXEL ? 6 : 1;
+	}
+	cr_view_place(&c->view, c->gw, c->gh, c->cols, c->rows, cw, ch, step,
+	    &c->place);
+}
+
 /* The frame as real pixels over the cells the half blocks would take. */
 static void
 con_emit_image(struct con *c)
 {
 	const uint8_t	*px;
+	struct cr_place	*pl = &c->place;
 	char		*img, *cause = NULL, pos[32];
 	size_t		 len;
-	int		 cw, ch, pw, ph, aw, ah, n;
+	int		 n;
 
 	c->image = 0;
 	if ((px = vnc_pixels(c->vnc, &c->gw, &c->gh)) == NULL ||
 	    c->gw <= 0 || c->gh <= 0 || c->cols <= 0 || c->rows <= 0)
 		return;
-	/*
-	 * The terminal's own cell size keeps the aspect (half blocks assume
-	 * cells twice as tall as wide); the picture is centred, and the fit
-	 * says which cells it covers, for the mouse.
-	 */
-	con_cell_pixels(&cw, &ch);
-	aw = c->cols * cw;
-	ah = c->rows * ch;
-	if ((long)aw * c->gh <= (long)ah * c->gw) {
-		pw = aw;
-		ph = (int)((long)c->gh * aw / c->gw);
-	} else {
-		ph = ah;
-		pw = (int)((long)c->gw * ah / c->gh);
-	}
-	/* Sixel bands are 6 pixels: a last partial one must not spill. */
-	if (c->gfx == GFX_SIXEL)
-		ph -= ph % 6;
-	if (pw < 1 || ph < 1)
+	/* The frame may have changed size since it was rendered. */
+	con_place(c);
+	if (pl->pw < 1 || pl->ph < 1)
 		return;
-	c->fit.w = (pw + cw - 1) / cw;
-	c->fit.h = (ph + ch - 1) / ch;
-	c->fit.x = (c->cols - c->fit.w) / 2;
-	c->fit.y = (c->rows - c->fit.h) / 2;
-	img = tg_encode(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL, px, c->gw,
-	    c->gh, pw, ph, c->fit.w, c->fit.h, &len, &cause);
+	img = tg_encode_rect(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL, px,
+	    c->gw, c->gh, &pl->src, pl->pw, pl->ph, pl->fit.w, pl->fit.h, &len,
+	    &cause);
 	if (img == NULL) {
 		log_debug("console %s: %s", c->name, cause);
 		free(cause);
 		return;
 	}
-	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", c->fit.y + 1,
-	    c->fit.x + 1);
+	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pl->fit.y + 1,
+	    pl->fit.x + 1);
 	con_write(pos, (size_t)n);
 	con_write(img, len);
 	con_write("\0338", 2);
@@ -662,7 +671,7 @@ con_draw(struct app *app, struct screen *s)
 {
 	struct con	*c = s->data;
 	const struct tui_key *k;
-	char		 mode[64], *line;
+	char		 mode[64], state[128], *line;
 	int		 rows = LINES - 1, top = app->stack[app->depth - 1] == s;
 	int		 x, y;
 	int		 status_row;
@@ -699,9 +708,9 @@ con_draw(struct app *app, struct screen *s)
 			snprintf(mode, sizeof mode, "pixels%s",
 			    c->gfx == GFX_SIXEL ? " (sixel)" : c->gfx ==
 			    GFX_KITTY ? " (kitty)" : "");
+		con_state(c, state, sizeof state);
 		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
-		    c->gw, c->gh, c->sysrq ? "SysRq: type its key  " : "",
-		    k != NULL ? k->name : "");
+		    c->gw, c->gh, state, k != NULL ? k->name : "");
 	}
 	attrset(draw_attr(ROLE_TITLE));
 	mvhline(LINES - 1, 0, ' ', COLS);
@@ -729,8 +738,9 @@ con_draw(struct app *app, struct screen *s)
 
 /*
  * A terminal mouse event as an absolute pointer event (QEMU's USB tablet):
- * the guest pixel under the cell, buttons as RFB's mask (1 left, 2 middle,
- * 4 right, 8 and 16 the wheel, pressed and released at once).
+ * the guest pixel under the cell, through the zoomed view; buttons as
+ * RFB's mask (1 left, 2 middle, 4 right, 8 and 16 the wheel, pressed and
+ * released at once).
  */
 static void
 con_mouse(struct con *c)
@@ -756,7 +766,8 @@ con_mouse(struct con *c)
 			return;
 		x = x * c->ts.cw + c->ts.cw / 2;
 		y = y * c->ts.chh + c->ts.chh / 2;
-	} else if (!cr_cell_pixel(&c->fit, c->gw, c->gh, ev.x, ev.y, &x, &y))
+	} else if (!cr_view_pixel(&c->place, ev.x, ev.y, &x, &y) ||
+	    x >= c->gw || y >= c->gh)
 		return;
 	for (i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
 		if (ev.bstate & buttons[i].press)
@@ -773,11 +784,121 @@ con_mouse(struct con *c)
 		vnc_pointer(c->vnc, x, y, c->buttons);
 }
 
+/* What the status line says besides the mode: held keys, zoom, pan. */
+static void
+con_state(struct con *c, char *buf, size_t len)
+{
+	char	mods[32], zoom[32];
+
+	conkeys_mods_name(c->latched, mods, sizeof mods);
+	zoom[0] = '\0';
+	if (!c->text && c->view.level > 0 && c->place.den > 0)
+		snprintf(zoom, sizeof zoom, "zoom %d%%  ", (int)((long long)
+		    c->place.num * 100 / c->place.den));
+	snprintf(buf, len, "%s%s%s%s%s", zoom, c->panning ? "pan: arrows, "
+	    "+ - 0 zoom, Esc ends  " : "", mods, mods[0] != '\0' ?
+	    " held  " : "", c->sysrq ? "SysRq: type its key  " : "");
+}
+
+/* The view moved: draw the frame again now. */
+static void
+con_view_changed(struct app *app, struct con *c)
+{
+	if (c->vnc != NULL && vnc_pixels(c->vnc, &c->gw, &c->gh) != NULL)
+		con_render(c);
+	app->dirty = 1;
+}
+
+/* Zoom the pixel frame in (1), out (-1), or back to the fit (0). */
+static void
+con_zoom(struct app *app, struct con *c, int dir)
+{
+	if (c->text) {
+		app_say(app, 0, "%s: a text screen shows one cell a character; "
+		    "only pixels zoom", c->name);
+		return;
+	}
+	if (cr_view_zoom(&c->view, &c->place, dir))
+		con_view_changed(app, c);
+	else if (dir != 0)
+		app_say(app, 0, "%s: no zoom %s of this one", c->name,
+		    dir > 0 ? "closer" : "further out");
+}
+
+enum con_pan_act {
+	PAN_MOVE,
+	PAN_ZOOM,
+	PAN_END
+};
+
+/* Keys while panning: the view moves, nothing goes to the guest. */
+static const struct {
+	int			key;
+	enum con_pan_act	act;
+	int			dx, dy;
+} con_pan_keys[] = {
+	{ KEY_LEFT, PAN_MOVE, -1, 0 }, { 'h', PAN_MOVE, -1, 0 },
+	{ KEY_RIGHT, PAN_MOVE, 1, 0 }, { 'l', PAN_MOVE, 1, 0 },
+	{ KEY_UP, PAN_MOVE, 0, -1 }, { 'k', PAN_MOVE, 0, -1 },
+	{ KEY_DOWN, PAN_MOVE, 0, 1 }, { 'j', PAN_MOVE, 0, 1 },
+	{ '+', PAN_ZOOM, 1, 0 }, { '=', PAN_ZOOM, 1, 0 },
+	{ '-', PAN_ZOOM, -1, 0 }, { '0', PAN_ZOOM, 0, 0 },
+	{ 27, PAN_END, 0, 0 }, { '\r', PAN_END, 0, 0 }, { '\n', PAN_END, 0, 0 },
+	{ KEY_ENTER, PAN_END, 0, 0 }, { 'q', PAN_END, 0, 0 },
+	{ 'p', PAN_END, 0, 0 },
+};
+
+static int
+con_pan_key(struct app *app, struct con *c, int key)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof con_pan_keys / sizeof con_pan_keys[0]; i++) {
+		if (con_pan_keys[i].key == key)
+			break;
+	}
+	if (i == sizeof con_pan_keys / sizeof con_pan_keys[0])
+		return (0);
+	switch (con_pan_keys[i].act) {
+	case PAN_MOVE:
+		if (!c->text && cr_view_pan(&c->view, &c->place,
+		    con_pan_keys[i].dx, con_pan_keys[i].dy))
+			con_view_changed(app, c);
+		break;
+	case PAN_ZOOM:
+		con_zoom(app, c, con_pan_keys[i].dx);
+		break;
+	case PAN_END:
+		c->panning = 0;
+		break;
+	}
+	return (1);
+}
+
+/* A key with its modifiers and the latched ones; the latch lets go. */
+static void
+con_send(struct con *c, const struct conkey *k)
+{
+	struct conkey_event	ev[CONKEYS_EVENTS];
+	int			i, n, rc = 0;
+
+	n = conkeys_events(k, c->latched, ev);
+	c->latched = 0;
+	/* Every release goes even after a failure: no modifier stays down. */
+	for (i = 0; i < n; i++) {
+		if (vnc_key(c->vnc, ev[i].keysym, ev[i].down) != 0)
+			rc = -1;
+	}
+	if (rc != 0)
+		log_debug("console %s: key not sent", c->name);
+}
+
 static int
 con_key(struct app *app, struct screen *s, int key)
 {
 	struct con	*c = s->data;
 	struct conkey	 k;
+	int		 held;
 
 	if (key == KEY_MOUSE) {
 		con_mouse(c);
@@ -787,6 +908,8 @@ con_key(struct app *app, struct screen *s, int key)
 		app_push(app, screen_console_menu(c));
 		return (1);
 	}
+	if (c->panning)
+		return (con_pan_key(app, c, key));
 	if (c->vnc == NULL || !vnc_connected(c->vnc) || !conkeys_map(key, &k))
 		return (0);
 	if (c->sysrq) {
@@ -800,9 +923,10 @@ con_key(struct app *app, struct screen *s, int key)
 			log_debug("console %s: SysRq not sent", c->name);
 		return (1);
 	}
-	if (vnc_press(c->vnc, k.keysym, k.mods) != 0)
-		log_debug("console %s: key not sent", c->name);
-	return (0);
+	held = c->latched;
+	con_send(c, &k);
+	/* The status line said what was held. */
+	return (held != 0);
 }
 
 static void
@@ -881,28 +1005,51 @@ screen_console(struct app *app, const char *name)
 enum con_menu_act {
 	CMENU_CAD,
 	CMENU_FKEY,
+	CMENU_LATCH,
+	CMENU_ZOOM,
+	CMENU_PAN,
 	CMENU_HOTKEY,
 	CMENU_SYSRQ,
 	CMENU_SHOT,
 	CMENU_LEAVE
 };
 
+/* The menu's items; key, when not 0, chooses one from the menu. */
 static const struct {
 	enum con_menu_act	 act;
 	int			 n;
+	int			 key;
 	const char		*label;
 } con_menu_items[] = {
-	{ CMENU_CAD, 0, "Ctrl-Alt-Del" },
-	{ CMENU_FKEY, 1, "Ctrl-Alt-F1" }, { CMENU_FKEY, 2, "Ctrl-Alt-F2" },
-	{ CMENU_FKEY, 3, "Ctrl-Alt-F3" }, { CMENU_FKEY, 4, "Ctrl-Alt-F4" },
-	{ CMENU_FKEY, 5, "Ctrl-Alt-F5" }, { CMENU_FKEY, 6, "Ctrl-Alt-F6" },
-	{ CMENU_FKEY, 7, "Ctrl-Alt-F7" }, { CMENU_FKEY, 8, "Ctrl-Alt-F8" },
-	{ CMENU_FKEY, 9, "Ctrl-Alt-F9" }, { CMENU_FKEY, 10, "Ctrl-Alt-F10" },
-	{ CMENU_FKEY, 11, "Ctrl-Alt-F11" }, { CMENU_FKEY, 12, "Ctrl-Alt-F12" },
-	{ CMENU_HOTKEY, 0, "Send the menu key itself to the guest" },
-	{ CMENU_SYSRQ, 0, "SysRq: Alt-SysRq and the next key typed (r)" },
-	{ CMENU_SHOT, 0, "Save a screenshot in the VM's folder    (s)" },
-	{ CMENU_LEAVE, 0, "Leave the screen (the VM keeps running) (q)" },
+	{ CMENU_CAD, 0, 0, "Ctrl-Alt-Del" },
+	{ CMENU_FKEY, 1, KEY_F(1), "Ctrl-Alt-F1" },
+	{ CMENU_FKEY, 2, KEY_F(2), "Ctrl-Alt-F2" },
+	{ CMENU_FKEY, 3, KEY_F(3), "Ctrl-Alt-F3" },
+	{ CMENU_FKEY, 4, KEY_F(4), "Ctrl-Alt-F4" },
+	{ CMENU_FKEY, 5, KEY_F(5), "Ctrl-Alt-F5" },
+	{ CMENU_FKEY, 6, KEY_F(6), "Ctrl-Alt-F6" },
+	{ CMENU_FKEY, 7, KEY_F(7), "Ctrl-Alt-F7" },
+	{ CMENU_FKEY, 8, KEY_F(8), "Ctrl-Alt-F8" },
+	{ CMENU_FKEY, 9, KEY_F(9), "Ctrl-Alt-F9" },
+	{ CMENU_FKEY, 10, KEY_F(10), "Ctrl-Alt-F10" },
+	{ CMENU_FKEY, 11, KEY_F(11), "Ctrl-Alt-F11" },
+	{ CMENU_FKEY, 12, KEY_F(12), "Ctrl-Alt-F12" },
+	{ CMENU_LATCH, VNC_MOD_CTRL, 'c',
+	  "Ctrl held for the next key         (c)" },
+	{ CMENU_LATCH, VNC_MOD_ALT, 'a',
+	  "Alt held for the next key          (a)" },
+	{ CMENU_LATCH, VNC_MOD_SHIFT, 'S',
+	  "Shift held for the next key        (S)" },
+	{ CMENU_LATCH, VNC_MOD_SUPER, 'w',
+	  "Super (Win) held for the next key  (w)" },
+	{ CMENU_ZOOM, 1, '+', "Zoom in on a pixel screen              (+)" },
+	{ CMENU_ZOOM, -1, '-', "Zoom out                               (-)" },
+	{ CMENU_ZOOM, 0, '0', "Fit the whole screen                   (0)" },
+	{ CMENU_PAN, 0, 'p', "Pan and zoom: arrows, + - 0, Esc       (p)" },
+	{ CMENU_HOTKEY, 0, 0, "Send the menu key itself to the guest" },
+	{ CMENU_SYSRQ, 0, 'r', "SysRq: Alt-SysRq and the next key typed (r)" },
+	{ CMENU_SHOT, 0, 's', "Save a screenshot in the VM's folder    (s)" },
+	{ CMENU_LEAVE, 0, 'q', "Leave the screen (the VM keeps running) (q)" },
 };
 
 #define CON_MENU_N	((int)(sizeof con_menu_items / sizeof con_menu_items[0]))
@@ -910,24 +1057,44 @@ static const struct {
 struct con_menu {
 	struct con	*con;
 	int		 cursor;
+	int		 top;		/* the first item shown */
 };
 
+/* The menu scrolls when the terminal is shorter than it. */
 static void
 con_menu_draw(struct app *app, struct screen *s)
 {
 	struct con_menu	*m = s->data;
-	int		 i, w = 50, h = CON_MENU_N + 4, y0, x0;
+	const char	*label;
+	char		*text;
+	int		 i, w = 52, h = CON_MENU_N + 4, y0, x0, shown;
 
 	if (w > COLS)
 		w = COLS;
+	if (h > LINES)
+		h = LINES;
+	shown = h - 4 > 1 ? h - 4 : 1;
+	if (m->cursor < m->top)
+		m->top = m->cursor;
+	if (m->cursor >= m->top + shown)
+		m->top = m->cursor - shown + 1;
 	y0 = (LINES - h) / 2 > 0 ? (LINES - h) / 2 : 0;
 	x0 = (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0;
 	draw_box(y0, x0, h, w, "Send to the guest");
-	for (i = 0; i < CON_MENU_N && y0 + 2 + i < LINES; i++) {
-		attrset(draw_attr(i == m->cursor ? ROLE_SELECTED :
+	for (i = 0; i < shown && m->top + i < CON_MENU_N &&
+	    y0 + 2 + i < LINES; i++) {
+		label = con_menu_items[m->top + i].label;
+		attrset(draw_attr(m->top + i == m->cursor ? ROLE_SELECTED :
 		    ROLE_DIALOG));
 		mvhline(y0 + 2 + i, x0 + 1, ' ', w - 2);
-		draw_text(y0 + 2 + i, x0 + 2, w - 4, con_menu_items[i].label);
+		/* A latch shows whether it is on. */
+		if (con_menu_items[m->top + i].act == CMENU_LATCH)
+			text = xasprintf("[%c] %s", m->con->latched &
+			    con_menu_items[m->top + i].n ? 'x' : ' ', label);
+		else
+			text = xstrdup(label);
+		draw_text(y0 + 2 + i, x0 + 2, w - 4, text);
+		free(text);
 	}
 	attrset(A_NORMAL);
 }
@@ -968,6 +1135,7 @@ con_menu_run(struct app *app, struct con *c, int item)
 {
 	struct vnc	*v = c->vnc;
 	const struct tui_key *k;
+	struct conkey	 ck;
 
 	app_pop(app);
 	switch (con_menu_items[item].act) {
@@ -981,17 +1149,28 @@ con_menu_run(struct app *app, struct con *c, int item)
 			    (uint32_t)(con_menu_items[item].n - 1),
 			    VNC_MOD_CTRL|VNC_MOD_ALT);
 		break;
+	case CMENU_LATCH:
+		c->latched ^= con_menu_items[item].n;
+		c->sysrq = 0;
+		break;
+	case CMENU_ZOOM:
+		con_zoom(app, c, con_menu_items[item].n);
+		break;
+	case CMENU_PAN:
+		if (c->text)
+			con_zoom(app, c, 0);
+		else
+			c->panning = 1;
+		break;
 	case CMENU_HOTKEY:
 		k = keys_for(ACT_CONSOLE_MENU, KEYS_CONSOLE);
-		if (v != NULL && k != NULL) {
-			struct conkey	ck;
-
-			if (conkeys_map(k->key, &ck))
-				vnc_press(v, ck.keysym, ck.mods);
-		}
+		if (v != NULL && vnc_connected(v) && k != NULL &&
+		    conkeys_map(k->key, &ck))
+			con_send(c, &ck);
 		break;
 	case CMENU_SYSRQ:
 		c->sysrq = 1;
+		c->latched = 0;
 		break;
 	case CMENU_SHOT:
 		con_screenshot(app, c);
@@ -1006,22 +1185,21 @@ static int
 con_menu_key(struct app *app, struct screen *s, int key)
 {
 	struct con_menu	*m = s->data;
+	int		 i;
 
-	if (key >= KEY_F(1) && key <= KEY_F(12)) {
-		con_menu_run(app, m->con, 1 + key - KEY_F(1));
-		return (1);
-	}
-	if (key == 'r') {
-		con_menu_run(app, m->con, CON_MENU_N - 3);
-		return (1);
-	}
-	if (key == 's' || key == 'q') {
-		con_menu_run(app, m->con, key == 's' ? CON_MENU_N - 2 :
-		    CON_MENU_N - 1);
-		return (1);
+	/* '=' is '+' without Shift. */
+	if (key == '=')
+		key = '+';
+	for (i = 0; i < CON_MENU_N; i++) {
+		if (con_menu_items[i].key == key && key != 0) {
+			con_menu_run(app, m->con, i);
+			return (1);
+		}
 	}
 	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
-		con_menu_run(app, m->con, CON_MENU_N - 4);
+		for (i = 0; con_menu_items[i].act != CMENU_HOTKEY; i++)
+			;
+		con_menu_run(app, m->con, i);
 		return (1);
 	}
 	switch (keys_lookup(key, KEYS_DIALOG)) {

@@ -6,10 +6,12 @@
 # colour changes along a row: at every pixel with sixel, every few pixels
 # (one cell) with half blocks. graphics = sixel, auto on a terminal whose
 # DA1 answer lists sixel, auto on one whose answer does not, halfblock;
-# text coming back takes the picture away.
+# zoomed in from the menu (keys typed with xdotool), 2:1 and 4:1 change
+# colour every second and fourth pixel; text coming back takes the
+# picture away.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
-for p in Xvfb xterm import convert; do
+for p in Xvfb xterm import convert xdotool; do
 	command -v $p >/dev/null 2>&1 || { echo "SKIP: no $p" >&2; exit 77; }
 done
 
@@ -77,6 +79,31 @@ n=$(changes "$TEST_TMP/sixel.png")
 
 grep -q "console fb: pixels" "$TEST_TMP/sixel.log" ||
     fail "the view never saw pixels"; ok
+
+log "zoom in from the menu: 1:1, 2:1, 4:1 terminal pixels a guest pixel"
+# The keys go to the window under the pointer (no window manager).
+xdotool mousemove 300 300
+for want in 1:1 2:1 4:1; do
+	xdotool key ctrl+bracketright
+	sleep 1
+	xdotool type '+'
+	sleep 3
+	import -window root "$TEST_TMP/zoom.png"
+	n=$(changes "$TEST_TMP/zoom.png")
+	case $want in
+	1:1)	[ "$n" -ge 90 ] ;;
+	2:1)	[ "$n" -ge 40 ] && [ "$n" -le 60 ] ;;
+	4:1)	[ "$n" -ge 18 ] && [ "$n" -le 32 ] ;;
+	esac || fail "sixel at $want: $n% of neighbouring pixels differ"; ok
+done
+[ -n "${VMDESK_SHOTS:-}" ] && cp "$TEST_TMP/zoom.png" "$VMDESK_SHOTS/"
+xdotool key ctrl+bracketright
+sleep 1
+xdotool type '0'
+sleep 3
+import -window root "$TEST_TMP/fit.png"
+n=$(changes "$TEST_TMP/fit.png")
+[ "$n" -ge 60 ] || fail "sixel fitted again: only $n% of pixels differ"; ok
 
 log "text coming back takes the picture away"
 serial_run fb "printf '\\033[2J\\033[HTEXT-BACK\\n' >/dev/tty1; echo CLR-DONE"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for backend/cellrender: half blocks carry the top and bottom
- * pixels' averages, the picture keeps its aspect, 256-colour quantising.
+ * pixels' averages, the picture keeps its aspect, zoomed and panned
+ * views crop the frame and map the mouse back, 256-colour quantising.
  */
 #include "config.h"
 
@@ -123,25 +124,211 @@ test_cellrender_resized_frame(void **state)
 	free(b);
 }
 
-/* A terminal click lands on the guest pixel under it. */
+/* A terminal click lands on the guest pixel under it (the fit). */
 static void
 test_cellrender_cell_pixel(void **state)
 {
-	struct cr_fit	fit = { 20, 0, 160, 60 };
+	struct cr_view	v = { 0, 0, 0 };
+	struct cr_place	pl;
 	int		x, y;
 
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 20, 0, &x, &y), 1);
+	cr_view_place(&v, 1024, 768, 200, 60, 1, 2, 2, &pl);
+	assert_int_equal(pl.fit.x, 20);
+	assert_int_equal(pl.fit.w, 160);
+	assert_int_equal(cr_view_pixel(&pl, 20, 0, &x, &y), 1);
 	assert_int_equal(x, 3);
 	assert_int_equal(y, 6);
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 179, 59, &x, &y), 1);
+	assert_int_equal(cr_view_pixel(&pl, 179, 59, &x, &y), 1);
 	assert_int_equal(x, 1020);
 	assert_int_equal(y, 761);
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 100, 30, &x, &y), 1);
+	assert_int_equal(cr_view_pixel(&pl, 100, 30, &x, &y), 1);
 	assert_int_equal(x, 515);
 	assert_int_equal(y, 390);
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 19, 0, &x, &y), 0);
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 180, 0, &x, &y), 0);
-	assert_int_equal(cr_cell_pixel(&fit, 1024, 768, 30, 60, &x, &y), 0);
+	assert_int_equal(cr_view_pixel(&pl, 19, 0, &x, &y), 0);
+	assert_int_equal(cr_view_pixel(&pl, 180, 0, &x, &y), 0);
+	assert_int_equal(cr_view_pixel(&pl, 30, 60, &x, &y), 0);
+}
+
+/* A frame whose every pixel tells where it is: red x, green y. */
+static uint8_t *
+coords(int w, int h)
+{
+	uint8_t	*px;
+	int	 x, y;
+
+	px = xcalloc((size_t)w * (size_t)h, 4);
+	for (y = 0; y < h; y++) {
+		for (x = 0; x < w; x++)
+			set(px, w, x, y, (uint32_t)x << 16 | (uint32_t)y << 8);
+	}
+	return (px);
+}
+
+#define XY(x, y)	((uint32_t)(x) << 16 | (uint32_t)(y) << 8)
+
+/* Zoom levels of a 64x32 frame in 16x8 cells, and the crops they show. */
+static void
+test_cellrender_zoom_crop(void **state)
+{
+	struct cr_view	 v = { 0, 0, 0 };
+	struct cr_place	 pl;
+	struct cr_cell	 cells[16 * 8], *c;
+	uint8_t		*px = coords(64, 32);
+	int		 x, y;
+
+	/* Fit: 16x8 pixels in 16x4 cells, rows 2-5; 5 levels. */
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.levels, 5);
+	assert_int_equal(pl.fit.y, 2);
+	assert_int_equal(pl.fit.h, 4);
+	assert_int_equal(pl.src.w, 64);
+	/* Twice the fit: the width cropped around the centre, all rows. */
+	assert_int_equal(cr_view_zoom(&v, &pl, 1), 1);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.num * 2, pl.den);
+	assert_int_equal(pl.src.x, 16);
+	assert_int_equal(pl.src.w, 32);
+	assert_int_equal(pl.src.y, 0);
+	assert_int_equal(pl.src.h, 32);
+	cr_render_view(px, 64, 32, &pl, cells, 16, 8);
+	/* Cell 0, 0: pixels 16-17 by 0-1 on top, 16-17 by 2-3 below. */
+	assert_int_equal(cells[0].ch, CR_UPPER_HALF);
+	assert_int_equal(cells[0].fg, XY(17, 1));
+	assert_int_equal(cells[0].bg, XY(17, 3));
+	assert_int_equal(cells[7 * 16 + 15].fg, XY(47, 29));
+	/* 1:1: guest pixels as they are, 24-39 by 8-23. */
+	assert_int_equal(cr_view_zoom(&v, &pl, 1), 1);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.num, 1);
+	assert_int_equal(pl.den, 1);
+	cr_render_view(px, 64, 32, &pl, cells, 16, 8);
+	for (y = 0; y < 8; y++) {
+		for (x = 0; x < 16; x++) {
+			c = &cells[y * 16 + x];
+			assert_int_equal(c->fg, XY(24 + x, 8 + 2 * y));
+			assert_int_equal(c->bg, XY(24 + x, 9 + 2 * y));
+		}
+	}
+	/* 4:1: 4x4 pixels, 30-33 by 14-17, each four cells wide. */
+	assert_int_equal(cr_view_zoom(&v, &pl, 1), 1);
+	assert_int_equal(cr_view_zoom(&v, &pl, 1), 1);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(cr_view_zoom(&v, &pl, 1), 0);
+	assert_int_equal(pl.num, 4);
+	cr_render_view(px, 64, 32, &pl, cells, 16, 8);
+	for (y = 0; y < 8; y++) {
+		for (x = 0; x < 16; x++) {
+			c = &cells[y * 16 + x];
+			assert_int_equal(c->fg, XY(30 + x / 4, 14 + y / 2));
+			assert_int_equal(c->bg, XY(30 + x / 4, 14 + y / 2));
+		}
+	}
+	/* Back to the fit: the whole frame again. */
+	assert_int_equal(cr_view_zoom(&v, &pl, 0), 1);
+	assert_int_equal(cr_view_zoom(&v, &pl, 0), 0);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.w, 64);
+	assert_int_equal(cr_view_zoom(&v, &pl, -1), 0);
+	free(px);
+}
+
+/* Panning moves by a quarter of the view and stops at the frame's edges. */
+static void
+test_cellrender_pan_clamps(void **state)
+{
+	struct cr_view	 v = { 2, 32, 16 };
+	struct cr_place	 pl;
+	struct cr_cell	 cells[16 * 8];
+	uint8_t		*px = coords(64, 32);
+	int		 n;
+
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.x, 24);
+	assert_int_equal(cr_view_pan(&v, &pl, 1, 0), 1);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.x, 28);
+	for (n = 0; n < 20 && cr_view_pan(&v, &pl, 1, 1); n++)
+		cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_in_range(n, 1, 19);
+	assert_int_equal(pl.src.x, 48);
+	assert_int_equal(pl.src.y, 16);
+	cr_render_view(px, 64, 32, &pl, cells, 16, 8);
+	assert_int_equal(cells[7 * 16 + 15].bg, XY(63, 31));
+	/* Back from the edge at once: no overshoot was kept. */
+	assert_int_equal(cr_view_pan(&v, &pl, -1, -1), 1);
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.x, 44);
+	assert_int_equal(pl.src.y, 12);
+	for (n = 0; n < 20 && cr_view_pan(&v, &pl, -1, -1); n++)
+		cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.x, 0);
+	assert_int_equal(pl.src.y, 0);
+	cr_render_view(px, 64, 32, &pl, cells, 16, 8);
+	assert_int_equal(cells[0].fg, XY(0, 0));
+	/* A centre far outside (a smaller frame after a mode switch). */
+	v.cx = 5000;
+	v.cy = -40;
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(pl.src.x, 48);
+	assert_int_equal(pl.src.y, 0);
+	/* The fit has nowhere to pan. */
+	v.level = 0;
+	cr_view_place(&v, 64, 32, 16, 8, 1, 2, 2, &pl);
+	assert_int_equal(cr_view_pan(&v, &pl, 1, 1), 0);
+	free(px);
+}
+
+/*
+ * Cell to guest pixel and back, at every level, with half blocks and
+ * with 8x16-pixel cells (sixel): the pixel lies in the view, its cell
+ * shows that same pixel, and shrunk views give the cell itself.
+ */
+static void
+test_cellrender_pointer_round_trip(void **state)
+{
+	static const int	 geo[][4] = {
+		{ 1, 2, 2, 0 }, { 8, 16, 6, 0 }, { 9, 18, 1, 0 },
+	};
+	struct cr_view		 v;
+	struct cr_place		 pl;
+	size_t			 g;
+	int			 level, x, y, gx, gy, cx, cy, px2, py2, n;
+
+	for (g = 0; g < sizeof geo / sizeof geo[0]; g++) {
+		for (level = 0; level < 6; level++) {
+			v.level = level;
+			v.cx = 700;
+			v.cy = 100;
+			cr_view_place(&v, 1024, 768, 100, 30, geo[g][0],
+			    geo[g][1], geo[g][2], &pl);
+			n = 0;
+			for (y = 0; y < 30; y++) {
+				for (x = 0; x < 100; x++) {
+					if (!cr_view_pixel(&pl, x, y, &gx,
+					    &gy))
+						continue;
+					n++;
+					assert_in_range(gx, pl.src.x,
+					    pl.src.x + pl.src.w - 1);
+					assert_in_range(gy, pl.src.y,
+					    pl.src.y + pl.src.h - 1);
+					assert_int_equal(cr_view_cell(&pl, gx,
+					    gy, &cx, &cy), 1);
+					assert_int_equal(cr_view_pixel(&pl, cx,
+					    cy, &px2, &py2), 1);
+					assert_int_equal(px2, gx);
+					assert_int_equal(py2, gy);
+					if (pl.num * pl.cw <= pl.den)
+						assert_int_equal(cx, x);
+					if (pl.num * pl.ch <= pl.den)
+						assert_int_equal(cy, y);
+				}
+			}
+			assert_true(n > 0);
+			assert_int_equal(cr_view_cell(&pl, pl.src.x - 1,
+			    pl.src.y, &cx, &cy), 0);
+		}
+	}
 }
 
 static void
@@ -174,6 +361,9 @@ main(void)
 		cmocka_unit_test(test_cellrender_halves_averaged),
 		cmocka_unit_test(test_cellrender_resized_frame),
 		cmocka_unit_test(test_cellrender_cell_pixel),
+		cmocka_unit_test(test_cellrender_zoom_crop),
+		cmocka_unit_test(test_cellrender_pan_clamps),
+		cmocka_unit_test(test_cellrender_pointer_round_trip),
 		cmocka_unit_test(test_cellrender_256_colours),
 	};
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 #include <curses.h>
@@ -81,6 +82,67 @@ test_conkeys_ctrl(void **state)
 	assert_int_equal(conkeys_map(0xe9, &k), 0);
 }
 
+/* The events of a key typed with latched modifiers, as a string. */
+static void
+expect_events(int key, int latched, const char *want)
+{
+	struct conkey		k;
+	struct conkey_event	ev[CONKEYS_EVENTS];
+	char			got[256];
+	size_t			at = 0;
+	int			i, n;
+
+	if (!conkeys_map(key, &k))
+		fail_msg("key %d has no keysym", key);
+	n = conkeys_events(&k, latched, ev);
+	assert_in_range(n, 2, CONKEYS_EVENTS);
+	got[0] = '\0';
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(got + at, sizeof got - at, "%s%c%x",
+		    i > 0 ? " " : "", ev[i].down ? '+' : '-', ev[i].keysym);
+	assert_string_equal(got, want);
+}
+
+/* Latched modifiers go down first, the key, then up in reverse order. */
+static void
+test_conkeys_latched(void **state)
+{
+	expect_events('u', 0, "+75 -75");
+	expect_events('u', VNC_MOD_CTRL, "+ffe3 +75 -75 -ffe3");
+	/* Ctrl then Alt latched, F2 typed: Ctrl-Alt-F2. */
+	expect_events(KEY_F(2), VNC_MOD_CTRL|VNC_MOD_ALT,
+	    "+ffe3 +ffe9 +ffbf -ffbf -ffe9 -ffe3");
+	/* The key's own Shift joins the latched Super. */
+	expect_events('R', VNC_MOD_SUPER, "+ffe1 +ffeb +52 -52 -ffeb -ffe1");
+	expect_events('r', VNC_MOD_SUPER, "+ffeb +72 -72 -ffeb");
+	/* Latched Shift: a letter's capital (QEMU keeps a keysym's case). */
+	expect_events('x', VNC_MOD_SHIFT, "+ffe1 +58 -58 -ffe1");
+	expect_events('1', VNC_MOD_SHIFT, "+ffe1 +31 -31 -ffe1");
+	expect_events('x', VNC_MOD_CTRL, "+ffe3 +78 -78 -ffe3");
+	/* Latched Ctrl and a Ctrl key from the terminal: Ctrl once. */
+	expect_events(3, VNC_MOD_CTRL, "+ffe3 +63 -63 -ffe3");
+	/* All four. */
+	expect_events(KEY_DC, VNC_MOD_CTRL|VNC_MOD_ALT|VNC_MOD_SHIFT|
+	    VNC_MOD_SUPER, "+ffe3 +ffe9 +ffe1 +ffeb +ffff -ffff -ffeb -ffe1 "
+	    "-ffe9 -ffe3");
+}
+
+static void
+test_conkeys_mods_name(void **state)
+{
+	char	buf[32];
+
+	conkeys_mods_name(0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	conkeys_mods_name(VNC_MOD_ALT|VNC_MOD_CTRL, buf, sizeof buf);
+	assert_string_equal(buf, "Ctrl+Alt+");
+	conkeys_mods_name(VNC_MOD_SUPER|VNC_MOD_SHIFT, buf, sizeof buf);
+	assert_string_equal(buf, "Shift+Super+");
+	/* Cut short, still a string. */
+	conkeys_mods_name(VNC_MOD_CTRL|VNC_MOD_ALT, buf, 7);
+	assert_string_equal(buf, "Ctrl+A");
+}
+
 int
 main(void)
 {
@@ -88,6 +150,8 @@ main(void)
 		cmocka_unit_test(test_conkeys_printable),
 		cmocka_unit_test(test_conkeys_special),
 		cmocka_unit_test(test_conkeys_ctrl),
+		cmocka_unit_test(test_conkeys_latched),
+		cmocka_unit_test(test_conkeys_mods_name),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

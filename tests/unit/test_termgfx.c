@@ -2,7 +2,8 @@
 /*
  * Unit tests for backend/termgfx: area-averaged scaling, the shape of a
  * sixel image (DCS, raster size, palette, bands) and of a kitty image
- * (header, chunks, payload that decodes to the scaled pixels).
+ * (header, chunks, payload that decodes to the scaled pixels), and of a
+ * view's rectangle of the frame.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "backend/cellrender.h"
 #include "backend/termgfx.h"
 #include "util/xmalloc.h"
 
@@ -161,6 +163,71 @@ test_termgfx_nothing_to_draw(void **state)
 	free(cause);
 }
 
+/* A view's rectangle: cropped, enlarged pixel by pixel or averaged. */
+static void
+test_termgfx_scale_rect(void **state)
+{
+	struct cr_rect	 in = { 2, 1, 2, 2 }, shrink = { 4, 0, 4, 4 };
+	uint8_t		*px = solid(8, 4, 0), out[4 * 4 * 3];
+	int		 x, y;
+
+	/* Red tells x (times 16), green y. */
+	for (y = 0; y < 4; y++) {
+		for (x = 0; x < 8; x++) {
+			px[(y * 8 + x) * 4] = (uint8_t)(x * 16);
+			px[(y * 8 + x) * 4 + 1] = (uint8_t)y;
+		}
+	}
+	tg_scale_rect(px, 8, &in, out, 4, 4);
+	for (y = 0; y < 4; y++) {
+		for (x = 0; x < 4; x++) {
+			assert_int_equal(out[(y * 4 + x) * 3], (2 + x / 2) * 16);
+			assert_int_equal(out[(y * 4 + x) * 3 + 1], 1 + y / 2);
+		}
+	}
+	/* The right half, 4x4 into 2x1: columns 4-5 and 6-7, all rows. */
+	tg_scale_rect(px, 8, &shrink, out, 2, 1);
+	assert_int_equal(out[0], (64 + 80) / 2);
+	assert_int_equal(out[1], (0 + 1 + 2 + 3) / 4);
+	assert_int_equal(out[3], (96 + 112) / 2);
+	free(px);
+}
+
+/* A sixel of the right half of a half red, half blue frame: blue only. */
+static void
+test_termgfx_encode_rect(void **state)
+{
+	struct cr_rect	 right = { 32, 0, 32, 48 }, out = { 40, 0, 32, 48 };
+	uint8_t		*px = solid(64, 48, 0xff0000);
+	char		*s, *cause = NULL, *p;
+	size_t		 len;
+	int		 x, y, r, g, b;
+
+	for (y = 0; y < 48; y++) {
+		for (x = 32; x < 64; x++) {
+			px[(y * 64 + x) * 4] = 0;
+			px[(y * 64 + x) * 4 + 2] = 0xff;
+		}
+	}
+	s = tg_encode_rect(TG_SIXEL, px, 64, 48, &right, 64, 96, 8, 6, &len,
+	    &cause);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"1;1;64;96"));
+	p = strstr(s, "#0;2;");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "#0;2;%d;%d;%d", &r, &g, &b), 3);
+	assert_int_equal(r, 0);
+	assert_int_equal(g, 0);
+	assert_in_range(b, 95, 100);
+	assert_null(strstr(s, "#1;2;"));
+	free(s);
+	assert_null(tg_encode_rect(TG_KITTY, px, 64, 48, &out, 32, 48, 4, 3,
+	    &len, &cause));
+	assert_string_equal(cause, "32x48 at 40,0 is not in the 64x48 frame");
+	free(cause);
+	free(px);
+}
+
 int
 main(void)
 {
@@ -169,6 +236,8 @@ main(void)
 		cmocka_unit_test(test_termgfx_sixel_shape),
 		cmocka_unit_test(test_termgfx_kitty_shape),
 		cmocka_unit_test(test_termgfx_nothing_to_draw),
+		cmocka_unit_test(test_termgfx_scale_rect),
+		cmocka_unit_test(test_termgfx_encode_rect),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
