@@ -224,15 +224,19 @@ tg_sixel(uint8_t *rgb, int pw, int ph, struct tg_buf *b, char **cause)
 	return (0);
 }
 
+/*
+ * Kitty image id of pw x ph R,G,B pixels, shown at the cursor over cols x
+ * rows cells, or at its own size when cols is 0.
+ */
 static void
 tg_kitty(const uint8_t *rgb, int pw, int ph, int cols, int rows,
-    struct tg_buf *b)
+    unsigned id, struct tg_buf *b)
 {
 	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t			 n = (size_t)pw * (size_t)ph * 3, i, off;
 	size_t			 elen = (n + 2) / 3 * 4;
-	char			*enc, head[128];
+	char			*enc, head[128], size[32] = "";
 	uint32_t		 v;
 	int			 hn;
 
@@ -251,13 +255,15 @@ tg_kitty(const uint8_t *rgb, int pw, int ph, int cols, int rows,
 	/*
 	 * Transmit and show at the cursor, scaled to the cells, the cursor
 	 * left where it is (C=1), no answers on our input (q=2). The same id
-	 * again replaces the last frame.
+	 * again replaces that image.
 	 */
+	if (cols > 0)
+		snprintf(size, sizeof size, "c=%d,r=%d,", cols, rows);
 	for (off = 0; off < elen; off += TG_KITTY_CHUNK) {
 		if (off == 0)
 			hn = snprintf(head, sizeof head, "\033_Ga=T,f=24,s=%d,"
-			    "v=%d,c=%d,r=%d,i=%d,C=1,q=2,m=%d;", pw, ph, cols,
-			    rows, TG_KITTY_ID, off + TG_KITTY_CHUNK < elen);
+			    "v=%d,%si=%u,C=1,q=2,m=%d;", pw, ph, size, id,
+			    off + TG_KITTY_CHUNK < elen);
 		else
 			hn = snprintf(head, sizeof head, "\033_Gm=%d;",
 			    off + TG_KITTY_CHUNK < elen);
@@ -272,7 +278,39 @@ tg_kitty(const uint8_t *rgb, int pw, int ph, int cols, int rows,
 const char *
 tg_kitty_clear(void)
 {
-	return ("\033_Ga=d,d=I,i=4242,q=2\033\\");
+	/* Every placement on the (alternate) screen, and its image. */
+	return ("\033_Ga=d,d=A,q=2\033\\");
+}
+
+char *
+tg_encode_part(enum tg_proto proto, const uint8_t *rgb, int pw, int ph,
+    int x, int y, int w, int h, unsigned id, size_t *lenp, char **cause)
+{
+	struct tg_buf	 b = { NULL, 0, 0 };
+	uint8_t		*part;
+	int		 j;
+
+	if (rgb == NULL || x < 0 || y < 0 || w <= 0 || h <= 0 ||
+	    x + w > pw || y + h > ph) {
+		*cause = xasprintf("%dx%d at %d,%d is not in the %dx%d picture",
+		    w, h, x, y, pw, ph);
+		return (NULL);
+	}
+	part = xreallocarray(NULL, (size_t)w * (size_t)h, 3);
+	for (j = 0; j < h; j++)
+		memcpy(part + (size_t)j * (size_t)w * 3, rgb +
+		    ((size_t)(y + j) * (size_t)pw + (size_t)x) * 3,
+		    (size_t)w * 3);
+	if (proto == TG_KITTY)
+		tg_kitty(part, w, h, 0, 0, id, &b);
+	else if (tg_sixel(part, w, h, &b, cause) != 0) {
+		free(part);
+		free(b.s);
+		return (NULL);
+	}
+	free(part);
+	*lenp = b.len;
+	return (b.s);
 }
 
 char *
@@ -306,7 +344,7 @@ tg_encode_rect(enum tg_proto proto, const uint8_t *px, int w, int h,
 	rgb = xreallocarray(NULL, (size_t)pw * (size_t)ph, 3);
 	tg_scale_rect(px, w, src, rgb, pw, ph);
 	if (proto == TG_KITTY)
-		tg_kitty(rgb, pw, ph, cols, rows, &b);
+		tg_kitty(rgb, pw, ph, cols, rows, TG_KITTY_ID, &b);
 	else if (tg_sixel(rgb, pw, ph, &b, cause) != 0) {
 		free(rgb);
 		free(b.s);

@@ -34,7 +34,16 @@ char	*tg_encode(enum tg_proto, const uint8_t *, int, int, int, int, int,
  */
 char	*tg_encode_rect(enum tg_proto, const uint8_t *, int, int,
 	    const struct cr_rect *, int, int, int, int, size_t *, char **);
-/* The escape that removes vmdesk's kitty image. */
+/*
+ * The rectangle x, y, w, h of a picture already scaled to pw x ph R,G,B
+ * pixels, as the escapes that draw it at the cursor at its own size: a
+ * sixel image, or kitty image id (replacing an earlier one of that id).
+ * So a change costs its part, not the frame. Caller frees; *lenp gets
+ * the length.
+ */
+char	*tg_encode_part(enum tg_proto, const uint8_t *, int, int, int, int,
+	    int, int, unsigned, size_t *, char **);
+/* The escape that removes vmdesk's kitty images from the screen. */
 const char *tg_kitty_clear(void);
 /* Scale an R,G,B,x frame to pw x ph R,G,B pixels, averaging areas. */
 void	 tg_scale(const uint8_t *, int, int, uint8_t *, int, int);

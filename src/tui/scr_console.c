@@ -37,6 +37,9 @@
 #define CON_RETRY_MS	1000
 /* Real pixels (sixel, kitty) cost more: at most ~10 frames a second. */
 #define CON_IMAGE_MS	100
+/* Kitty pictures go as tiles of this many cells: a change resends its own. */
+#define CON_TILE_COLS	8
+#define CON_TILE_ROWS	4
 /* How long the terminal has to answer the device attributes query. */
 #define CON_DA1_MS	500
 /* A cell the terminal may not show as we think: drawn again. */
@@ -83,6 +86,11 @@ struct con {
 	enum con_depth	 depth;
 	struct cr_view	 view;		/* zoom and pan of pixel frames */
 	struct cr_place	 place;		/* where pixels landed */
+	uint8_t		*rgb;		/* the picture as last sent, scaled */
+	size_t		 rgblen;
+	struct cr_place	 sent;		/* where it was sent */
+	struct vnc_rect	 dirty;		/* guest pixels changed since */
+	int		 have_dirty;
 	int		 buttons;	/* RFB button mask held */
 	mmask_t		 oldmask;	/* the desktop's mouse events */
 	int		 sysrq;		/* the next key goes with Alt-SysRq */
@@ -496,15 +504,122 @@ con_place(struct con *c)
 	    &c->place);
 }
 
-/* The frame as real pixels over the cells the half blocks would take. */
+/*
+ * The part of the sent picture the guest changed since, widened to whole
+ * cells: in the picture's own pixels. 0 when nothing in view changed.
+ */
+static int
+con_dirty_part(struct con *c, struct cr_rect *part)
+{
+	const struct cr_place	*pl = &c->place;
+	const struct cr_rect	*src = &pl->src;
+	const struct vnc_rect	*d = &c->dirty;
+	long			 x0, y0, x1, y1;
+
+	if (d->x + d->w <= src->x || d->x >= src->x + src->w ||
+	    d->y + d->h <= src->y || d->y >= src->y + src->h)
+		return (0);
+	/* A pixel more each side: scaling mixes neighbours. */
+	x0 = (long)(d->x - src->x) * pl->pw / src->w - 1;
+	y0 = (long)(d->y - src->y) * pl->ph / src->h - 1;
+	x1 = ((long)(d->x + d->w - src->x) * pl->pw + src->w - 1) / src->w + 1;
+	y1 = ((long)(d->y + d->h - src->y) * pl->ph + src->h - 1) / src->h + 1;
+	x0 = x0 < 0 ? 0 : x0 / pl->cw * pl->cw;
+	y0 = y0 < 0 ? 0 : y0 / pl->ch * pl->ch;
+	x1 = (x1 + pl->cw - 1) / pl->cw * pl->cw;
+	y1 = (y1 + pl->ch - 1) / pl->ch * pl->ch;
+	part->x = (int)x0;
+	part->y = (int)y0;
+	part->w = (int)((x1 > pl->pw ? pl->pw : x1) - x0);
+	part->h = (int)((y1 > pl->ph ? pl->ph : y1) - y0);
+	return (part->w > 0 && part->h > 0);
+}
+
+/* Part of the picture, drawn from its top left cell. */
+static void
+con_emit_part(struct con *c, int x, int y, int w, int h, unsigned id)
+{
+	const struct cr_place	*pl = &c->place;
+	char			*img, *cause = NULL, pos[32];
+	size_t			 len;
+	int			 n;
+
+	img = tg_encode_part(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL,
+	    c->rgb, pl->pw, pl->ph, x, y, w, h, id, &len, &cause);
+	if (img == NULL) {
+		log_debug("console %s: %s", c->name, cause);
+		free(cause);
+		return;
+	}
+	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pl->fit.y +
+	    y / pl->ch + 1, pl->fit.x + x / pl->cw + 1);
+	con_write(pos, (size_t)n);
+	con_write(img, len);
+	con_write("\0338", 2);
+	free(img);
+}
+
+/*
+ * Kitty: the tiles the part touches, each its own image (the protocol
+ * replaces an image of the same id; editing part of one is not honoured
+ * by every kitty). A new picture first takes every old tile away.
+ */
+static void
+con_emit_kitty(struct con *c, const struct cr_rect *part, int full)
+{
+	const struct cr_place	*pl = &c->place;
+	int			 tw = CON_TILE_COLS * pl->cw;
+	int			 th = CON_TILE_ROWS * pl->ch;
+	int			 ntx = (pl->pw + tw - 1) / tw, i, j, x, y;
+
+	if (full)
+		con_write(tg_kitty_clear(), strlen(tg_kitty_clear()));
+	for (j = part->y / th; j * th < part->y + part->h; j++) {
+		for (i = part->x / tw; i * tw < part->x + part->w; i++) {
+			x = i * tw;
+			y = j * th;
+			con_emit_part(c, x, y, pl->pw - x < tw ? pl->pw - x : tw,
+			    pl->ph - y < th ? pl->ph - y : th,
+			    TG_KITTY_ID + 1 + (unsigned)(j * ntx + i));
+		}
+	}
+}
+
+/*
+ * Sixel: the part as one image. Sixel draws bands of 6 pixels, so its
+ * height is rounded up to that; where that would spill below the
+ * picture, the whole picture goes (its height is a multiple of 6).
+ */
+static void
+con_emit_sixel(struct con *c, struct cr_rect *part)
+{
+	const struct cr_place	*pl = &c->place;
+	int			 h = (part->h + 5) / 6 * 6;
+
+	if (part->y + h <= pl->ph)
+		part->h = h;
+	else if ((pl->ph - part->y) % 6 == 0)
+		part->h = pl->ph - part->y;
+	else {
+		part->x = part->y = 0;
+		part->w = pl->pw;
+		part->h = pl->ph;
+	}
+	con_emit_part(c, part->x, part->y, part->w, part->h, 0);
+}
+
+/*
+ * The frame as real pixels over the cells the half blocks would take:
+ * all of it when the picture is new or moved, else only what changed.
+ */
 static void
 con_emit_image(struct con *c)
 {
 	const uint8_t	*px;
 	struct cr_place	*pl = &c->place;
-	char		*img, *cause = NULL, pos[32];
-	size_t		 len;
-	int		 n;
+	struct cr_rect	 part;
+	size_t		 n;
+	int		 full;
 
 	c->image = 0;
 	if ((px = vnc_pixels(c->vnc, &c->gw, &c->gh)) == NULL ||
@@ -514,20 +629,27 @@ con_emit_image(struct con *c)
 	con_place(c);
 	if (pl->pw < 1 || pl->ph < 1)
 		return;
-	img = tg_encode_rect(c->gfx == GFX_KITTY ? TG_KITTY : TG_SIXEL, px,
-	    c->gw, c->gh, &pl->src, pl->pw, pl->ph, pl->fit.w, pl->fit.h, &len,
-	    &cause);
-	if (img == NULL) {
-		log_debug("console %s: %s", c->name, cause);
-		free(cause);
+	full = !c->image_shown || memcmp(&c->sent, pl, sizeof *pl) != 0;
+	if (full) {
+		part.x = part.y = 0;
+		part.w = pl->pw;
+		part.h = pl->ph;
+	} else if (!c->have_dirty || !con_dirty_part(c, &part)) {
+		c->have_dirty = 0;
 		return;
 	}
-	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pl->fit.y + 1,
-	    pl->fit.x + 1);
-	con_write(pos, (size_t)n);
-	con_write(img, len);
-	con_write("\0338", 2);
-	free(img);
+	n = (size_t)pl->pw * (size_t)pl->ph * 3;
+	if (n != c->rgblen) {
+		c->rgb = xrealloc(c->rgb, n);
+		c->rgblen = n;
+	}
+	tg_scale_rect(px, c->gw, &pl->src, c->rgb, pl->pw, pl->ph);
+	if (c->gfx == GFX_KITTY)
+		con_emit_kitty(c, &part, full);
+	else
+		con_emit_sixel(c, &part);
+	c->sent = *pl;
+	c->have_dirty = 0;
 	c->image_shown = 1;
 }
 
@@ -593,6 +715,26 @@ con_timeout(struct screen *s)
 	return (when > now ? (int)(when - now) : 0);
 }
 
+/* What the guest changed, kept until pixels go out. */
+static void
+con_dirty_add(struct con *c, const struct vnc_rect *r)
+{
+	struct vnc_rect	*d = &c->dirty;
+	int		 x1, y1;
+
+	if (!c->have_dirty) {
+		*d = *r;
+		c->have_dirty = 1;
+		return;
+	}
+	x1 = d->x + d->w > r->x + r->w ? d->x + d->w : r->x + r->w;
+	y1 = d->y + d->h > r->y + r->h ? d->y + d->h : r->y + r->h;
+	d->x = d->x < r->x ? d->x : r->x;
+	d->y = d->y < r->y ? d->y : r->y;
+	d->w = x1 - d->x;
+	d->h = y1 - d->y;
+}
+
 static void
 con_ready(struct app *app, struct screen *s, int revents)
 {
@@ -614,8 +756,10 @@ con_ready(struct app *app, struct screen *s, int revents)
 	}
 	if (!vnc_connected(c->vnc) && now >= c->retry_at)
 		con_connect(app, c);
-	if (vnc_take_dirty(c->vnc, &r, &resized))
+	if (vnc_take_dirty(c->vnc, &r, &resized)) {
 		c->pending = 1;
+		con_dirty_add(c, &r);
+	}
 	if (c->pending && now >= c->next_frame) {
 		con_render(c);
 		c->pending = 0;
@@ -941,6 +1085,7 @@ con_free(struct screen *s)
 	ts_screen_clear(&c->ts);
 	free(c->want);
 	free(c->shown);
+	free(c->rgb);
 	free(c->out);
 	free(c->line);
 	free(c->error);

@@ -171,7 +171,7 @@ if command -v kitty >/dev/null 2>&1; then
 	sleep 5
 	b1=$(stat -c %s "$TEST_TMP/kitty.out")
 	log "kitty: $((b1 - b0)) bytes in 5 s of a blinking cursor"
-	[ $((b1 - b0)) -lt 200000 ] ||
+	[ $((b1 - b0)) -lt 1500000 ] ||
 	    fail "kitty: $((b1 - b0)) bytes in 5 s: whole frames again"; ok
 	import -window root "$TEST_TMP/kitty2.png"
 	n=$(changes "$TEST_TMP/kitty2.png")

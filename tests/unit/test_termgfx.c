@@ -228,6 +228,64 @@ test_termgfx_encode_rect(void **state)
 	free(px);
 }
 
+/* A part of a scaled picture: its own pixels, at its own size. */
+static void
+test_termgfx_part(void **state)
+{
+	uint8_t	 rgb[20 * 10 * 3], dec[6 * 4 * 3];
+	char	*s, *cause = NULL, *p, *end;
+	size_t	 len, n = 0;
+	int	 x, y, v[4], k;
+
+	(void)state;
+	/* Each pixel says where it is: R = x, G = y. */
+	for (y = 0; y < 10; y++) {
+		for (x = 0; x < 20; x++) {
+			rgb[(y * 20 + x) * 3] = (uint8_t)x;
+			rgb[(y * 20 + x) * 3 + 1] = (uint8_t)y;
+			rgb[(y * 20 + x) * 3 + 2] = 7;
+		}
+	}
+	s = tg_encode_part(TG_KITTY, rgb, 20, 10, 12, 5, 6, 4, 4301, &len,
+	    &cause);
+	assert_non_null(s);
+	/* No cells given: kitty draws it pixel for pixel. */
+	assert_memory_equal(s, "\033_Ga=T,f=24,s=6,v=4,i=4301,C=1,q=2,m=0;",
+	    strlen("\033_Ga=T,f=24,s=6,v=4,i=4301,C=1,q=2,m=0;"));
+	p = strchr(s, ';') + 1;
+	end = strstr(p, "\033\\");
+	assert_non_null(end);
+	for (; p < end; p += 4) {
+		for (k = 0; k < 4; k++)
+			v[k] = p[k] == '=' ? 0 : b64val(p[k]);
+		dec[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+		if (p[2] != '=')
+			dec[n++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
+		if (p[3] != '=')
+			dec[n++] = (uint8_t)(v[2] << 6 | v[3]);
+	}
+	assert_int_equal(n, sizeof dec);
+	for (y = 0; y < 4; y++) {
+		for (x = 0; x < 6; x++) {
+			assert_int_equal(dec[(y * 6 + x) * 3], 12 + x);
+			assert_int_equal(dec[(y * 6 + x) * 3 + 1], 5 + y);
+		}
+	}
+	free(s);
+
+	/* Sixel: the part's size in the raster attributes. */
+	s = tg_encode_part(TG_SIXEL, rgb, 20, 10, 2, 4, 8, 6, 0, &len, &cause);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"1;1;8;6"));
+	free(s);
+
+	/* Beyond the picture: refused, with the sizes. */
+	assert_null(tg_encode_part(TG_KITTY, rgb, 20, 10, 16, 0, 6, 4, 1, &len,
+	    &cause));
+	assert_string_equal(cause, "6x4 at 16,0 is not in the 20x10 picture");
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -238,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_termgfx_nothing_to_draw),
 		cmocka_unit_test(test_termgfx_scale_rect),
 		cmocka_unit_test(test_termgfx_encode_rect),
+		cmocka_unit_test(test_termgfx_part),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
