@@ -43,7 +43,10 @@ enum tui_action {
 	ACT_CLOSE,
 	ACT_CONFIRM,
 	ACT_VIEW,
-	ACT_CONSOLE_MENU
+	ACT_CONSOLE_MENU,
+	ACT_PANE_SCREEN,
+	ACT_PANE_SERIAL,
+	ACT_PANE_FOCUS
 };
 
 /* Where a binding applies. */
