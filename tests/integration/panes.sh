@@ -26,6 +26,16 @@ wait_pane() {
 	fail "the pane never showed '$1'"
 }
 
+# Bytes the terminal gets in 3 seconds: 0 when nothing moves.
+idle_bytes() {
+	sleep 1
+	: >"$TEST_TMP/idle"
+	$TM pipe-pane -t d -o "cat >>$TEST_TMP/idle"
+	sleep 3
+	$TM pipe-pane -t d
+	wc -c <"$TEST_TMP/idle"
+}
+
 $TM new-session -d -s keep "sleep 100000"
 vd_ok create p1 --template tinylinux --memory 128M
 vd_ok create p2 --template tinylinux --memory 64M
@@ -79,14 +89,9 @@ wait_pane "^tinylinux:/# j *$"; ok
 list | grep -qE "^ p1 " || fail "the list lost p1"
 $TM send-keys -t d BSpace
 
-log "an idle pane costs no bytes"
-sleep 2
-$TM pipe-pane -t d -o "cat >>$TEST_TMP/idle"
-sleep 3
-$TM pipe-pane -t d
-[ -f "$TEST_TMP/idle" ] || : >"$TEST_TMP/idle"
-[ "$(wc -c <"$TEST_TMP/idle")" -eq 0 ] ||
-    fail "$(wc -c <"$TEST_TMP/idle") bytes in 3 idle seconds"; ok
+log "an idle pane costs no bytes, with the focus or without"
+n=$(idle_bytes)
+[ "$n" -eq 0 ] || fail "$n bytes in 3 idle seconds"; ok
 
 log "Ctrl-] opens the menu over the pane; Esc and the pane is whole again"
 $TM send-keys -t d C-]
@@ -98,6 +103,8 @@ wait_pane "^ p1  text 80x25  720x400  Ctrl-\] menu"; ok
 log "the menu's leave gives the keys back: j and k move the list again"
 $TM send-keys -t d C-] q
 wait_pane "^ p1  text 80x25  720x400  Tab types here"; ok
+n=$(idle_bytes)
+[ "$n" -eq 0 ] || fail "$n bytes in 3 idle seconds without the focus"; ok
 $TM send-keys -t d j
 wait_pane "p2 is stopped: not running"; ok
 $TM send-keys -t d k
@@ -145,6 +152,8 @@ wait_pane "^ZER25 *$"; ok
 wait_pane "^W{$pw}$"; ok
 wait_pane "^W{$((100 - pw))} *$"; ok
 wait_log p1 "ZER25"; ok
+n=$(idle_bytes)
+[ "$n" -eq 0 ] || fail "$n bytes in 3 idle seconds on the serial pane"; ok
 $TM send-keys -t d C-]
 wait_pane "^ p1's serial console  Tab types here"; ok
 $TM send-keys -t d j
@@ -161,9 +170,42 @@ wait_screen "^FULL-4$"; ok
 $TM send-keys -t d C-]
 wait_pane "^FULL-4 *$"; ok
 
-log "the VM stops: the pane says so"
+log "a 1024x768 framebuffer: its text console pans, its pixels scale"
+$TM send-keys -t d V
+wait_pane "^ p1  text 80x25"
 vd_ok kill p1
-wait_pane "p1 is stopped: not running"; ok
+vd_ok create fb --template tinylinux --memory 128M
+sed -i 's/^cmdline = /cmdline = vga=0x318 /' "$VMDESK_HOME/vms/fb/vm.conf"
+vd_ok start fb
+wait_log fb "tinylinux: ready"
+wait_screen "fb +running"
+$TM send-keys -t d Home
+wait_pane "^ fb  text 128x48 \(panned"; ok
+wait_pane "^tinylinux:/# *$"; ok
+serial_run fb 'head -c 3145728 /dev/urandom >/dev/fb0; echo NOISE-DONE'
+wait_log fb NOISE-DONE
+wait_pane "^ fb  pixels  1024x768"; ok
+# Half blocks fill the pane's rows (85 by 29 cells, aspect kept), never
+# the list's side.
+up=$(printf '\342\226\200')
+i=0
+while [ "$(pane | grep -cE "($up){60,}")" -lt 20 ] && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+[ "$(pane | grep -cE "($up){60,}")" -ge 20 ] ||
+    fail "$(pane | grep -cE "($up){60,}") rows of pixels in the pane"; ok
+pane | grep -qE "($up){86,}" && fail "pixels wider than the pane"; ok
+list | grep -q "$up" && fail "pixels over the list"; ok
+
+log "the VM stops: the pane says so, on the screen and the serial pane"
+$TM send-keys -t d T
+wait_pane "^ fb's serial console  Tab types here"; ok
+wait_pane "^NOISE-DONE *$"; ok
+vd_ok kill fb
+wait_pane "fb is stopped: not running"; ok
+$TM send-keys -t d V
+wait_pane "fb is stopped: not running"; ok
 alive "$($TM list-panes -t d -F '#{pane_pid}')" || fail "the desktop died"
 ok
 
