@@ -131,6 +131,8 @@ $TM resize-window -t d -x 90 -y 20
 wait_screen "text 80x25 \(panned"; ok
 wait_screen "tinylinux:/# *$"; ok
 $TM resize-window -t d -x 120 -y 34
+# Not panned any more: the desktop has the new size.
+wait_pane "^ p1  text 80x25  720x400  Tab types here"; ok
 wait_pane "^PANE42 *$"; ok
 
 log "V again closes the pane: the details and their thumbnail are back"
