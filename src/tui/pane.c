@@ -166,6 +166,12 @@ pane_draw(struct app *app, struct pane *p, struct app_vm *vm, int y, int x,
 	free(why);
 }
 
+void
+pane_repaint(struct pane *p)
+{
+	p->em.repaint = 1;
+}
+
 int
 pane_key(struct app *app, struct pane *p, int key)
 {

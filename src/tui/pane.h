@@ -38,6 +38,8 @@ void		 pane_suspend(struct pane *);
  */
 void		 pane_draw(struct app *, struct pane *, struct app_vm *, int,
 		     int, int, int);
+/* The rows beside it moved (the list scrolled): its cells go again. */
+void		 pane_repaint(struct pane *);
 /* A key while it has the focus; 1 when the screen changed. */
 int		 pane_key(struct app *, struct pane *, int);
 /* Its descriptor, or -1; milliseconds until it wants pane_ready(), or -1. */

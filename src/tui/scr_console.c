@@ -645,6 +645,15 @@ con_drawn(struct app *app, struct screen *s)
 		c->was_top = 0;
 		return;
 	}
+	/*
+	 * ncurses scrolls or deletes whole rows when the list beside a pane
+	 * shifts (it optimises with the terminal's scroll region), and our
+	 * cells move with them.
+	 */
+	if (c->em != NULL && c->em->repaint) {
+		c->em->repaint = 0;
+		con_invalidate(c);
+	}
 	if (!c->was_top) {
 		con_invalidate(c);
 		c->image = !c->text && c->gfx != GFX_HALFBLOCK;

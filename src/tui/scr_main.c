@@ -59,6 +59,7 @@ struct main_screen {
 	int		  thumb_seen;	/* drawn this pass */
 	struct pane	 *pane;		/* a console beside the list */
 	int		  list_w;	/* columns the list had */
+	uint32_t	  pane_rows;	/* which VMs the rows beside it had */
 };
 
 /* ---- The list ------------------------------------------------------------ */
@@ -481,12 +482,29 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 	}
 }
 
+/* Which VMs the list's rows show, in order (FNV-1a over their names). */
+static uint32_t
+main_rows_hash(const struct main_screen *ms, int rows)
+{
+	const char	*p;
+	uint32_t	 h = 2166136261U;
+	int		 y;
+
+	for (y = 0; y < rows && ms->top + y < (int)ms->nshown; y++) {
+		for (p = ms->shown[ms->top + y]->name; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619U;
+		h = (h ^ '\n') * 16777619U;
+	}
+	return (h);
+}
+
 static void
 main_draw(struct app *app, struct screen *s)
 {
 	struct main_screen	*ms = s->data;
 	struct app_vm		*vm;
 	size_t			 i, running = 0;
+	uint32_t		 rows;
 	int			 list_w, list_h, dx, dy, dw, dh, y, wide;
 
 	main_build(app, ms);
@@ -572,9 +590,14 @@ main_draw(struct app *app, struct screen *s)
 	 * Its title shares the header's row; its cells end above the status
 	 * line, so the list's and the status line's updates never cross it.
 	 */
-	if (pane_kind(ms->pane) != PANE_OFF)
+	if (pane_kind(ms->pane) != PANE_OFF) {
+		rows = main_rows_hash(ms, list_h);
+		if (rows != ms->pane_rows)
+			pane_repaint(ms->pane);
+		ms->pane_rows = rows;
 		pane_draw(app, ms->pane, vm, 1, list_w + 1, LINES - 3,
 		    COLS - list_w - 1);
+	}
 }
 
 /* ---- Actions ------------------------------------------------------------- */

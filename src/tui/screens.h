@@ -40,6 +40,7 @@ struct embed {
 	int		 y, x, h, w;	/* its rectangle, title row first */
 	int		 focused;	/* keys go to it */
 	int		 left;		/* it gave the focus back */
+	int		 repaint;	/* rows moved under it: send all again */
 };
 /* A VM's screen in a pane: drawn by host, keys when it has the focus. */
 struct screen	*screen_console_pane(struct app *, const char *,

@@ -110,6 +110,28 @@ wait_pane "p2 is stopped: not running"; ok
 $TM send-keys -t d k
 wait_pane "^PANE42 *$"; ok
 
+log "a VM made elsewhere shifts the list's rows: the pane stays whole"
+pane >"$TEST_TMP/before"
+vd_ok create a0 --template tinylinux --memory 64M
+wait_screen "^ a0 +stopped"
+sleep 1
+pane >"$TEST_TMP/after"
+cmp -s "$TEST_TMP/before" "$TEST_TMP/after" || {
+	diff "$TEST_TMP/before" "$TEST_TMP/after" >&2
+	fail "the pane changed when the list grew"
+}; ok
+vd_ok delete a0
+i=0
+while screen | grep -q "^ a0 " && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+pane >"$TEST_TMP/after"
+cmp -s "$TEST_TMP/before" "$TEST_TMP/after" || {
+	diff "$TEST_TMP/before" "$TEST_TMP/after" >&2
+	fail "the pane changed when the list shrank"
+}; ok
+
 log "a dialog over the pane, then the pane repaints whole"
 $TM send-keys -t d K
 wait_screen "Force stop"; ok
