@@ -36,8 +36,8 @@ void		 pane_suspend(struct pane *);
  * Draw it in the rectangle (a title row, then the console) for this VM
  * (may be NULL): it follows the VM, or says why there is nothing to show.
  */
-void		 pane_draw(struct app *, struct pane *, struct app_vm *, int,
-		     int, int, int);
+void		 pane_draw(struct app *, struct pane *, struct app_vm *,
+		     int, int, int, int);
 /* The rows beside it moved (the list scrolled): its cells go again. */
 void		 pane_repaint(struct pane *);
 /* A key while it has the focus; 1 when the screen changed. */

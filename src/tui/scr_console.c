@@ -689,8 +689,8 @@ con_draw(struct app *app, struct screen *s)
 	struct con	*c = s->data;
 	const struct tui_key *k;
 	char		 mode[64], *line;
-	int		 rows, cols, oy, ox, line_y, top = con_on_top(app, s);
-	int		 x, y, focused;
+	int		 rows, cols, oy, ox, line_y, x, y, focused;
+	int		 top = con_on_top(app, s);
 	int		 status_row;
 
 	/* Full screen: the terminal but its last row, which is our line. */

@@ -1131,8 +1131,9 @@ main_key(struct app *app, struct screen *s, int key)
 		k2 = keys_for(ACT_PANE_SERIAL, KEYS_MAIN);
 		if (pane_kind(ms->pane) == PANE_OFF)
 			app_say(app, 1, "no pane: %s shows the VM's screen "
-			    "beside the list, %s its serial console", k != NULL ?
-			    k->name : "V", k2 != NULL ? k2->name : "T");
+			    "beside the list, %s its serial console",
+			    k != NULL ? k->name : "V",
+			    k2 != NULL ? k2->name : "T");
 		else if (!pane_focus(ms->pane, 1))
 			app_say(app, 1, "nothing to type into: the pane shows "
 			    "no console");

@@ -170,7 +170,8 @@ wait_pane "^ p1's serial console  Ctrl-\] back to the list"; ok
 # where the pane ends (the window less the list's 35 columns).
 pw=$(($($TM display -p -t d '#{window_width}') - 35))
 [ "$pw" -ge 50 ] && [ "$pw" -lt 100 ] || fail "a pane $pw columns wide"
-$TM send-keys -t d -l "printf 'W%.0s' \$(seq 1 100); echo; echo SER\$((5*5)) | tr S Z"
+$TM send-keys -t d -l "printf 'W%.0s' \$(seq 1 100); echo"
+$TM send-keys -t d -l "; echo SER\$((5*5)) | tr S Z"
 $TM send-keys -t d Enter
 wait_pane "^ZER25 *$"; ok
 wait_pane "^W{$pw}$"; ok
