@@ -81,6 +81,13 @@ static struct tui_key keys_builtin[] = {
 	  "menu: Ctrl-Alt-Del, Ctrl-Alt-F1..F12, Ctrl, Alt, Shift or Super "
 	  "held for the next key, zoom and pan, SysRq, screenshot, leave",
 	  KEYS_CONSOLE },
+	{ 'V', "V", ACT_PANE_SCREEN, NULL, "the selected VM's screen in a "
+	  "pane beside the list, live; again closes it", KEYS_MAIN },
+	{ 'T', "T", ACT_PANE_SERIAL, NULL, "the selected VM's serial console "
+	  "in a pane beside the list; again closes it", KEYS_MAIN },
+	{ '\t', "Tab", ACT_PANE_FOCUS, NULL, "(with a pane open) keys go to "
+	  "the guest in the pane; its Ctrl-] menu (q) or Ctrl-] on a serial "
+	  "pane gives them back to the list", KEYS_MAIN },
 	{ '\n', "Enter", ACT_GRAPHS, NULL, "full-screen graphs of the selected "
 	  "VM", KEYS_MAIN },
 	{ 'g', "g", ACT_GRAPHS, NULL, "full-screen graphs", KEYS_MAIN },
@@ -164,6 +171,8 @@ static const struct {
 	{ ACT_SNAP_CLONE, "snapshot-clone" }, { ACT_CLOSE, "close" },
 	{ ACT_VIEW, "view" }, { ACT_CONSOLE_MENU, "console-menu" },
 	{ ACT_WALL, "wall" }, { ACT_LEFT, "left" }, { ACT_RIGHT, "right" },
+	{ ACT_PANE_SCREEN, "pane-screen" }, { ACT_PANE_SERIAL, "pane-serial" },
+	{ ACT_PANE_FOCUS, "pane-focus" },
 };
 
 const char *

@@ -46,7 +46,10 @@ enum tui_action {
 	ACT_CONSOLE_MENU,
 	ACT_WALL,
 	ACT_LEFT,
-	ACT_RIGHT
+	ACT_RIGHT,
+	ACT_PANE_SCREEN,
+	ACT_PANE_SERIAL,
+	ACT_PANE_FOCUS
 };
 
 /* Where a binding applies. */

@@ -72,6 +72,8 @@ struct con {
 	struct cr_cell	*want;		/* the frame, in terminal cells */
 	struct cr_cell	*shown;		/* what the terminal shows */
 	int		 cols, rows;	/* of want and shown */
+	int		 oy, ox;	/* the terminal cell of want's top left */
+	struct embed	*em;		/* in a pane, else NULL: full screen */
 	int		 cur_x, cur_y;	/* the guest's cursor cell, or -1 */
 	int		 off_x, off_y;	/* the guest cell at the top left */
 	int		 pending;	/* the guest changed since the render */
@@ -362,7 +364,8 @@ con_emit(struct app *app, struct con *c)
 			if (c->outlen == 0)
 				con_put(c, "\0337", 2);
 			if (x != at_x || y != at_y)
-				con_putf(c, "\033[%d;%dH", y + 1, x + 1);
+				con_putf(c, "\033[%d;%dH", c->oy + y + 1,
+				    c->ox + x + 1);
 			if (cell.fg != fg || cell.bg != bg) {
 				con_put(c, "\033[0;", 4);
 				con_put_colour(c, 1, cell.fg);
@@ -375,7 +378,7 @@ con_emit(struct app *app, struct con *c)
 			con_put_utf8(c, cell.ch);
 			at_x = x + 1;
 			at_y = y;
-			if (at_x >= COLS)
+			if (c->ox + at_x >= COLS)
 				at_x = -1;
 		}
 	}
@@ -551,8 +554,8 @@ con_emit_part(struct con *c, int x, int y, int w, int h, unsigned id)
 		free(cause);
 		return;
 	}
-	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pl->fit.y +
-	    y / pl->ch + 1, pl->fit.x + x / pl->cw + 1);
+	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", c->oy + pl->fit.y +
+	    y / pl->ch + 1, c->ox + pl->fit.x + x / pl->cw + 1);
 	con_write(pos, (size_t)n);
 	con_write(img, len);
 	con_write("\0338", 2);
@@ -768,11 +771,25 @@ con_ready(struct app *app, struct screen *s, int revents)
 	}
 }
 
+/*
+ * Whether our cells may go to the terminal: full screen, when we are the
+ * top screen; in a pane, when the screen holding it is (a dialog over it
+ * covers us).
+ */
+static int
+con_on_top(struct app *app, struct screen *s)
+{
+	struct con	*c = s->data;
+	struct screen	*top = app->stack[app->depth - 1];
+
+	return (c->em != NULL ? top == c->em->host : top == s);
+}
+
 static void
 con_drawn(struct app *app, struct screen *s)
 {
 	struct con	*c = s->data;
-	int		 top = app->stack[app->depth - 1] == s;
+	int		 top = con_on_top(app, s);
 
 	if (!top) {
 		/* Kitty's pictures lie above text: off while covered. */
@@ -780,6 +797,15 @@ con_drawn(struct app *app, struct screen *s)
 			con_clear_image(c);
 		c->was_top = 0;
 		return;
+	}
+	/*
+	 * ncurses scrolls or deletes whole rows when the list beside a pane
+	 * shifts (it optimises with the terminal's scroll region), and our
+	 * cells move with them.
+	 */
+	if (c->em != NULL && c->em->repaint) {
+		c->em->repaint = 0;
+		con_invalidate(c);
 	}
 	if (!c->was_top) {
 		con_invalidate(c);
@@ -816,19 +842,42 @@ con_draw(struct app *app, struct screen *s)
 	struct con	*c = s->data;
 	const struct tui_key *k;
 	char		 mode[64], state[128], *line;
-	int		 rows = LINES - 1, top = app->stack[app->depth - 1] == s;
-	int		 x, y;
+	int		 rows, cols, oy, ox, line_y, x, y, focused;
+	int		 top = con_on_top(app, s);
 	int		 status_row;
 
-	if (COLS != c->cols || rows != c->rows) {
-		con_size(c, COLS, rows);
+	/* Full screen: the terminal but its last row, which is our line. */
+	if (c->em == NULL) {
+		oy = ox = 0;
+		cols = COLS;
+		rows = LINES - 1;
+		line_y = LINES - 1;
+	} else {
+		oy = c->em->y + 1;
+		ox = c->em->x;
+		cols = c->em->w;
+		rows = c->em->h - 1;
+		line_y = c->em->y;
+	}
+	focused = top && (c->em == NULL || c->em->focused);
+	if (cols < 1)
+		cols = 1;
+	if (rows < 1)
+		rows = 1;
+	if (oy != c->oy || ox != c->ox) {
+		c->oy = oy;
+		c->ox = ox;
+		con_invalidate(c);
+	}
+	if (cols != c->cols || rows != c->rows) {
+		con_size(c, cols, rows);
 		if (c->vnc != NULL && vnc_pixels(c->vnc, &c->gw, &c->gh) !=
 		    NULL)
 			con_render(c);
 	}
 	/* The app's status line lies over our last row while it shows. */
 	status_row = app->status != NULL && app->status_until >
-	    time_mono_ms() ? LINES - 2 : -1;
+	    time_mono_ms() ? LINES - 2 - c->oy : -1;
 	if (status_row != c->status_row) {
 		if (c->status_row >= 0 && c->status_row < c->rows)
 			memset(c->shown + (size_t)c->status_row *
@@ -838,11 +887,15 @@ con_draw(struct app *app, struct screen *s)
 		c->nc_moved = 1;
 	}
 	k = keys_for(ACT_CONSOLE_MENU, KEYS_CONSOLE);
+	/* In a pane without the focus: the key that gives it. */
+	if (c->em != NULL && !c->em->focused)
+		k = keys_for(ACT_PANE_FOCUS, KEYS_MAIN);
 	if (c->vnc == NULL || !vnc_connected(c->vnc))
 		line = xasprintf("%s  disconnected %s reconnecting%s%s  %s "
-		    "menu", c->name, app->utf8 ? "\u2014" : "-", c->error !=
+		    "%s", c->name, app->utf8 ? "\u2014" : "-", c->error !=
 		    NULL ? ": " : "", c->error != NULL ? c->error : "", k !=
-		    NULL ? k->name : "");
+		    NULL ? k->name : "", c->em != NULL && !c->em->focused ?
+		    "types here" : "menu");
 	else {
 		if (c->text)
 			snprintf(mode, sizeof mode, "text %dx%d%s", c->ts.cols,
@@ -853,12 +906,14 @@ con_draw(struct app *app, struct screen *s)
 			    c->gfx == GFX_SIXEL ? " (sixel)" : c->gfx ==
 			    GFX_KITTY ? " (kitty)" : "");
 		con_state(c, state, sizeof state);
-		line = xasprintf("%s  %s  %dx%d  %s%s menu", c->name, mode,
-		    c->gw, c->gh, state, k != NULL ? k->name : "");
+		line = xasprintf("%s  %s  %dx%d  %s%s %s", c->name, mode,
+		    c->gw, c->gh, state, k != NULL ? k->name : "",
+		    c->em != NULL && !c->em->focused ? "types here" : "menu");
 	}
-	attrset(draw_attr(ROLE_TITLE));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	draw_text(LINES - 1, 1, COLS - 2, line);
+	/* A pane's title is highlighted while its keys go to the guest. */
+	attrset(draw_attr(c->em == NULL || focused ? ROLE_TITLE : ROLE_DIM));
+	mvhline(line_y, c->ox, ' ', cols);
+	draw_text(line_y, c->ox + 1, cols - 2, line);
 	attrset(A_NORMAL);
 	if (c->line == NULL || strcmp(c->line, line) != 0)
 		c->nc_moved = 1;
@@ -866,9 +921,10 @@ con_draw(struct app *app, struct screen *s)
 	c->line = line;
 	x = c->cur_x - c->off_x;
 	y = c->cur_y - c->off_y;
-	if (top && c->text && c->cur_x >= 0 && x < c->cols && y < c->rows &&
-	    c->vnc != NULL && vnc_connected(c->vnc)) {
-		move(y, x);
+	if (focused && c->text && c->cur_x >= 0 && x >= 0 && y >= 0 &&
+	    x < c->cols && y < c->rows && c->vnc != NULL &&
+	    vnc_connected(c->vnc)) {
+		move(c->oy + y, c->ox + x);
 		curs_set(1);
 		if (x != c->nc_x || y != c->nc_y)
 			c->nc_moved = 1;
@@ -904,14 +960,16 @@ con_mouse(struct con *c)
 	if (getmouse(&ev) != OK || c->vnc == NULL || !vnc_connected(c->vnc))
 		return;
 	if (c->text) {
-		x = ev.x + c->off_x;
-		y = ev.y + c->off_y;
+		x = ev.x - c->ox + c->off_x;
+		y = ev.y - c->oy + c->off_y;
+		if (x < c->off_x || y < c->off_y)
+			return;
 		if (x >= c->ts.cols || y >= c->ts.rows)
 			return;
 		x = x * c->ts.cw + c->ts.cw / 2;
 		y = y * c->ts.chh + c->ts.chh / 2;
-	} else if (!cr_view_pixel(&c->place, ev.x, ev.y, &x, &y) ||
-	    x >= c->gw || y >= c->gh)
+	} else if (!cr_view_pixel(&c->place, ev.x - c->ox, ev.y - c->oy, &x,
+	    &y) || x >= c->gw || y >= c->gh)
 		return;
 	for (i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
 		if (ev.bstate & buttons[i].press)
@@ -1090,7 +1148,8 @@ con_free(struct screen *s)
 	free(c->line);
 	free(c->error);
 	free(c->name);
-	mousemask(c->oldmask, NULL);
+	if (c->em == NULL)
+		mousemask(c->oldmask, NULL);
 	free(c);
 	/* Our cells stay on the terminal: ncurses paints it all again. */
 	curs_set(0);
@@ -1105,8 +1164,8 @@ static const struct screen_io con_io = {
 	con_fd, con_timeout, con_ready, con_drawn
 };
 
-struct screen *
-screen_console(struct app *app, const char *name)
+static struct screen *
+con_create(struct app *app, const char *name, struct embed *em)
 {
 	struct screen	*s;
 	struct app_vm	*vm;
@@ -1116,6 +1175,7 @@ screen_console(struct app *app, const char *name)
 
 	c = xcalloc(1, sizeof *c);
 	c->name = xstrdup(name);
+	c->em = em;
 	c->cur_x = c->cur_y = -1;
 	c->nc_x = c->nc_y = -1;
 	c->status_row = -1;
@@ -1137,12 +1197,26 @@ screen_console(struct app *app, const char *name)
 		con_connect(app, c);
 	} else
 		c->error = xstrdup("no such VM");
-	mousemask(BUTTON1_PRESSED|BUTTON1_RELEASED|BUTTON2_PRESSED|
-	    BUTTON2_RELEASED|BUTTON3_PRESSED|BUTTON3_RELEASED|BUTTON4_PRESSED|
-	    BUTTON5_PRESSED, &c->oldmask);
+	/* In a pane the mouse stays the desktop's: clicks pick the focus. */
+	if (em == NULL)
+		mousemask(BUTTON1_PRESSED|BUTTON1_RELEASED|BUTTON2_PRESSED|
+		    BUTTON2_RELEASED|BUTTON3_PRESSED|BUTTON3_RELEASED|
+		    BUTTON4_PRESSED|BUTTON5_PRESSED, &c->oldmask);
 	s = app_screen(&con_ops, c);
 	s->io = &con_io;
 	return (s);
+}
+
+struct screen *
+screen_console(struct app *app, const char *name)
+{
+	return (con_create(app, name, NULL));
+}
+
+struct screen *
+screen_console_pane(struct app *app, const char *name, struct embed *em)
+{
+	return (con_create(app, name, em));
 }
 
 /* ---- The menu ----------------------------------------------------------- */
@@ -1386,12 +1460,21 @@ screen_console_menu(void *con)
 	return (app_screen(&con_menu_ops, m));
 }
 
-/* Pop the console (the menu is gone already); vmdesk view ends there. */
+/*
+ * Pop the console (the menu is gone already); vmdesk view ends there. A
+ * pane's console gives the focus back to the list instead.
+ */
 static void
 con_leave(struct app *app, struct con *c)
 {
 	struct screen	*top = app->stack[app->depth - 1];
 
+	/* In a pane: back to the list, which the pane sees next draw. */
+	if (c->em != NULL) {
+		c->em->left = 1;
+		app->dirty = 1;
+		return;
+	}
 	if (top->data == c)
 		app_pop(app);
 	if (app->view_only)

@@ -21,6 +21,7 @@
 #include "tui/draw.h"
 #include "tui/graph.h"
 #include "tui/keys.h"
+#include "tui/pane.h"
 #include "tui/screens.h"
 #include "tui/thumb.h"
 #include "util/strutil.h"
@@ -40,6 +41,8 @@ static const char *const sort_names[] = { "name", "state", "cpu", "memory",
 
 /* Rows the graph column needs before a thumbnail joins it. */
 #define MAIN_THUMB_MIN_ROWS	26
+/* The list beside a pane: name and state; the pane gets the rest. */
+#define MAIN_PANE_LIST_W	34
 
 struct main_screen {
 	struct app_vm	**shown;	/* filtered and sorted, rebuilt per draw */
@@ -54,6 +57,9 @@ struct main_screen {
 	int		  filtering;	/* the filter line takes keys */
 	struct thumb	 *thumb;	/* the selected VM's screen, live */
 	int		  thumb_seen;	/* drawn this pass */
+	struct pane	 *pane;		/* a console beside the list */
+	int		  list_w;	/* columns the list had */
+	uint32_t	  pane_rows;	/* which VMs the rows beside it had */
 };
 
 /* ---- The list ------------------------------------------------------------ */
@@ -223,22 +229,29 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 	}
 	if (w >= 72)
 		x += 11;
+	/* Beside a pane the list is narrow: the columns that fit. */
+	if (x + 5 > w)
+		return;
 	cpu = vmstate_is_alive(vm->st.state) && vm->stats != NULL ?
 	    graph_value(stats_series_last(&vm->stats->cpu_total),
 	    GRAPH_PERCENT) : xstrdup("");
 	draw_textf(y, x, 5, "%4s", cpu);
 	free(cpu);
 	x += 6;
+	if (x >= w)
+		return;
 	if (vm->def == NULL) {
 		draw_text(y, x, w - x, vm->error != NULL ? vm->error : "");
 		return;
 	}
+	if (x + 11 > w)
+		return;
 	mem = str_size_short(vm->def->memory);
 	draw_textf(y, x, 11, "%3d %6s", vm->def->cpus, mem);
 	free(mem);
 	x += 12;
 	tmpl = vm->def->template != NULL ? vm->def->template : "-";
-	draw_text(y, x, 12, tmpl);
+	draw_text(y, x, w - x < 12 ? w - x : 12, tmpl);
 	x += 13;
 	if (x < w && vm->st.pid > 0) {
 		up = str_duration((uint64_t)(time(NULL) -
@@ -249,9 +262,10 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 }
 
 static void
-main_draw_header(int y, int w, int spark)
+main_draw_header(int y, int w, int spark, int dim)
 {
-	attrset(draw_attr(ROLE_HEADER));
+	/* Dimmed while a pane beside it has the keys. */
+	attrset(draw_attr(dim ? ROLE_DIM : ROLE_HEADER));
 	mvhline(y, 0, ' ', w);
 	draw_textf(y, 1, w - 1, "%-19s%-14s%s%4s  %3s %6s %-12s %s", "NAME",
 	    "STATE", spark ? "CPU        " : "", "CPU%", "CPU", "MEM",
@@ -468,12 +482,29 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 	}
 }
 
+/* Which VMs the list's rows show, in order (FNV-1a over their names). */
+static uint32_t
+main_rows_hash(const struct main_screen *ms, int rows)
+{
+	const char	*p;
+	uint32_t	 h = 2166136261U;
+	int		 y;
+
+	for (y = 0; y < rows && ms->top + y < (int)ms->nshown; y++) {
+		for (p = ms->shown[ms->top + y]->name; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619U;
+		h = (h ^ '\n') * 16777619U;
+	}
+	return (h);
+}
+
 static void
 main_draw(struct app *app, struct screen *s)
 {
 	struct main_screen	*ms = s->data;
 	struct app_vm		*vm;
 	size_t			 i, running = 0;
+	uint32_t		 rows;
 	int			 list_w, list_h, dx, dy, dw, dh, y, wide;
 
 	main_build(app, ms);
@@ -492,7 +523,12 @@ main_draw(struct app *app, struct screen *s)
 	wide = COLS >= 140;
 	list_w = wide ? 86 : COLS;
 	list_h = LINES - 4;
-	if (!wide) {
+	if (pane_kind(ms->pane) != PANE_OFF) {
+		list_w = MAIN_PANE_LIST_W;
+		if (COLS - list_w - 1 < 40)
+			list_w = COLS / 3 > 12 ? COLS / 3 : 12;
+		wide = 1;
+	} else if (!wide) {
 		/* Stacked: the list takes the rows it needs, at most half. */
 		list_h = (int)ms->nshown + 1;
 		if (list_h < 4)
@@ -502,8 +538,9 @@ main_draw(struct app *app, struct screen *s)
 		if (list_h < 3)
 			list_h = LINES - 4;
 	}
-	main_draw_header(1, list_w, list_w >= 72);
+	main_draw_header(1, list_w, list_w >= 72, pane_focused(ms->pane));
 	ms->list_y = 2;
+	ms->list_w = wide ? list_w : COLS;
 	ms->list_rows = list_h;
 	if (ms->cursor < ms->top)
 		ms->top = ms->cursor;
@@ -532,7 +569,8 @@ main_draw(struct app *app, struct screen *s)
 		dh = LINES - 2 - dy;
 	}
 	ms->thumb_seen = 0;
-	if ((vm = main_current(ms)) != NULL)
+	vm = main_current(ms);
+	if (vm != NULL && pane_kind(ms->pane) == PANE_OFF)
 		main_draw_details(app, ms, vm, dy, dx, dh, dw);
 	if (ms->filtering) {
 		attrset(draw_attr(ROLE_TITLE));
@@ -541,10 +579,25 @@ main_draw(struct app *app, struct screen *s)
 		curs_set(1);
 		move(LINES - 2, 8 + draw_width(ms->filter));
 		attrset(A_NORMAL);
-	} else
+	} else if (!pane_focused(ms->pane)) {
+		/* A focused pane shows the guest's cursor: curs_set writes. */
 		curs_set(0);
+	}
 	if (app->depth > 0 && app->stack[app->depth - 1] == s)
 		draw_keybar(app, KEYS_MAIN);
+	/*
+	 * The pane last: it puts the terminal's cursor where the guest's is.
+	 * Its title shares the header's row; its cells end above the status
+	 * line, so the list's and the status line's updates never cross it.
+	 */
+	if (pane_kind(ms->pane) != PANE_OFF) {
+		rows = main_rows_hash(ms, list_h);
+		if (rows != ms->pane_rows)
+			pane_repaint(ms->pane);
+		ms->pane_rows = rows;
+		pane_draw(app, ms->pane, vm, 1, list_w + 1, LINES - 3,
+		    COLS - list_w - 1);
+	}
 }
 
 /* ---- Actions ------------------------------------------------------------- */
@@ -975,8 +1028,14 @@ main_mouse(struct app *app, struct screen *s, struct main_screen *ms)
 		}
 		return (0);
 	}
+	/* Beside a pane, a click gives the focus to the side clicked. */
+	if (pane_kind(ms->pane) != PANE_OFF && ev.y > 0 && ev.y < LINES - 2) {
+		pane_focus(ms->pane, ev.x > ms->list_w);
+		if (ev.x > ms->list_w)
+			return (1);
+	}
 	if (ev.y >= ms->list_y && ev.y < ms->list_y + ms->list_rows &&
-	    (ev.x < 86 || COLS < 140)) {
+	    ev.x < ms->list_w) {
 		main_select(ms, ms->top + ev.y - ms->list_y);
 		return (1);
 	}
@@ -987,6 +1046,7 @@ static int
 main_key(struct app *app, struct screen *s, int key)
 {
 	struct main_screen	*ms = s->data;
+	const struct tui_key	*k, *k2;
 	struct app_vm		*vm;
 	size_t			 i;
 	int			 all;
@@ -995,6 +1055,9 @@ main_key(struct app *app, struct screen *s, int key)
 		return (main_filter_key(app, ms, key));
 	if (key == KEY_MOUSE)
 		return (main_mouse(app, s, ms));
+	/* The pane with the focus takes every key (its menu gives it back). */
+	if (pane_focused(ms->pane))
+		return (pane_key(app, ms->pane, key));
 	/* The app leaves Ctrl-L to screens with I/O (the thumbnail's). */
 	if (key == ('l' & 0x1f)) {
 		clearok(curscr, TRUE);
@@ -1051,8 +1114,29 @@ main_key(struct app *app, struct screen *s, int key)
 		app_push(app, screen_wizard(app));
 		return (1);
 	case ACT_CONSOLE:
+		/* QEMU's serial port serves one client: the pane lets go. */
+		if (vm != NULL && pane_kind(ms->pane) == PANE_SERIAL)
+			pane_suspend(ms->pane);
 		if (vm != NULL)
 			app_console(app, vm->name);
+		return (1);
+	case ACT_PANE_SCREEN:
+		pane_toggle(ms->pane, PANE_SCREEN);
+		return (1);
+	case ACT_PANE_SERIAL:
+		pane_toggle(ms->pane, PANE_SERIAL);
+		return (1);
+	case ACT_PANE_FOCUS:
+		k = keys_for(ACT_PANE_SCREEN, KEYS_MAIN);
+		k2 = keys_for(ACT_PANE_SERIAL, KEYS_MAIN);
+		if (pane_kind(ms->pane) == PANE_OFF)
+			app_say(app, 1, "no pane: %s shows the VM's screen "
+			    "beside the list, %s its serial console",
+			    k != NULL ? k->name : "V",
+			    k2 != NULL ? k2->name : "T");
+		else if (!pane_focus(ms->pane, 1))
+			app_say(app, 1, "nothing to type into: the pane shows "
+			    "no console");
 		return (1);
 	case ACT_VIEW:
 		if (vm == NULL)
@@ -1127,29 +1211,49 @@ main_free(struct screen *s)
 	struct main_screen	*ms = s->data;
 
 	thumb_free(ms->thumb);
+	pane_free(ms->pane);
 	free(ms->shown);
 	free(ms->selected);
 	free(ms);
 }
 
+/*
+ * One descriptor a screen: the pane's while it has a session (the
+ * thumbnail's closes after the first draw without details), else the
+ * thumbnail's. The other one still gets its timers.
+ */
 static int
 main_fd(struct screen *s)
 {
-	return (thumb_fd(((struct main_screen *)s->data)->thumb));
+	struct main_screen	*ms = s->data;
+	int			 fd;
+
+	if ((fd = pane_fd(ms->pane)) != -1)
+		return (fd);
+	return (thumb_fd(ms->thumb));
 }
 
 static int
 main_wait_ms(struct screen *s)
 {
-	return (thumb_wait_ms(((struct main_screen *)s->data)->thumb));
+	struct main_screen	*ms = s->data;
+	int			 a, b;
+
+	a = pane_wait_ms(ms->pane);
+	b = thumb_wait_ms(ms->thumb);
+	if (a < 0 || (b >= 0 && b < a))
+		return (b);
+	return (a);
 }
 
 static void
 main_ready(struct app *app, struct screen *s, int revents)
 {
 	struct main_screen	*ms = s->data;
+	int			 pane = pane_fd(ms->pane) != -1;
 
-	if (thumb_ready(ms->thumb, revents))
+	pane_ready(app, ms->pane, pane ? revents : 0);
+	if (thumb_ready(ms->thumb, pane ? 0 : revents))
 		app->dirty = 1;
 }
 
@@ -1170,6 +1274,7 @@ main_drawn(struct app *app, struct screen *s)
 	}
 	if (covered || !ms->thumb_seen)
 		thumb_follow(ms->thumb, NULL, NULL);
+	pane_drawn(app, ms->pane, covered);
 }
 
 static const struct screen_ops main_ops = {
@@ -1189,6 +1294,7 @@ screen_main(struct app *app)
 	ms = xcalloc(1, sizeof *ms);
 	ms->thumb = thumb_create();
 	s = app_screen(&main_ops, ms);
+	ms->pane = pane_create(s);
 	s->io = &main_io;
 	return (s);
 }

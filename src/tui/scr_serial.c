@@ -53,7 +53,9 @@ struct ser {
 	int		 fd;		/* -1 while disconnected */
 	VTerm		*vt;
 	VTermScreen	*vs;
-	int		 cols, rows;
+	int		 cols, rows;	/* of the terminal libvterm keeps */
+	int		 oy, ox;	/* where its top left cell is drawn */
+	struct embed	*em;		/* in a pane, else NULL: full screen */
 	struct ser_line	 lines[SER_LINES];	/* the scrollback */
 	int		 first, nlines;
 	int		 back;		/* lines scrolled back */
@@ -262,6 +264,31 @@ ser_put(struct app *app, struct ser *s, int y, int x,
 		mvadd_wch(y, x, &cc);
 }
 
+/*
+ * Our rectangle: full screen, the terminal with our line on its last row;
+ * in a pane, what the pane gives, our line on its first.
+ */
+static void
+ser_place(struct ser *s, int *rows, int *cols, int *line_y)
+{
+	if (s->em == NULL) {
+		s->oy = s->ox = 0;
+		*rows = LINES - 1;
+		*cols = COLS;
+		*line_y = LINES - 1;
+	} else {
+		s->oy = s->em->y + 1;
+		s->ox = s->em->x;
+		*rows = s->em->h - 1;
+		*cols = s->em->w;
+		*line_y = s->em->y;
+	}
+	if (*rows < 1)
+		*rows = 1;
+	if (*cols < 1)
+		*cols = 1;
+}
+
 static void
 ser_draw(struct app *app, struct screen *sc)
 {
@@ -271,15 +298,17 @@ ser_draw(struct app *app, struct screen *sc)
 	VTermState	*state;
 	struct ser_line	*l;
 	struct ser_cell	 c;
+	const struct tui_key *k;
 	char		*line;
-	int		 rows = LINES - 1, y, x, src;
+	int		 rows, cols, line_y, y, x, src, focused;
 
-	if (rows < 1)
-		rows = 1;
-	if (COLS != s->cols || rows != s->rows) {
-		s->cols = COLS;
+	ser_place(s, &rows, &cols, &line_y);
+	focused = app->stack[app->depth - 1] == (s->em != NULL ?
+	    s->em->host : sc) && (s->em == NULL || s->em->focused);
+	if (cols != s->cols || rows != s->rows) {
+		s->cols = cols;
 		s->rows = rows;
-		vterm_set_size(s->vt, rows, COLS);
+		vterm_set_size(s->vt, rows, cols);
 	}
 	if (s->back > s->nlines)
 		s->back = s->nlines;
@@ -289,7 +318,8 @@ ser_draw(struct app *app, struct screen *sc)
 			l = &s->lines[(s->first + s->nlines + src) %
 			    SER_LINES];
 			for (x = 0; x < l->cols && x < s->cols; x++)
-				ser_put(app, s, y, x, &l->cells[x]);
+				ser_put(app, s, s->oy + y, s->ox + x,
+				    &l->cells[x]);
 			continue;
 		}
 		for (x = 0; x < s->cols; x++) {
@@ -298,10 +328,19 @@ ser_draw(struct app *app, struct screen *sc)
 			if (!vterm_screen_get_cell(s->vs, pos, &vc))
 				continue;
 			ser_cell_from(s, &vc, &c);
-			ser_put(app, s, y, x, &c);
+			ser_put(app, s, s->oy + y, s->ox + x, &c);
 		}
 	}
-	if (s->error != NULL)
+	k = keys_for(ACT_PANE_FOCUS, KEYS_MAIN);
+	if (s->em != NULL && !s->em->focused)
+		line = xasprintf("%s's serial console%s%s  %s types here",
+		    s->name, s->error != NULL ? ": " : "", s->error != NULL ?
+		    s->error : "", k != NULL ? k->name : "");
+	else if (s->em != NULL)
+		line = xasprintf("%s's serial console%s%s  Ctrl-] back to the "
+		    "list", s->name, s->error != NULL ? ": " : "",
+		    s->error != NULL ? s->error : "");
+	else if (s->error != NULL)
 		line = xasprintf("%s: %s  Ctrl-] leaves", s->name, s->error);
 	else if (s->back > 0)
 		line = xasprintf("%s's serial console  scrolled back %d of %d "
@@ -310,16 +349,17 @@ ser_draw(struct app *app, struct screen *sc)
 	else
 		line = xasprintf("attached to %s's serial console  Ctrl-] "
 		    "leaves  PgUp/Shift-PgUp scroll back", s->name);
-	attrset(draw_attr(ROLE_TITLE));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	draw_text(LINES - 1, 1, COLS - 2, line);
+	/* A pane's title is highlighted while its keys go to the guest. */
+	attrset(draw_attr(s->em == NULL || focused ? ROLE_TITLE : ROLE_DIM));
+	mvhline(line_y, s->ox, ' ', cols);
+	draw_text(line_y, s->ox + 1, cols - 2, line);
 	attrset(A_NORMAL);
 	free(line);
 	state = vterm_obtain_state(s->vt);
 	vterm_state_get_cursorpos(state, &pos);
-	if (s->back == 0 && app->stack[app->depth - 1] == sc &&
-	    pos.row < s->rows && pos.col < s->cols) {
-		move(pos.row, pos.col);
+	if (s->back == 0 && focused && pos.row < s->rows &&
+	    pos.col < s->cols) {
+		move(s->oy + pos.row, s->ox + pos.col);
 		curs_set(1);
 	} else
 		curs_set(0);
@@ -359,6 +399,11 @@ ser_key(struct app *app, struct screen *sc, int key)
 
 	switch (keys_lookup(key, KEYS_SERIAL)) {
 	case ACT_CLOSE:
+		/* In a pane: back to the list, which the pane sees next. */
+		if (s->em != NULL) {
+			s->em->left = 1;
+			return (1);
+		}
 		app_pop(app);
 		if (app->view_only)
 			app->quit = 1;
@@ -427,23 +472,24 @@ static const struct screen_io ser_io = {
 	ser_fd, ser_wait_ms, ser_ready, ser_drawn
 };
 
-struct screen *
-screen_serial(struct app *app, const char *name)
+static struct screen *
+ser_create(struct app *app, const char *name, struct embed *em)
 {
 	struct screen	*sc;
 	struct app_vm	*vm;
 	struct ser	*s;
 	char		*tail, *cause = NULL;
 	size_t		 len;
-	int		 rows = LINES > 1 ? LINES - 1 : 1;
+	int		 line_y;
 
 	s = xcalloc(1, sizeof *s);
 	s->name = xstrdup(name);
 	s->fd = -1;
 	s->colors = app->colors;
-	s->cols = COLS;
-	s->rows = rows;
-	s->vt = vterm_new(rows, COLS);
+	s->em = em;
+	/* The log is replayed at the size it will be drawn at. */
+	ser_place(s, &s->rows, &s->cols, &line_y);
+	s->vt = vterm_new(s->rows, s->cols);
 	vterm_set_utf8(s->vt, 1);
 	vterm_output_set_callback(s->vt, ser_output, s);
 	s->vs = vterm_obtain_screen(s->vt);
@@ -469,4 +515,16 @@ out:
 	sc = app_screen(&ser_ops, s);
 	sc->io = &ser_io;
 	return (sc);
+}
+
+struct screen *
+screen_serial(struct app *app, const char *name)
+{
+	return (ser_create(app, name, NULL));
+}
+
+struct screen *
+screen_serial_pane(struct app *app, const char *name, struct embed *em)
+{
+	return (ser_create(app, name, em));
 }

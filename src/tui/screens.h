@@ -34,6 +34,25 @@ struct screen	*screen_serial(struct app *, const char *);
  * selected first.
  */
 struct screen	*screen_wall(const char *);
+
+/*
+ * Where a console sits when it is a pane beside the list rather than full
+ * screen. The pane owns it and sets it before each draw; the console
+ * reads it, and sets left when the user asks to go back to the list.
+ */
+struct embed {
+	struct screen	*host;		/* the screen it is drawn in */
+	int		 y, x, h, w;	/* its rectangle, title row first */
+	int		 focused;	/* keys go to it */
+	int		 left;		/* it gave the focus back */
+	int		 repaint;	/* rows moved under it: send all again */
+};
+/* A VM's screen in a pane: drawn by host, keys when it has the focus. */
+struct screen	*screen_console_pane(struct app *, const char *,
+		     struct embed *);
+/* A VM's serial console in a pane; its terminal follows the pane's size. */
+struct screen	*screen_serial_pane(struct app *, const char *,
+		     struct embed *);
 /* The console's menu (its hotkey): keys the terminal cannot send, leave. */
 struct screen	*screen_console_menu(void *);
 /* The create wizard. */
