@@ -1310,6 +1310,9 @@ con_menu_draw(struct app *app, struct screen *s)
 		if (con_menu_items[m->top + i].act == CMENU_LATCH)
 			text = xasprintf("[%c] %s", m->con->latched &
 			    con_menu_items[m->top + i].n ? 'x' : ' ', label);
+		else if (con_menu_items[m->top + i].act == CMENU_LEAVE &&
+		    m->con->em != NULL)
+			text = xstrdup("Back to the list (the pane stays)       (q)");
 		else
 			text = xstrdup(label);
 		draw_text(y0 + 2 + i, x0 + 2, w - 4, text);

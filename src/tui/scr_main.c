@@ -1028,8 +1028,14 @@ main_mouse(struct app *app, struct screen *s, struct main_screen *ms)
 		}
 		return (0);
 	}
-	/* Beside a pane, a click gives the focus to the side clicked. */
+	/*
+	 * Beside a pane, a click gives the focus to the side clicked; in a
+	 * pane that has it already, the click is the guest's (a tablet).
+	 */
 	if (pane_kind(ms->pane) != PANE_OFF && ev.y > 0 && ev.y < LINES - 2) {
+		if (ev.x > ms->list_w && pane_focused(ms->pane) &&
+		    ungetmouse(&ev) == OK)
+			return (pane_key(app, ms->pane, KEY_MOUSE));
 		pane_focus(ms->pane, ev.x > ms->list_w);
 		if (ev.x > ms->list_w)
 			return (1);
