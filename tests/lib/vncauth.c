@@ -52,6 +52,9 @@ main(int argc, char **argv)
 	}
 	printf("in %dx%d%s\n", cl->width, cl->height, vncauth_asked ?
 	    ", password asked" : ", NO password asked");
+	/* The library's own framebuffer is the one thing it leaves. */
+	free(cl->frameBuffer);
+	cl->frameBuffer = NULL;
 	rfbClientCleanup(cl);
 	return (vncauth_asked ? 0 : 3);
 }
