@@ -26,7 +26,7 @@
 #include "util/xmalloc.h"
 
 /* Bump when the initramfs contents change: the cache folder name has it. */
-#define TINYLINUX_REVISION	3
+#define TINYLINUX_REVISION	4
 
 #define TL_MAX_KERNEL	(256u << 20)	/* largest kernel read into memory */
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
@@ -56,6 +56,10 @@ static const struct {
 	{ "button", 1 },		/* ACPI power button */
 	{ "evdev", 1 },			/* so acpid can read the button */
 	{ "isofs", 0 },			/* cloud-init seeds (iso9660) */
+	/* The USB tablet: the console view's mouse, seen in the guest. */
+	{ "xhci_pci", 0 },
+	{ "usbhid", 0 },
+	{ "hid_generic", 0 },
 };
 
 /* Where the kernel comes from. */
