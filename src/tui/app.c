@@ -55,6 +55,18 @@ app_restore_terminal(void)
 		endwin();
 }
 
+int
+app_covered(struct app *app, struct screen *s)
+{
+	int	i;
+
+	for (i = app->depth - 1; i >= 0 && app->stack[i] != s; i--) {
+		if (app->stack[i]->ops->fullscreen)
+			return (1);
+	}
+	return (0);
+}
+
 struct screen *
 app_screen(const struct screen_ops *ops, void *data)
 {

@@ -136,6 +136,8 @@ int		 app_run_view(struct library *, struct settings *,
 void		 app_push(struct app *, struct screen *);
 /* Pop and free the top screen. */
 void		 app_pop(struct app *);
+/* Whether a full-screen screen lies above this one: it is not seen. */
+int		 app_covered(struct app *, struct screen *);
 /* Make a screen from its ops and data. */
 struct screen	*app_screen(const struct screen_ops *, void *);
 /* Say something in the status bar for a few seconds. */

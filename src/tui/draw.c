@@ -162,13 +162,8 @@ draw_textf(int y, int x, int width, const char *fmt, ...)
 }
 
 void
-draw_box(int y, int x, int h, int w, const char *title)
+draw_frame(int y, int x, int h, int w)
 {
-	int	i;
-
-	attrset(draw_attr(ROLE_DIALOG));
-	for (i = 0; i < h; i++)
-		mvhline(y + i, x, ' ', w);
 	mvhline(y, x + 1, ACS_HLINE, w - 2);
 	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
 	mvvline(y + 1, x, ACS_VLINE, h - 2);
@@ -177,6 +172,17 @@ draw_box(int y, int x, int h, int w, const char *title)
 	mvaddch(y, x + w - 1, ACS_URCORNER);
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+}
+
+void
+draw_box(int y, int x, int h, int w, const char *title)
+{
+	int	i;
+
+	attrset(draw_attr(ROLE_DIALOG));
+	for (i = 0; i < h; i++)
+		mvhline(y + i, x, ' ', w);
+	draw_frame(y, x, h, w);
 	if (title != NULL && *title != '\0') {
 		attron(A_BOLD);
 		draw_textf(y, x + 2, w - 4, " %s ", title);

@@ -41,6 +41,8 @@ void	 draw_text(int, int, int, const char *);
 /* Formatted text clipped to width. */
 void	 draw_textf(int, int, int, const char *, ...)
 	     __attribute__((format(printf, 4, 5)));
+/* A border, in the attribute set. */
+void	 draw_frame(int, int, int, int);
 /* A filled box with a border and a title. */
 void	 draw_box(int, int, int, int, const char *);
 /* The key bar on the last line, from the key table. */

@@ -1272,12 +1272,8 @@ static void
 main_drawn(struct app *app, struct screen *s)
 {
 	struct main_screen	*ms = s->data;
-	int			 i, covered = 0;
+	int			 covered = app_covered(app, s);
 
-	for (i = app->depth - 1; i >= 0 && app->stack[i] != s; i--) {
-		if (app->stack[i]->ops->fullscreen)
-			covered = 1;
-	}
 	if (covered || !ms->thumb_seen)
 		thumb_follow(ms->thumb, NULL, NULL);
 	pane_drawn(app, ms->pane, covered);

@@ -160,22 +160,6 @@ wall_columns(size_t n, int width, int height, int gw, int gh)
 	return (best);
 }
 
-/* A tile's border, in its attribute (the selected one stands out). */
-static void
-wall_frame(int y, int x, int h, int w, int attr)
-{
-	attrset(attr);
-	mvhline(y, x + 1, ACS_HLINE, w - 2);
-	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
-	mvvline(y + 1, x, ACS_VLINE, h - 2);
-	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	attrset(A_NORMAL);
-}
-
 static void
 wall_draw(struct app *app, struct screen *s)
 {
@@ -244,7 +228,9 @@ wall_draw(struct app *app, struct screen *s)
 		t = wall_tile(w, vms[i]->name);
 		t->seen = 1;
 		attr = i == sel ? draw_attr(ROLE_SELECTED) : (int)A_NORMAL;
-		wall_frame(y, x, th, tw, i == sel ? attr : draw_attr(ROLE_DIM));
+		/* The selected tile's border stands out. */
+		attrset(i == sel ? attr : draw_attr(ROLE_DIM));
+		draw_frame(y, x, th, tw);
 		attrset(attr);
 		draw_textf(y, x + 2, tw - 4, " %s  %s ", vms[i]->name,
 		    vmstate_name(vms[i]->st.state));
@@ -397,12 +383,8 @@ wall_drawn(struct app *app, struct screen *s)
 {
 	struct wall	*w = s->data;
 	size_t		 i, kept = 0;
-	int		 k, covered = 0;
+	int		 covered = app_covered(app, s);
 
-	for (k = app->depth - 1; k >= 0 && app->stack[k] != s; k--) {
-		if (app->stack[k]->ops->fullscreen)
-			covered = 1;
-	}
 	for (i = 0; i < w->n; i++) {
 		if (covered || !w->tiles[i]->seen)
 			wall_tile_free(w, w->tiles[i]);

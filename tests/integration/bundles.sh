@@ -7,6 +7,7 @@
 # reaches the guest's port 22. Every unsafe archive, a full disk and an
 # interrupt are refused with one line and leave nothing behind.
 . "${top_srcdir:-.}/tests/lib/common.sh"
+. "${top_srcdir:-.}/tests/lib/ova.sh"
 need_kernel
 
 passed=0
@@ -249,60 +250,8 @@ sed -i '/^forward = tcp:[0-9]*:22$/d' "$VMS/c2/vm.conf"
 vd_fails 1 "VM c2 forwards no host port to guest port 22" ssh c2; ok
 
 log "an OVA built here: OVF read, VMDK converted, boots with its data"
-mkdir -p "$W/ova"
-qemu-img convert -f qcow2 -O vmdk -o subformat=streamOptimized \
-    "$VMS/b2/data.qcow2" "$W/ova/appl-disk1.vmdk" ||
-    fail "qemu-img convert to vmdk"
-cat >"$W/ova/appl.ovf" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<Envelope ovf:version="1.0" xmlns="http://schemas.dmtf.org/ovf/envelope/1"
-    xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
-    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
-  <References>
-    <File ovf:id="file1" ovf:href="appl-disk1.vmdk"/>
-  </References>
-  <DiskSection>
-    <Info>Virtual disks</Info>
-    <Disk ovf:capacity="64" ovf:capacityAllocationUnits="byte * 2^20"
-        ovf:diskId="vmdisk1" ovf:fileRef="file1"
-        ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
-  </DiskSection>
-  <VirtualSystem ovf:id="Test Appliance">
-    <Info>A test appliance</Info>
-    <VirtualHardwareSection>
-      <Info>Hardware</Info>
-      <Item>
-        <rasd:InstanceID>1</rasd:InstanceID>
-        <rasd:ResourceType>3</rasd:ResourceType>
-        <rasd:VirtualQuantity>2</rasd:VirtualQuantity>
-      </Item>
-      <Item>
-        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
-        <rasd:InstanceID>2</rasd:InstanceID>
-        <rasd:ResourceType>4</rasd:ResourceType>
-        <rasd:VirtualQuantity>192</rasd:VirtualQuantity>
-      </Item>
-      <Item>
-        <rasd:InstanceID>3</rasd:InstanceID>
-        <rasd:ResourceType>20</rasd:ResourceType>
-      </Item>
-      <Item>
-        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
-        <rasd:InstanceID>4</rasd:InstanceID>
-        <rasd:Parent>3</rasd:Parent>
-        <rasd:ResourceType>17</rasd:ResourceType>
-      </Item>
-      <Item>
-        <rasd:InstanceID>5</rasd:InstanceID>
-        <rasd:ResourceSubType>E1000</rasd:ResourceSubType>
-        <rasd:ResourceType>10</rasd:ResourceType>
-      </Item>
-    </VirtualHardwareSection>
-  </VirtualSystem>
-</Envelope>
-EOF
-(cd "$W/ova" && tar -cf "$W/appl.ova" appl.ovf appl-disk1.vmdk) ||
-    fail "tar of the OVA"
+ova_build "$W/ova" "$VMS/b2/data.qcow2" "$W/appl.ova" "Test Appliance" 2 \
+    192
 vd_ok import-ova "$W/appl.ova"
 case "$OUT" in *"as VM Test-Appliance"*) ;; *) fail "import-ova: $OUT" ;; esac
 conf="$VMS/Test-Appliance/vm.conf"

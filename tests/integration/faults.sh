@@ -12,6 +12,7 @@
 # serial console; then QEMU is killed and doctor --fix must clean its
 # runtime folder. Prints how many crashes and corruptions.
 . "${top_srcdir:-.}/tests/lib/common.sh"
+. "${top_srcdir:-.}/tests/lib/ova.sh"
 need_kernel
 
 VMS="$VMDESK_HOME/vms"
@@ -247,48 +248,9 @@ inject "delete" "src" "" "" delete src
 
 log "an OVA appliance built here (src's disk as a streamOptimized VMDK)"
 load_gold plain
-mkdir -p "$TEST_TMP/ova"
-qemu-img convert -f qcow2 -O vmdk -o subformat=streamOptimized \
-    "$VMS/src/data.qcow2" "$TEST_TMP/ova/appl-disk1.vmdk" ||
-    fail "qemu-img convert to vmdk"
-cat >"$TEST_TMP/ova/appl.ovf" <<'OVF'
-<?xml version="1.0" encoding="UTF-8"?>
-<Envelope ovf:version="1.0" xmlns="http://schemas.dmtf.org/ovf/envelope/1"
-    xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
-    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
-  <References>
-    <File ovf:id="file1" ovf:href="appl-disk1.vmdk"/>
-  </References>
-  <DiskSection>
-    <Info>Virtual disks</Info>
-    <Disk ovf:capacity="64" ovf:capacityAllocationUnits="byte * 2^20"
-        ovf:diskId="vmdisk1" ovf:fileRef="file1"
-        ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
-  </DiskSection>
-  <VirtualSystem ovf:id="appl">
-    <Info>A test appliance</Info>
-    <VirtualHardwareSection>
-      <Info>Hardware</Info>
-      <Item>
-        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
-        <rasd:InstanceID>1</rasd:InstanceID>
-        <rasd:ResourceType>4</rasd:ResourceType>
-        <rasd:VirtualQuantity>128</rasd:VirtualQuantity>
-      </Item>
-      <Item>
-        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
-        <rasd:InstanceID>2</rasd:InstanceID>
-        <rasd:ResourceType>17</rasd:ResourceType>
-      </Item>
-    </VirtualHardwareSection>
-  </VirtualSystem>
-</Envelope>
-OVF
 # With a manifest: its check writes the OVF into the staging folder too.
-(cd "$TEST_TMP/ova" && sha256sum appl.ovf appl-disk1.vmdk |
-    sed 's/^\([0-9a-f]*\)  \(.*\)$/SHA256(\2)= \1/' >appl.mf &&
-    tar -cf "$TEST_TMP/appl.ova" appl.ovf appl.mf appl-disk1.vmdk) ||
-    fail "tar of the OVA"
+ova_build "$TEST_TMP/ova" "$VMS/src/data.qcow2" "$TEST_TMP/appl.ova" appl 1 \
+    128 mf
 # The appliance's disk is tinylinux's /data: boot it with its kernel.
 ova_boot_prep() {
 	conf="$VMS/$1/vm.conf"
