@@ -21,17 +21,34 @@ click() {
 	sleep 1
 }
 
+LOGF="$VMDESK_HOME/vms/m/serial.log"
+
+# Run $1 in the guest and wait for marker $2 (which the guest's shell
+# computes, so the echoed command does not hold it); what the guest wrote
+# meanwhile is in $TEST_TMP/said.
+guest() {
+	before=$(stat -c %s "$LOGF")
+	serial_run m "$1"
+	i=0
+	while ! tail -c +"$((before + 1))" "$LOGF" | grep -q -- "$2"; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || fail "the guest never said $2"
+		sleep 0.1
+	done
+	tail -c +"$((before + 1))" "$LOGF" | tr -d '\r' >"$TEST_TMP/said"
+}
+
 # Start recording the tablet's events in the guest, afresh.
 record() {
-	serial_run m "kill %1 2>/dev/null; cat /dev/input/$ev >/tmp/ev &
-echo REC-$1"
-	wait_log m "REC-$1"
+	guest "kill %1 2>/dev/null; cat /dev/input/$ev >/tmp/ev &
+echo REC-\$((40 + $1))" "REC-$((40 + $1))"
 }
 
 # The recorded events as "TYPE CODE VALUE" lines.
 events() {
-	serial_run m "hexdump -v -e '24/1 \"%02x\" \"\\n\"' /tmp/ev; echo EV-END"
-	printf '%s\n' "$OUT" | tr -d '\r' | grep -E '^[0-9a-f]{48}$' |
+	guest "hexdump -v -e '24/1 \"%02x\" \"\\n\"' /tmp/ev; echo EV-\$((6 * 7))" \
+	    "EV-42"
+	grep -E '^[0-9a-f]{48}$' "$TEST_TMP/said" |
 	    python3 -c '
 import sys
 for l in sys.stdin:
@@ -48,7 +65,15 @@ for l in sys.stdin:
 expect_click() {
 	want_x=$(($1 * 32767 / $3))
 	want_y=$(($2 * 32767 / $4))
-	got=$(events)
+	# The guest may take its time on a loaded machine.
+	i=0
+	while :; do
+		got=$(events)
+		echo "$got" | grep -qx "1 272 0" && break
+		i=$((i + 1))
+		[ $i -lt 10 ] || break
+		sleep 1
+	done
 	log "guest saw: $(echo "$got" | tr '\n' ';')"
 	echo "$got" | grep -qx "3 0 $want_x" ||
 	    fail "no ABS_X $want_x in: $got"; ok

@@ -61,7 +61,11 @@ sleep 1
     fail "$(($(connects) - c0)) VNC sessions for 2 tiles"; ok
 
 log "the console's dim text is brightened: the tiles are not black"
-sleep 1
+i=0
+while [ "$(tile_colours 0 80)" -lt 2 ] && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 [ "$(tile_colours 0 80)" -ge 2 ] ||
     fail "tile a shows $(tile_colours 0 80) colours"; ok
 
@@ -70,7 +74,12 @@ a0=$(tile_colours 0 80)
 b0=$(tile_colours 80 160)
 serial_run b 'head -c 3145728 /dev/urandom >/dev/fb0; echo NOISE-DONE'
 wait_log b NOISE-DONE
-sleep 1.5
+# Two frames a second at most: a loaded machine may take longer.
+i=0
+while [ "$(tile_colours 80 160)" -lt $((b0 + 5)) ] && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 a1=$(tile_colours 0 80)
 b1=$(tile_colours 80 160)
 log "colours: tile a $a0, then $a1; tile b $b0, then $b1"
