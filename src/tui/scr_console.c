@@ -126,6 +126,17 @@ con_size(struct con *c, int cols, int rows)
 		c->shown[n].ch = CON_UNKNOWN;
 }
 
+/*
+ * Something may have drawn over our picture (a menu, a status line): the
+ * next update sends all of it, not only what the guest changed.
+ */
+static void
+con_resend_picture(struct con *c)
+{
+	memset(&c->sent, 0, sizeof c->sent);
+	c->image = !c->text && c->gfx != GFX_HALFBLOCK;
+}
+
 /* Forget what the terminal shows: the next update sends every cell. */
 static void
 con_invalidate(struct con *c)
@@ -134,6 +145,7 @@ con_invalidate(struct con *c)
 
 	for (i = 0; i < (size_t)c->cols * (size_t)c->rows; i++)
 		c->shown[i].ch = CON_UNKNOWN;
+	con_resend_picture(c);
 }
 
 /* The guest's frame into want: as text when it is text, else pixels. */
@@ -885,6 +897,7 @@ con_draw(struct app *app, struct screen *s)
 			    sizeof *c->shown);
 		c->status_row = status_row;
 		c->nc_moved = 1;
+		con_resend_picture(c);
 	}
 	k = keys_for(ACT_CONSOLE_MENU, KEYS_CONSOLE);
 	/* In a pane without the focus: the key that gives it. */
