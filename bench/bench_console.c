@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend/cellrender.h"
-#include "backend/termgfx.h"
-#include "backend/textscreen.h"
+#include "render/cellrender.h"
+#include "render/termgfx.h"
+#include "render/textscreen.h"
 #include "util/xmalloc.h"
 
 #define RUNS	201

@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/qemu_img.h"
 #include "backend/vmproc.h"
 #include "core/names.h"
-#include "images/qemu_img.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/log.h"

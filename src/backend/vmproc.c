@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "images/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/netport.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
@@ -344,7 +344,7 @@ vmproc_vnc_port(const struct vm_def *def, char **cause)
 		return (def->vnc_port);
 	/* The kernel's ephemeral ports start far above 5900; check anyway. */
 	for (tries = 0; tries < 16; tries++) {
-		if ((port = vmcreate_free_port(cause)) == -1)
+		if ((port = netport_free(cause)) == -1)
 			return (-1);
 		if (port >= VMDEF_VNC_PORT_MIN)
 			return (port);

@@ -21,6 +21,7 @@
 #include "cli/cli_template.h"
 #include "cli/cli_vm.h"
 #include "images/template.h"
+#include "ops/vmctl.h"
 #include "tui/app.h"
 #include "tui/keys.h"
 #include "util/xmalloc.h"
@@ -106,6 +107,18 @@ cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int
+cli_paths(struct cli *cli, const char *name, struct vm_paths *p)
+{
+	char	*cause = NULL;
+
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	if (vmctl_paths(cli->lib, name, p, &cause) != 0)
+		return (cli_fail(cause));
+	return (CLI_OK);
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "backend/vmproc.h"
 #include "core/library.h"
 #include "core/settings.h"
 #include "util/strv.h"
@@ -38,6 +39,8 @@ int		 cli_keys(struct cli *, int, char **);
 int		 cli_main(int, char **);
 /* The library, opened once. NULL after printing why. */
 struct library	*cli_library(struct cli *);
+/* The runtime paths of a VM by name; CLI_FAIL after saying why. */
+int		 cli_paths(struct cli *, const char *, struct vm_paths *);
 /* The settings, loaded once. NULL after printing why. */
 struct settings	*cli_settings(struct cli *);
 /* Print "vmdesk: message" on stderr. */

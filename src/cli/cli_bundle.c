@@ -13,10 +13,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "backend/vmctl.h"
 #include "backend/vmproc.h"
-#include "images/bundle.h"
-#include "images/ova.h"
+#include "ops/bundle.h"
+#include "ops/ova.h"
+#include "ops/vmctl.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/vmctl.h"
 #include "cli/cli_vm.h"
-#include "images/clone.h"
+#include "ops/clone.h"
+#include "ops/vmctl.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"

@@ -15,7 +15,6 @@
 
 #include "backend/serial.h"
 #include "backend/vmproc.h"
-#include "cli/cli_vm.h"
 #include "util/xmalloc.h"
 
 /* Scrollback shown on attach, from serial.log. */
@@ -118,7 +117,7 @@ cli_console_attach(struct cli *cli, const char *name)
 		cli_error("no VM named '%s' (vmdesk list shows them)", name);
 		return (CLI_FAIL);
 	}
-	if (cli_vm_paths(cli, name, &p) != CLI_OK)
+	if (cli_paths(cli, name, &p) != CLI_OK)
 		return (CLI_FAIL);
 	vmproc_status(&p, 0, &st);
 	if (!vmstate_is_alive(st.state)) {

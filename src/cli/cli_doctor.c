@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "backend/accel.h"
+#include "backend/qemu_img.h"
 #include "backend/vmproc.h"
 #include "cli/cli_vm.h"
 #include "core/names.h"
-#include "images/qemu_img.h"
 #include "util/fsutil.h"
 #include "util/proc.h"
 #include "util/strutil.h"
@@ -232,7 +232,7 @@ doctor_vms(struct doctor *d, struct cli *cli)
 			cause = NULL;
 			continue;
 		}
-		if (cli_vm_paths(cli, names.v[i], &p) != CLI_OK) {
+		if (cli_paths(cli, names.v[i], &p) != CLI_OK) {
 			vmdef_free(def);
 			d->fails++;
 			continue;

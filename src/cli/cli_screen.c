@@ -45,7 +45,7 @@ cli_screen_vm(struct cli *cli, const char *name, struct vm_paths *p)
 		    "console %s shows its serial console", name, name);
 		return (CLI_FAIL);
 	}
-	if (cli_vm_paths(cli, name, p) != CLI_OK)
+	if (cli_paths(cli, name, p) != CLI_OK)
 		return (CLI_FAIL);
 	vmproc_status(p, 0, &st);
 	if (!vmstate_is_alive(st.state)) {

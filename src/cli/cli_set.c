@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/vmctl.h"
 #include "core/vmdef.h"
+#include "ops/vmctl.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 

@@ -14,30 +14,18 @@
 #include <unistd.h>
 
 #include "backend/accel.h"
-#include "backend/vmctl.h"
+#include "backend/qemu_img.h"
 #include "backend/vmproc.h"
 #include "cli/cli_bundle.h"
 #include "cli/cli_console.h"
 #include "cli/cli_image.h"
 #include "core/names.h"
-#include "images/qemu_img.h"
 #include "images/template.h"
-#include "images/vmcreate.h"
+#include "ops/vmcreate.h"
+#include "ops/vmctl.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
-
-int
-cli_vm_paths(struct cli *cli, const char *name, struct vm_paths *p)
-{
-	char	*cause = NULL;
-
-	if (cli_library(cli) == NULL)
-		return (CLI_FAIL);
-	if (vmctl_paths(cli->lib, name, p, &cause) != 0)
-		return (cli_fail(cause));
-	return (CLI_OK);
-}
 
 /* Parse "NAME" plus flags; returns the name or NULL after a usage error. */
 static const char *
@@ -162,7 +150,7 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
 	for (i = 0; i < names.n; i++) {
 		def = library_load(cli->lib, names.v[i], &cause);
-		if (cli_vm_paths(cli, names.v[i], &p) != CLI_OK) {
+		if (cli_paths(cli, names.v[i], &p) != CLI_OK) {
 			vmdef_free(def);
 			free(cause);
 			continue;
@@ -610,7 +598,7 @@ static int
 cli_vm_observe(struct cli *cli, const char *name, struct vm_paths *p,
     struct vm_status *st)
 {
-	if (cli_vm_paths(cli, name, p) != CLI_OK)
+	if (cli_paths(cli, name, p) != CLI_OK)
 		return (CLI_FAIL);
 	vmproc_status(p, VMPROC_QMP_TIMEOUT, st);
 	return (CLI_OK);
@@ -1045,7 +1033,7 @@ cli_vm_demo(struct cli *cli, int argc, char **argv)
 		if ((rc = cli_create(cli, name, &a)) != CLI_OK)
 			return (rc);
 	}
-	if (cli_vm_paths(cli, name, &p) != CLI_OK)
+	if (cli_paths(cli, name, &p) != CLI_OK)
 		return (CLI_FAIL);
 	vmproc_status(&p, VMPROC_QMP_QUICK, &st);
 	vm_paths_clear(&p);

@@ -3,7 +3,6 @@
 #ifndef VMDESK_CLI_CLI_VM_H
 #define VMDESK_CLI_CLI_VM_H
 
-#include "backend/qemu_argv.h"
 #include "cli/cli.h"
 
 int	cli_vm_list(struct cli *, int, char **);
@@ -20,8 +19,5 @@ int	cli_vm_delete(struct cli *, int, char **);
 int	cli_vm_rename(struct cli *, int, char **);
 int	cli_vm_demo(struct cli *, int, char **);
 int	cli_vm_vnc(struct cli *, int, char **);
-
-/* The runtime paths of a VM by name. */
-int	cli_vm_paths(struct cli *, const char *, struct vm_paths *);
 
 #endif

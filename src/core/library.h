@@ -10,6 +10,9 @@
 #include "core/vmdef.h"
 #include "util/strv.h"
 
+/* Where linked clones keep their frozen bases, under the image cache. */
+#define LIBRARY_BASES_DIR	"bases"
+
 struct library {
 	char	*home;		/* $VMDESK_HOME, or $XDG_DATA_HOME/vmdesk */
 	char	*vms;		/* home/vms */

@@ -20,9 +20,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "images/clone.h"
+#include "backend/qemu_img.h"
 #include "images/download.h"
-#include "images/qemu_img.h"
 #include "images/unpack.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
@@ -853,13 +852,13 @@ imgcache_users(const struct library *lib, struct strv *files,
 		vmdef_free(def);
 	}
 	strv_clear(&names);
-	dir = fs_path_join(lib->images, CLONE_BASES_DIR);
+	dir = fs_path_join(lib->images, LIBRARY_BASES_DIR);
 	if ((d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (*de->d_name == '.')
 				continue;
 			path = fs_path_join(dir, de->d_name);
-			user = xasprintf("%s/%s", CLONE_BASES_DIR, de->d_name);
+			user = xasprintf("%s/%s", LIBRARY_BASES_DIR, de->d_name);
 			imgcache_chain(path, "qcow2", files, who, user);
 			free(user);
 			free(path);
@@ -882,7 +881,7 @@ imgcache_fill_users(struct imgcache_entry *e, const struct strv *files,
 	for (i = 0; i < files->n; i++) {
 		if (strcmp(files->v[i], real) == 0 &&
 		    strv_find(&e->users, who->v[i]) < 0 &&
-		    !str_has_prefix(who->v[i], CLONE_BASES_DIR "/"))
+		    !str_has_prefix(who->v[i], LIBRARY_BASES_DIR "/"))
 			strv_push(&e->users, who->v[i]);
 	}
 }

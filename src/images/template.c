@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/qemu_img.h"
 #include "core/names.h"
 #include "images/cloudinit.h"
-#include "images/qemu_img.h"
 #include "images/tinylinux.h"
 #include "util/fsutil.h"
 #include "util/ini.h"

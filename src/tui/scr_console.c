@@ -16,12 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend/cellrender.h"
 #include "backend/screenshot.h"
-#include "backend/termgfx.h"
-#include "backend/textscreen.h"
 #include "backend/vmproc.h"
 #include "backend/vnc.h"
+#include "render/cellrender.h"
+#include "render/termgfx.h"
+#include "render/textscreen.h"
 #include "tui/conkeys.h"
 #include "tui/draw.h"
 #include "tui/keys.h"

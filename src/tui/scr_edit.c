@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/vmctl.h"
+#include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"

@@ -14,16 +14,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend/vmctl.h"
 #include "core/names.h"
 #include "core/snaptree.h"
-#include "util/fsutil.h"
+#include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/graph.h"
 #include "tui/keys.h"
 #include "tui/pane.h"
 #include "tui/screens.h"
 #include "tui/thumb.h"
+#include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 

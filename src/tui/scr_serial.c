@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <vterm.h>
 
-#include "backend/cellrender.h"
 #include "backend/serial.h"
 #include "backend/vmproc.h"
+#include "render/cellrender.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"

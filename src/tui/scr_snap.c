@@ -16,10 +16,10 @@
 #include <time.h>
 
 #include "backend/snapshot.h"
-#include "backend/vmctl.h"
 #include "core/names.h"
 #include "core/snaptree.h"
-#include "images/clone.h"
+#include "ops/clone.h"
+#include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"

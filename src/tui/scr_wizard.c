@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/vmctl.h"
 #include "core/names.h"
 #include "images/template.h"
-#include "images/vmcreate.h"
+#include "ops/vmcreate.h"
+#include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cellrender.h"
 #include "backend/vnc.h"
+#include "render/cellrender.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "images/ova.h"
+#include "ops/ova.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

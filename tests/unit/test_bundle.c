@@ -12,7 +12,7 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
-#include "images/bundle.h"
+#include "ops/bundle.h"
 
 static void
 test_bundle_member_good(void **state)

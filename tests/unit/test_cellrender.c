@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "backend/cellrender.h"
+#include "render/cellrender.h"
 #include "util/xmalloc.h"
 
 static uint8_t *

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "images/ova.h"
+#include "ops/ova.h"
 
 #define OVF_HEAD \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \

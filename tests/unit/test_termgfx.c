@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "backend/cellrender.h"
-#include "backend/termgfx.h"
+#include "render/cellrender.h"
+#include "render/termgfx.h"
 #include "util/xmalloc.h"
 
 static uint8_t *

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "backend/textscreen.h"
+#include "render/textscreen.h"
 #include "util/xmalloc.h"
 
 struct frame {

@@ -7,8 +7,8 @@
  * rectangle of guest pixels onto the cells, and back for the mouse.
  * Pure: no I/O.
  */
-#ifndef VMDESK_BACKEND_CELLRENDER_H
-#define VMDESK_BACKEND_CELLRENDER_H
+#ifndef VMDESK_RENDER_CELLRENDER_H
+#define VMDESK_RENDER_CELLRENDER_H
 
 #include <stdint.h>
 

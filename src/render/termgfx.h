@@ -3,8 +3,8 @@
  * Real pixels in a terminal: a guest frame as a sixel image (libsixel) or
  * as a kitty graphics protocol image, ready to write at the cursor.
  */
-#ifndef VMDESK_BACKEND_TERMGFX_H
-#define VMDESK_BACKEND_TERMGFX_H
+#ifndef VMDESK_RENDER_TERMGFX_H
+#define VMDESK_RENDER_TERMGFX_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 /* VM bundles: export a stopped VM as one .tar.zst, and import one safely. */
 #include "config.h"
 
-#include "images/bundle.h"
+#include "ops/bundle.h"
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -20,10 +20,10 @@
 #include <archive_entry.h>
 #include <jansson.h>
 
+#include "backend/qemu_img.h"
 #include "core/names.h"
 #include "core/snaptree.h"
-#include "images/qemu_img.h"
-#include "images/vmcreate.h"
+#include "ops/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"

@@ -3,15 +3,15 @@
  * OVA appliances: a tar holding an OVF descriptor (read with libxml2) and
  * VMDK disks, imported as a new VM with the disks converted to qcow2.
  */
-#ifndef VMDESK_IMAGES_OVA_H
-#define VMDESK_IMAGES_OVA_H
+#ifndef VMDESK_OPS_OVA_H
+#define VMDESK_OPS_OVA_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/library.h"
 #include "core/vmdef.h"
-#include "images/bundle.h"
+#include "ops/bundle.h"
 
 struct ova_disk {
 	char		*href;		/* the OVA member holding it */

@@ -4,8 +4,8 @@
  * with their backing files, snapshot tree, UEFI variables, boot files and
  * cloud-init seed), and its safe import into a new VM.
  */
-#ifndef VMDESK_IMAGES_BUNDLE_H
-#define VMDESK_IMAGES_BUNDLE_H
+#ifndef VMDESK_OPS_BUNDLE_H
+#define VMDESK_OPS_BUNDLE_H
 
 #include <sys/types.h>
 

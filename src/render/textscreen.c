@@ -2,7 +2,7 @@
 /* Text screens recognised glyph by glyph against the fonts guests use. */
 #include "config.h"
 
-#include "backend/textscreen.h"
+#include "render/textscreen.h"
 
 #include <endian.h>
 #include <stdlib.h>

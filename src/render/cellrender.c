@@ -2,7 +2,7 @@
 /* Pixels to half-block cells with area averaging, aspect kept; views. */
 #include "config.h"
 
-#include "backend/cellrender.h"
+#include "render/cellrender.h"
 
 #include <stdlib.h>
 #include <string.h>

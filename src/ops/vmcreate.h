@@ -3,8 +3,8 @@
  * Making a new VM: from a template, with its disk, boot files and vm.conf
  * in a staging folder that becomes the VM in one rename when complete.
  */
-#ifndef VMDESK_IMAGES_VMCREATE_H
-#define VMDESK_IMAGES_VMCREATE_H
+#ifndef VMDESK_OPS_VMCREATE_H
+#define VMDESK_OPS_VMCREATE_H
 
 #include "core/library.h"
 #include "images/imgcache.h"
@@ -27,8 +27,6 @@ int	vmcreate_from_template(const struct library *,
  * template: q35, BIOS, 2 CPUs, 1G, virtio. Caller frees.
  */
 struct template	*vmcreate_bare_template(int);
-/* A TCP port on 127.0.0.1 free right now (for an ssh forward), or -1. */
-int	vmcreate_free_port(char **);
 /* Give the forwards to guest port 22 a host port free right now. */
 int	vmcreate_new_ssh_port(struct vm_def *, char **);
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running qemu-img: create disks, with its error text on failure. */
-#ifndef VMDESK_IMAGES_QEMU_IMG_H
-#define VMDESK_IMAGES_QEMU_IMG_H
+#ifndef VMDESK_BACKEND_QEMU_IMG_H
+#define VMDESK_BACKEND_QEMU_IMG_H
 
 #include <stdint.h>
 

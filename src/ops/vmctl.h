@@ -4,16 +4,16 @@
  * them: each takes the VM's lock (kill excepted), observes the state and
  * says what it did. Nothing here prints.
  */
-#ifndef VMDESK_BACKEND_VMCTL_H
-#define VMDESK_BACKEND_VMCTL_H
+#ifndef VMDESK_OPS_VMCTL_H
+#define VMDESK_OPS_VMCTL_H
 
 #include <sys/types.h>
 
 #include "backend/vmproc.h"
 #include "core/library.h"
 #include "core/settings.h"
-#include "images/bundle.h"
-#include "images/clone.h"
+#include "ops/bundle.h"
+#include "ops/clone.h"
 #include "util/strv.h"
 
 /* How long a state change waits for another vmdesk holding the VM. */

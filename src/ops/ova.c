@@ -2,7 +2,7 @@
 /* OVA appliances: the OVF read with libxml2, VMDK disks made qcow2. */
 #include "config.h"
 
-#include "images/ova.h"
+#include "ops/ova.h"
 
 #include <sys/stat.h>
 
@@ -19,8 +19,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "backend/qemu_img.h"
 #include "core/names.h"
-#include "images/qemu_img.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/proc.h"

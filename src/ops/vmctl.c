@@ -2,14 +2,14 @@
 /* VM operations by name, shared by the command line and the desktop. */
 #include "config.h"
 
-#include "backend/vmctl.h"
+#include "ops/vmctl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/snapshot.h"
-#include "core/snaptree.h"
 #include "core/names.h"
+#include "core/snaptree.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 

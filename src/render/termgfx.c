@@ -2,7 +2,7 @@
 /* Real pixels in a terminal: sixel (libsixel) and kitty graphics images. */
 #include "config.h"
 
-#include "backend/termgfx.h"
+#include "render/termgfx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #undef PACKAGE_VERSION
 #include <sixel.h>
 
-#include "backend/cellrender.h"
+#include "render/cellrender.h"
 #include "util/xmalloc.h"
 
 /* The kitty protocol takes its base64 payload in chunks of at most this. */

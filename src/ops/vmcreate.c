@@ -2,12 +2,7 @@
 /* Making a new VM from a template, an image or an installer ISO. */
 #include "config.h"
 
-#include "images/vmcreate.h"
-
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
+#include "ops/vmcreate.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -16,12 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "images/imgcache.h"
+#include "backend/qemu_img.h"
 #include "images/cloudinit.h"
-#include "images/qemu_img.h"
+#include "images/imgcache.h"
 #include "images/tinylinux.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
+#include "util/netport.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -137,30 +133,6 @@ vmcreate_name_disk(struct vm_def *def, const struct template *t,
 }
 
 int
-vmcreate_free_port(char **cause)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	int			fd, port = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1) {
-		*cause = xasprintf("socket: %s", strerror(errno));
-		return (-1);
-	}
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-		port = ntohs(sin.sin_port);
-	else
-		*cause = xasprintf("no free port on 127.0.0.1: %s",
-		    strerror(errno));
-	close(fd);
-	return (port);
-}
-
-int
 vmcreate_new_ssh_port(struct vm_def *def, char **cause)
 {
 	size_t	i, j;
@@ -171,7 +143,7 @@ vmcreate_new_ssh_port(struct vm_def *def, char **cause)
 			if (def->nics[i].forwards[j].udp ||
 			    def->nics[i].forwards[j].guest_port != 22)
 				continue;
-			if ((port = vmcreate_free_port(cause)) == -1)
+			if ((port = netport_free(cause)) == -1)
 				return (-1);
 			def->nics[i].forwards[j].host_port = port;
 		}
@@ -248,7 +220,7 @@ vmcreate_ssh_forward(struct vm_def *def, char **cause)
 				return (0);
 		}
 	}
-	if ((port = vmcreate_free_port(cause)) == -1)
+	if ((port = netport_free(cause)) == -1)
 		return (-1);
 	nic = &def->nics[0];
 	nic->forwards = xreallocarray(nic->forwards, nic->nforwards + 1,

@@ -6,8 +6,8 @@
  * copy, or qemu-img convert for a disk with a backing file or snapshots
  * to leave behind), or from one of the source's snapshots.
  */
-#ifndef VMDESK_IMAGES_CLONE_H
-#define VMDESK_IMAGES_CLONE_H
+#ifndef VMDESK_OPS_CLONE_H
+#define VMDESK_OPS_CLONE_H
 
 #include <stdint.h>
 
@@ -36,9 +36,6 @@ struct clone_opts {
 	clone_progress_cb	 progress;	/* may be NULL */
 	void			*progress_arg;
 };
-
-/* Where linked clones keep their frozen bases, under the image cache. */
-#define CLONE_BASES_DIR	"bases"
 
 /*
  * Clone VM src into a new VM dst. The caller holds src's lock and has

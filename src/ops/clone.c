@@ -2,7 +2,7 @@
 /* Cloning a stopped VM: linked, full, or from one of its snapshots. */
 #include "config.h"
 
-#include "images/clone.h"
+#include "ops/clone.h"
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -20,10 +20,10 @@
 
 #include <jansson.h>
 
+#include "backend/qemu_img.h"
 #include "core/names.h"
 #include "images/cloudinit.h"
-#include "images/qemu_img.h"
-#include "images/vmcreate.h"
+#include "ops/vmcreate.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -505,7 +505,7 @@ clone_base_path(const struct library *lib, const char *src, const char *disk,
 {
 	char	*dir, *path;
 
-	dir = fs_path_join(lib->images, CLONE_BASES_DIR);
+	dir = fs_path_join(lib->images, LIBRARY_BASES_DIR);
 	if (fs_mkdir_p(dir, 0755, cause) != 0) {
 		free(dir);
 		return (NULL);

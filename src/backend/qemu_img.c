@@ -2,7 +2,7 @@
 /* Running qemu-img: create disks, with its error text on failure. */
 #include "config.h"
 
-#include "images/qemu_img.h"
+#include "backend/qemu_img.h"
 
 #include <stdlib.h>
 #include <string.h>

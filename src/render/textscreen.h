@@ -5,8 +5,8 @@
  * a known font in two colours. The fonts come from the VGA BIOS ROM QEMU
  * loads and from the console fonts of kbd/console-setup (PSF).
  */
-#ifndef VMDESK_BACKEND_TEXTSCREEN_H
-#define VMDESK_BACKEND_TEXTSCREEN_H
+#ifndef VMDESK_RENDER_TEXTSCREEN_H
+#define VMDESK_RENDER_TEXTSCREEN_H
 
 #include <stdint.h>
 
