@@ -9,6 +9,7 @@ set -u
 : "${top_srcdir:=$(pwd)}"
 
 TEST_NAME=$(basename "$0" .sh)
+TEST_START=$(date +%s)
 # Short: socket paths live under it and must stay below 108 bytes.
 TEST_TMP=$(mktemp -d /tmp/vmdt.XXXXXX)
 export VMDESK_HOME="$TEST_TMP/home"
@@ -25,6 +26,8 @@ mkdir -p "$IMAGE_CACHE"
 ln -s "$IMAGE_CACHE" "$VMDESK_HOME/images"
 
 cleanup() {
+	# Each script's time, so growth shows (make check-times lists them).
+	echo "# took $(( $(date +%s) - TEST_START )) s"
 	for pidfile in "$RUN"/*/qemu.pid; do
 		[ -f "$pidfile" ] || continue
 		kill -9 "$(cat "$pidfile")" 2>/dev/null
