@@ -39,5 +39,15 @@ for key in $keys; do
 		bad=1
 	fi
 done
+# VM DEFINITION shows every key of vm.conf's table (vmdesk set --keys).
+vmdef=$(sed -n '/^\.Sh VM DEFINITION/,/^\.Sh /p' "$man")
+keys=$("$VMDESK" set --keys | awk 'NR > 1 { n = split($1, p, "."); print p[n] }')
+[ -n "$keys" ] || { echo "FAIL: vmdesk set --keys listed nothing" >&2; bad=1; }
+for key in $keys; do
+	if ! printf '%s\n' "$vmdef" | grep -q "^$key = "; then
+		echo "FAIL: vm.conf key '$key' is not in VM DEFINITION" >&2
+		bad=1
+	fi
+done
 [ "$bad" -eq 0 ] && echo "1 passed, 0 failed"
 exit "$bad"

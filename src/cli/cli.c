@@ -51,9 +51,10 @@ static const struct cli_command cli_commands[] = {
 	  "definition and runtime: sockets, logs, disks" },
 	{ "delete", cli_vm_delete, "NAME [--force]",
 	  "delete a VM and its disks; --force kills a running one first" },
-	{ "set", cli_set, "NAME KEY=VALUE...", "change a stopped VM's "
-	  "cpus, memory, display, firmware, machine, tpm, vnc_tcp or "
-	  "vnc_port" },
+	{ "set", cli_set, "NAME KEY=VALUE...\n"
+	  "       vmdesk set --keys [--json]",
+	  "change a stopped VM's keys (cpus, memory, disk.NAME.bus, ...); "
+	  "--keys lists them all" },
 	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
 	{ "snapshot", cli_snapshot, "create NAME SNAP [--note TEXT] "
 	  "[--disk-only]\n"

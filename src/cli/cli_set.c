@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vmdesk set: change a stopped VM's hardware (CPUs, memory, display,
- * firmware, machine, TPM, VNC over TCP) from the command line, as the desktop's editor
- * does: locked, validated, and written atomically, or not at all.
+ * vmdesk set: change a stopped VM's keys from the command line, as the
+ * desktop's editor does: any key of vm.conf's table that may be set,
+ * locked, validated and written atomically, or not at all. --keys lists
+ * the table.
  */
 #include "config.h"
 
 #include "cli/cli_set.h"
 
-#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,32 +21,6 @@
 
 #define CLI_SET_LOCK_WAIT	30000
 
-enum cli_set_kind {
-	CLI_SET_CPUS,
-	CLI_SET_MEMORY,
-	CLI_SET_ENUM,
-	CLI_SET_BOOL,
-	CLI_SET_PORT
-};
-
-/* The keys that may be set; enum keys are vm.conf's. */
-static const struct cli_set_key {
-	const char		*key;
-	enum cli_set_kind	 kind;
-	size_t			 off;
-} cli_set_keys[] = {
-	{ "cpus", CLI_SET_CPUS, offsetof(struct vm_def, cpus) },
-	{ "memory", CLI_SET_MEMORY, offsetof(struct vm_def, memory) },
-	{ "display", CLI_SET_ENUM, offsetof(struct vm_def, display) },
-	{ "firmware", CLI_SET_ENUM, offsetof(struct vm_def, firmware) },
-	{ "machine", CLI_SET_ENUM, offsetof(struct vm_def, machine) },
-	{ "tpm", CLI_SET_BOOL, offsetof(struct vm_def, tpm) },
-	{ "vnc_tcp", CLI_SET_BOOL, offsetof(struct vm_def, vnc_tcp) },
-	{ "vnc_port", CLI_SET_PORT, offsetof(struct vm_def, vnc_port) },
-};
-
-#define CLI_SET_NKEYS	(sizeof cli_set_keys / sizeof cli_set_keys[0])
-
 struct cli_set_args {
 	char	**pairs;	/* "key=value" */
 	int	  npairs;
@@ -54,58 +29,16 @@ struct cli_set_args {
 static int
 cli_set_one(struct vm_def *def, const char *pair, char **cause)
 {
-	const struct cli_set_key	*k = NULL;
-	const char			*eq, *value;
-	char				*key;
-	int				*ip;
-	long				 l;
-	size_t				 i;
-	int				 rc = -1;
+	const char	*eq;
+	char		*key;
+	int		 rc;
 
 	if ((eq = strchr(pair, '=')) == NULL || eq == pair) {
 		*cause = xasprintf("'%s' is not KEY=VALUE", pair);
 		return (-1);
 	}
 	key = xstrndup(pair, (size_t)(eq - pair));
-	value = eq + 1;
-	for (i = 0; i < CLI_SET_NKEYS; i++) {
-		if (strcmp(cli_set_keys[i].key, key) == 0)
-			k = &cli_set_keys[i];
-	}
-	if (k == NULL) {
-		*cause = xasprintf("'%s' cannot be set (cpus, memory, display, "
-		    "firmware, machine, tpm, vnc_tcp, vnc_port can)", key);
-		free(key);
-		return (-1);
-	}
-	ip = (int *)((char *)def + k->off);
-	switch (k->kind) {
-	case CLI_SET_CPUS:
-		if ((rc = str_to_long(value, 1, VMDEF_CPUS_MAX, &l,
-		    cause)) == 0)
-			*ip = (int)l;
-		break;
-	case CLI_SET_MEMORY:
-		rc = str_to_size(value, 1ULL << 20, &def->memory, cause);
-		break;
-	case CLI_SET_ENUM:
-		rc = vmdef_enum_value(key, value, ip, cause);
-		break;
-	case CLI_SET_BOOL:
-		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
-			*ip = strcmp(value, "yes") == 0;
-			rc = 0;
-		} else
-			*cause = xasprintf("%s: '%s' is not yes or no", key,
-			    value);
-		break;
-	case CLI_SET_PORT:
-		/* 0 picks a free port at each start; vmdef_validate the rest. */
-		if ((rc = str_to_long(value, 0, VMDEF_VNC_PORT_MAX, &l,
-		    cause)) == 0)
-			*ip = (int)l;
-		break;
-	}
+	rc = vmdef_assign(def, key, eq + 1, VMDEF_KEY_SET, cause);
 	free(key);
 	return (rc);
 }
@@ -120,18 +53,118 @@ cli_set_apply(struct vm_def *def, void *arg, char **cause)
 
 	for (i = 0; i < a->npairs; i++) {
 		if (cli_set_one(def, a->pairs[i], &why) != 0) {
-			*cause = xasprintf("VM %s: %s: %s", def->name,
-			    a->pairs[i], why);
+			*cause = xasprintf("VM %s: %s", def->name, why);
 			free(why);
 			return (-1);
 		}
 	}
-	if (def->memory < VMDEF_MEMORY_MIN || def->memory > VMDEF_MEMORY_MAX) {
-		*cause = xasprintf("VM %s: memory must be between 16M and 1T",
-		    def->name);
-		return (-1);
-	}
 	return (0);
+}
+
+/* A key's name as vmdesk set takes it: "cpus", "boot.kernel", "disk.NAME.bus". */
+static char *
+cli_set_path(const struct vmdef_key *k)
+{
+	if (strcmp(k->section, "vm") == 0)
+		return (xstrdup(k->key));
+	if (strcmp(k->section, "boot") == 0)
+		return (xasprintf("boot.%s", k->key));
+	return (xasprintf("%s.NAME.%s", k->section, k->key));
+}
+
+static json_t *
+cli_set_key_json(const struct vmdef_key *k)
+{
+	json_t	*j, *names;
+	char	*path = cli_set_path(k);
+	size_t	 i;
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s}", "key", path,
+	    "section", k->section, "name", k->key, "kind",
+	    vmdef_kind_name(k->kind), "settable", !!(k->flags & VMDEF_KEY_SET),
+	    "template", !!(k->flags & VMDEF_KEY_TEMPLATE), "list",
+	    !!(k->flags & VMDEF_KEY_LIST), "applies",
+	    k->flags & VMDEF_KEY_LIVE ? "live" : "next-start");
+	free(path);
+	json_object_set_new(j, "default", k->def != NULL ?
+	    json_string(k->def) : json_null());
+	if (k->kind == VMDEF_INT || k->kind == VMDEF_SIZE) {
+		json_object_set_new(j, "min", json_integer(k->min));
+		json_object_set_new(j, "max", json_integer(k->max));
+	}
+	if (k->names != NULL) {
+		names = json_array();
+		for (i = 0; k->names[i] != NULL; i++)
+			json_array_append_new(names, json_string(k->names[i]));
+		json_object_set_new(j, "values", names);
+	}
+	json_object_set_new(j, "help", json_string(k->help));
+	return (j);
+}
+
+static char *
+cli_set_size_range(const struct vmdef_key *k)
+{
+	char	*lo, *hi, *r;
+
+	lo = str_size_exact((uint64_t)k->min);
+	hi = str_size_exact((uint64_t)k->max);
+	r = xasprintf("%s-%s", lo, hi);
+	free(lo);
+	free(hi);
+	return (r);
+}
+
+/* What a key takes, in a few words: "1-64", "yes|no", "size". */
+static char *
+cli_set_takes(const struct vmdef_key *k)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, i;
+
+	if (k->names != NULL) {
+		for (i = 0; k->names[i] != NULL; i++)
+			str_appendf(&buf, &len, &cap, "%s%s", i ? "|" : "",
+			    k->names[i]);
+		return (buf);
+	}
+	if (k->kind == VMDEF_INT)
+		return (xasprintf("%lld-%lld", k->min, k->max));
+	if (k->kind == VMDEF_SIZE)
+		return (cli_set_size_range(k));
+	return (xstrdup(vmdef_kind_name(k->kind)));
+}
+
+/* vmdesk set --keys [--json]: every key of vm.conf. */
+static int
+cli_set_keys(int json)
+{
+	const struct vmdef_key	*keys;
+	json_t			*arr;
+	char			*path, *takes;
+	size_t			 n, i;
+
+	keys = vmdef_keys(&n);
+	if (json) {
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, cli_set_key_json(&keys[i]));
+		cli_json_print(json_pack("{s:i, s:o}", "version", 1, "keys",
+		    arr));
+		return (CLI_OK);
+	}
+	printf("%-18s %-3s %-25s %-8s %s\n", "KEY", "SET", "TAKES", "DEFAULT",
+	    "WHAT");
+	for (i = 0; i < n; i++) {
+		path = cli_set_path(&keys[i]);
+		takes = cli_set_takes(&keys[i]);
+		printf("%-18s %-3s %-25s %-8s %s\n", path,
+		    keys[i].flags & VMDEF_KEY_SET ? "yes" : "no", takes,
+		    keys[i].def != NULL ? keys[i].def : "-", keys[i].help);
+		free(takes);
+		free(path);
+	}
+	return (CLI_OK);
 }
 
 int
@@ -140,6 +173,11 @@ cli_set(struct cli *cli, int argc, char **argv)
 	struct cli_set_args	 a;
 	char			*cause = NULL;
 
+	if (argc >= 2 && strcmp(argv[1], "--keys") == 0) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json") != 0))
+			return (cli_usage("set"));
+		return (cli_set_keys(argc == 3));
+	}
 	if (argc < 3)
 		return (cli_usage("set"));
 	if (cli_library(cli) == NULL)

@@ -667,12 +667,6 @@ cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
 	free(cause);
 }
 
-static json_t *
-cli_str_or_null(const char *s)
-{
-	return (s != NULL ? json_string(s) : json_null());
-}
-
 /*
  * VNC over TCP for info: "vnc://127.0.0.1:PORT" while the VM runs with
  * it, "on" when it is set but the VM is not running, null when off.
@@ -708,39 +702,19 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	size_t	 i, k;
 
 	j = cli_vm_status_json(def->name, st);
-	json_object_set_new(j, "template", cli_str_or_null(def->template));
-	json_object_set_new(j, "os", cli_str_or_null(def->os));
-	json_object_set_new(j, "arch", json_string(def->arch));
-	json_object_set_new(j, "machine",
-	    json_string(vmdef_machine_name(def->machine)));
-	json_object_set_new(j, "accel_wanted", json_string(def->accel));
-	json_object_set_new(j, "cpus", json_integer(def->cpus));
-	json_object_set_new(j, "memory", json_integer((json_int_t)def->memory));
-	json_object_set_new(j, "firmware",
-	    json_string(vmdef_firmware_name(def->firmware)));
-	json_object_set_new(j, "display",
-	    json_string(vmdef_display_name(def->display)));
+	vmdef_section_json("vm", def, j);
 	json_object_set_new(j, "vnc_tcp", cli_vm_vnc_address(def, p, st));
 	o = json_object();
-	json_object_set_new(o, "kernel", cli_str_or_null(def->boot.kernel));
-	json_object_set_new(o, "initrd", cli_str_or_null(def->boot.initrd));
-	json_object_set_new(o, "cmdline", cli_str_or_null(def->boot.cmdline));
-	json_object_set_new(o, "iso", cli_str_or_null(def->boot.iso));
-	json_object_set_new(o, "order", cli_str_or_null(def->boot.order));
+	vmdef_section_json("boot", &def->boot, o);
 	json_object_set_new(j, "boot", o);
 
 	arr = json_array();
 	for (i = 0; i < def->ndisks; i++) {
 		d = json_object();
-		path = vmdef_disk_path(&def->disks[i], p->vmdir);
 		json_object_set_new(d, "name", json_string(def->disks[i].name));
+		vmdef_section_json("disk", &def->disks[i], d);
+		path = vmdef_disk_path(&def->disks[i], p->vmdir);
 		json_object_set_new(d, "file", json_string(path));
-		json_object_set_new(d, "bus",
-		    json_string(vmdef_bus_name(def->disks[i].bus)));
-		json_object_set_new(d, "format",
-		    json_string(vmdef_format_name(def->disks[i].format)));
-		json_object_set_new(d, "readonly",
-		    json_boolean(def->disks[i].readonly));
 		if (access(path, R_OK) == 0)
 			cli_disk_sizes(path, &def->disks[i], d);
 		else
@@ -755,9 +729,7 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	for (i = 0; i < def->nnics; i++) {
 		d = json_object();
 		json_object_set_new(d, "name", json_string(def->nics[i].name));
-		json_object_set_new(d, "model",
-		    json_string(vmdef_nic_name(def->nics[i].model)));
-		json_object_set_new(d, "mac", json_string(def->nics[i].mac));
+		vmdef_section_json("nic", &def->nics[i], d);
 		fws = json_array();
 		for (k = 0; k < def->nics[i].nforwards; k++) {
 			fw = json_object();

@@ -112,12 +112,7 @@ settings_set(struct settings *c, const struct settings_spec *o,
 		*ip = (int)l;
 		return (0);
 	case COPT_BOOL:
-		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
-			*ip = strcmp(value, "yes") == 0;
-			return (0);
-		}
-		*cause = xasprintf("'%s' is not yes or no", value);
-		return (-1);
+		return (str_to_bool(value, ip, cause));
 	case COPT_COLORS:
 		if (strcmp(value, "auto") != 0 && strcmp(value, "none") != 0 &&
 		    strcmp(value, "8") != 0 && strcmp(value, "256") != 0) {

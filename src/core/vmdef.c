@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "core/names.h"
 #include "util/fsutil.h"
 #include "util/ini.h"
+#include "util/iniwrite.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -32,94 +35,132 @@ static const char *const nic_names[] = { "virtio", "e1000", "rtl8139", NULL };
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
 static const char *const arch_names[] = { "x86_64", NULL };
 
-enum key_kind {
-	KEY_STRING,	/* char *, any one-line text */
-	KEY_CHOICE,	/* char *, one of names */
-	KEY_PATH,	/* char *, a file path */
-	KEY_NAME,	/* char *, checked by name_check() */
-	KEY_LOGIN,	/* char *, checked by name_login_check() */
-	KEY_INT,	/* int within [min, max] */
-	KEY_SIZE,	/* uint64_t bytes, default unit MiB */
-	KEY_ENUM,	/* an enum stored as int, index into names */
-	KEY_BOOL,	/* int 0/1: yes/no, true/false, on/off */
-	KEY_FORWARD	/* nic forwards, repeatable */
+static const char *const bool_names[] = { "yes", "no", NULL };
+
+#define DEF(f)	"vm", #f, offsetof(struct vm_def, f)
+#define BOOT(f)	"boot", #f, offsetof(struct vm_boot, f)
+#define DISK(f)	"disk", #f, offsetof(struct vm_disk, f)
+#define NIC(f)	"nic", #f, offsetof(struct vm_nic, f)
+#define SET	VMDEF_KEY_SET
+#define TPL	VMDEF_KEY_TEMPLATE
+#define ALW	VMDEF_KEY_ALWAYS
+
+/*
+ * Every key of vm.conf, in the order it is written. Parsing, writing,
+ * vmdesk set (and set --keys), the desktop's editor, info and templates
+ * all read this table.
+ */
+static const struct vmdef_key vmdef_key_table[] = {
+	{ DEF(name), VMDEF_NAME, 0, 0, NULL, NULL, 0,
+	  "the VM's name (vmdesk rename changes it)" },
+	{ DEF(template), VMDEF_NAME, 0, 0, NULL, NULL, 0,
+	  "the template it was made from" },
+	{ DEF(os), VMDEF_STRING, 0, 0, NULL, NULL, SET,
+	  "the guest OS, as shown to people" },
+	{ DEF(arch), VMDEF_CHOICE, 0, 0, arch_names, "x86_64", ALW|TPL,
+	  "the guest's CPU architecture" },
+	{ DEF(machine), VMDEF_ENUM, 0, 0, machine_names, "q35",
+	  ALW|SET|TPL, "the machine type: q35 (a modern PC), pc (i440FX), "
+	  "microvm (direct kernel boot only)" },
+	{ DEF(accel), VMDEF_CHOICE, 0, 0, accel_names, "auto", ALW|SET,
+	  "the accelerator: auto (KVM when it works, else TCG), kvm, tcg" },
+	{ DEF(cpus), VMDEF_INT, 1, VMDEF_CPUS_MAX, NULL, "1", ALW|SET|TPL,
+	  "virtual CPUs" },
+	{ DEF(memory), VMDEF_SIZE, VMDEF_MEMORY_MIN, VMDEF_MEMORY_MAX, NULL,
+	  "512M", ALW|SET|TPL, "guest memory (a number is MiB; K, M, G, T)" },
+	{ DEF(firmware), VMDEF_ENUM, 0, 0, firmware_names, "bios",
+	  ALW|SET|TPL, "bios (SeaBIOS), uefi (OVMF), uefi-secure (OVMF with "
+	  "Secure Boot, needs q35)" },
+	{ DEF(display), VMDEF_ENUM, 0, 0, display_names, "vga", ALW|SET|TPL,
+	  "the graphics card: vga, virtio, none (serial console only)" },
+	{ DEF(tpm), VMDEF_BOOL, 0, 0, bool_names, "no", SET|TPL,
+	  "a TPM 2.0 (swtpm), as Windows 11 wants" },
+	{ DEF(vnc_tcp), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
+	  "a second VNC display on 127.0.0.1 with a password (vmdesk vnc)" },
+	{ DEF(vnc_port), VMDEF_INT, 0, VMDEF_VNC_PORT_MAX, NULL, "0", SET,
+	  "its TCP port, 5900 to 65535; 0 picks a free one at each start" },
+	{ DEF(user), VMDEF_LOGIN, 0, 0, NULL, NULL, SET|TPL,
+	  "the guest login vmdesk ssh uses" },
+	{ DEF(instance_id), VMDEF_STRING, 0, 0, NULL, NULL, 0,
+	  "cloud-init's instance id" },
+	{ BOOT(kernel), VMDEF_PATH, 0, 0, NULL, NULL, SET,
+	  "a kernel to boot directly" },
+	{ BOOT(initrd), VMDEF_PATH, 0, 0, NULL, NULL, SET,
+	  "its initrd" },
+	{ BOOT(cmdline), VMDEF_STRING, 0, 0, NULL, NULL, SET,
+	  "its command line" },
+	{ BOOT(iso), VMDEF_PATH, 0, 0, NULL, NULL, SET,
+	  "an installer or live CD in the CD drive" },
+	{ BOOT(order), VMDEF_STRING, 0, 0, NULL, NULL, SET,
+	  "boot order letters: c disk, d CD, n network (as \"cd\")" },
+	{ DISK(file), VMDEF_PATH, 0, 0, NULL, NULL, ALW,
+	  "the disk's file, relative to the VM's folder or absolute" },
+	{ DISK(bus), VMDEF_ENUM, 0, 0, bus_names, "virtio", ALW|SET|TPL,
+	  "how the guest sees the disk" },
+	{ DISK(format), VMDEF_ENUM, 0, 0, format_names, "qcow2", ALW,
+	  "the file's format" },
+	{ DISK(readonly), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
+	  "the guest cannot write to it" },
+	{ NIC(model), VMDEF_ENUM, 0, 0, nic_names, "virtio", ALW|SET|TPL,
+	  "the network card" },
+	{ NIC(mac), VMDEF_MAC, 0, 0, NULL, NULL, ALW|SET,
+	  "its MAC address (random in 52:54:00 when unset)" },
+	{ "nic", "forward", offsetof(struct vm_nic, forwards), VMDEF_FORWARD, 0, 0, NULL, NULL, SET|VMDEF_KEY_LIST,
+	  "a host port on 127.0.0.1 to a guest port, tcp:HOST:GUEST or "
+	  "udp:HOST:GUEST; may repeat; \"none\" in vmdesk set removes all" },
 };
 
-struct key_spec {
-	const char		*key;
-	enum key_kind		 kind;
-	size_t			 off;
-	long			 min;
-	long			 max;
-	const char *const	*names;
-};
-
-#define DEF(f)	offsetof(struct vm_def, f)
-#define BOOT(f)	offsetof(struct vm_boot, f)
-#define DISK(f)	offsetof(struct vm_disk, f)
-#define NIC(f)	offsetof(struct vm_nic, f)
-
-static const struct key_spec vm_keys[] = {
-	{ "name", KEY_NAME, DEF(name), 0, 0, NULL },
-	{ "template", KEY_NAME, DEF(template), 0, 0, NULL },
-	{ "os", KEY_STRING, DEF(os), 0, 0, NULL },
-	{ "arch", KEY_CHOICE, DEF(arch), 0, 0, arch_names },
-	{ "machine", KEY_ENUM, DEF(machine), 0, 0, machine_names },
-	{ "accel", KEY_CHOICE, DEF(accel), 0, 0, accel_names },
-	{ "cpus", KEY_INT, DEF(cpus), 1, VMDEF_CPUS_MAX, NULL },
-	{ "memory", KEY_SIZE, DEF(memory), 0, 0, NULL },
-	{ "firmware", KEY_ENUM, DEF(firmware), 0, 0, firmware_names },
-	{ "display", KEY_ENUM, DEF(display), 0, 0, display_names },
-	{ "tpm", KEY_BOOL, DEF(tpm), 0, 0, NULL },
-	{ "vnc_tcp", KEY_BOOL, DEF(vnc_tcp), 0, 0, NULL },
-	{ "vnc_port", KEY_INT, DEF(vnc_port), 0, VMDEF_VNC_PORT_MAX, NULL },
-	{ "user", KEY_LOGIN, DEF(user), 0, 0, NULL },
-	{ "instance_id", KEY_STRING, DEF(instance_id), 0, 0, NULL },
-};
-
-static const struct key_spec boot_keys[] = {
-	{ "kernel", KEY_PATH, BOOT(kernel), 0, 0, NULL },
-	{ "initrd", KEY_PATH, BOOT(initrd), 0, 0, NULL },
-	{ "cmdline", KEY_STRING, BOOT(cmdline), 0, 0, NULL },
-	{ "iso", KEY_PATH, BOOT(iso), 0, 0, NULL },
-	{ "order", KEY_STRING, BOOT(order), 0, 0, NULL },
-};
-
-static const struct key_spec disk_keys[] = {
-	{ "file", KEY_PATH, DISK(file), 0, 0, NULL },
-	{ "bus", KEY_ENUM, DISK(bus), 0, 0, bus_names },
-	{ "format", KEY_ENUM, DISK(format), 0, 0, format_names },
-	{ "readonly", KEY_BOOL, DISK(readonly), 0, 0, NULL },
-};
-
-static const struct key_spec nic_keys[] = {
-	{ "model", KEY_ENUM, NIC(model), 0, 0, nic_names },
-	{ "mac", KEY_STRING, NIC(mac), 0, 0, NULL },
-	{ "forward", KEY_FORWARD, 0, 0, 0, NULL },
-};
+#undef DEF
+#undef BOOT
+#undef DISK
+#undef NIC
+#undef SET
+#undef TPL
+#undef ALW
 
 #define NKEYS(t)	(sizeof (t) / sizeof (t)[0])
 
-/* Where a section's keys are stored: the struct its offsets count from. */
-enum section_kind {
-	SECTION_VM,
-	SECTION_BOOT,
-	SECTION_DISK,
-	SECTION_NIC
+/* The sections of vm.conf: [vm] and [boot] once, [disk N] and [nic N] each. */
+static const struct section_spec {
+	const char	*type;
+	int		 named;	/* needs [type NAME] */
+} section_specs[] = {
+	{ "vm", 0 },
+	{ "boot", 0 },
+	{ "disk", 1 },
+	{ "nic", 1 },
 };
 
-static const struct section_spec {
-	const char		*type;
-	enum section_kind	 kind;
-	int			 named;	/* needs [type NAME] */
-	const struct key_spec	*keys;
-	size_t			 nkeys;
-} section_specs[] = {
-	{ "vm", SECTION_VM, 0, vm_keys, NKEYS(vm_keys) },
-	{ "boot", SECTION_BOOT, 0, boot_keys, NKEYS(boot_keys) },
-	{ "disk", SECTION_DISK, 1, disk_keys, NKEYS(disk_keys) },
-	{ "nic", SECTION_NIC, 1, nic_keys, NKEYS(nic_keys) },
+static const char *const kind_names[] = {
+	"string", "choice", "path", "name", "login", "int", "size", "enum",
+	"bool", "mac", "forward"
 };
+
+const struct vmdef_key *
+vmdef_keys(size_t *n)
+{
+	*n = NKEYS(vmdef_key_table);
+	return (vmdef_key_table);
+}
+
+const char *
+vmdef_kind_name(enum vmdef_kind k)
+{
+	return (kind_names[k]);
+}
+
+const struct vmdef_key *
+vmdef_key_find(const char *section, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS(vmdef_key_table); i++) {
+		if (strcmp(vmdef_key_table[i].section, section) == 0 &&
+		    strcmp(vmdef_key_table[i].key, key) == 0)
+			return (&vmdef_key_table[i]);
+	}
+	return (NULL);
+}
 
 const char *
 vmdef_machine_name(enum vm_machine m)
@@ -157,6 +198,24 @@ vmdef_nic_name(enum vm_nic_model m)
 	return (nic_names[m]);
 }
 
+/* Every key of a section at its default. */
+static void
+vmdef_defaults(const char *section, void *base)
+{
+	size_t	i;
+	char	*cause = NULL;
+
+	for (i = 0; i < NKEYS(vmdef_key_table); i++) {
+		if (strcmp(vmdef_key_table[i].section, section) != 0 ||
+		    vmdef_key_table[i].def == NULL)
+			continue;
+		if (vmdef_key_set(&vmdef_key_table[i], base,
+		    vmdef_key_table[i].def, &cause) != 0)
+			fatal("default of %s: %s", vmdef_key_table[i].key,
+			    cause);
+	}
+}
+
 struct vm_def *
 vmdef_create(const char *name)
 {
@@ -164,13 +223,7 @@ vmdef_create(const char *name)
 
 	def = xcalloc(1, sizeof *def);
 	def->name = xstrdup(name);
-	def->arch = xstrdup("x86_64");
-	def->machine = VM_MACHINE_Q35;
-	def->accel = xstrdup("auto");
-	def->cpus = 1;
-	def->memory = 512ULL << 20;
-	def->firmware = VM_FIRMWARE_BIOS;
-	def->display = VM_DISPLAY_VGA;
+	vmdef_defaults("vm", def);
 	strv_init(&def->warnings);
 	return (def);
 }
@@ -223,6 +276,7 @@ vmdef_free(struct vm_def *def)
 	}
 	free(def->extras);
 	strv_clear(&def->warnings);
+	free(def->source);
 	free(def);
 }
 
@@ -236,8 +290,7 @@ vmdef_add_disk(struct vm_def *def, const char *name)
 	d = &def->disks[def->ndisks++];
 	memset(d, 0, sizeof *d);
 	d->name = xstrdup(name);
-	d->bus = VM_BUS_VIRTIO;
-	d->format = VM_FORMAT_QCOW2;
+	vmdef_defaults("disk", d);
 	return (d);
 }
 
@@ -251,7 +304,7 @@ vmdef_add_nic(struct vm_def *def, const char *name)
 	n = &def->nics[def->nnics++];
 	memset(n, 0, sizeof *n);
 	n->name = xstrdup(name);
-	n->model = VM_NIC_VIRTIO;
+	vmdef_defaults("nic", n);
 	return (n);
 }
 
@@ -314,87 +367,405 @@ out:
 }
 
 static int
-vmdef_set_key(const struct key_spec *ks, void *base, const char *value,
-    const char *where, char **cause)
+vmdef_mac_ok(const char *mac)
 {
-	char		**sp = (char **)((char *)base + ks->off);
-	int		 *ip = (int *)((char *)base + ks->off);
-	uint64_t	 *up = (uint64_t *)((char *)base + ks->off);
-	struct vm_nic	 *nic = base;
-	struct vm_forward fw;
-	char		 *why = NULL, *list;
-	long		  l;
-	int		  i;
+	int	i;
 
-	switch (ks->kind) {
-	case KEY_NAME:
-	case KEY_LOGIN:
-		/*
-		 * A login goes into ssh's argv: never one that looks like
-		 * an option (a bundle from elsewhere carries its vm.conf).
-		 */
-		if ((ks->kind == KEY_NAME ? name_check(value, ks->key, &why) :
-		    name_login_check(value, &why)) != 0)
-			goto bad;
-		/* FALLTHROUGH */
-	case KEY_STRING:
-	case KEY_PATH:
-		if (*value == '\0' && ks->kind == KEY_PATH) {
-			why = xstrdup("empty path");
-			goto bad;
-		}
-		free(*sp);
-		*sp = xstrdup(value);
+	if (strlen(mac) != 17)
 		return (0);
-	case KEY_CHOICE:
-	case KEY_ENUM:
-		if ((i = str_choice(ks->names, value)) == -1) {
-			list = str_choices(ks->names);
-			why = xasprintf("'%s' is not %s", value, list);
-			free(list);
-			goto bad;
-		}
-		if (ks->kind == KEY_ENUM)
-			*ip = i;
-		else {
-			free(*sp);
-			*sp = xstrdup(value);
-		}
-		return (0);
-	case KEY_INT:
-		if (str_to_long(value, ks->min, ks->max, &l, &why) != 0)
-			goto bad;
-		*ip = (int)l;
-		return (0);
-	case KEY_SIZE:
-		if (str_to_size(value, 1ULL << 20, up, &why) != 0)
-			goto bad;
-		return (0);
-	case KEY_BOOL:
-		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 ||
-		    strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
-			*ip = 1;
-		else if (strcmp(value, "no") == 0 ||
-		    strcmp(value, "false") == 0 || strcmp(value, "off") == 0 ||
-		    strcmp(value, "0") == 0)
-			*ip = 0;
-		else {
-			why = xasprintf("'%s' is not yes or no", value);
-			goto bad;
-		}
-		return (0);
-	case KEY_FORWARD:
-		if (vmdef_parse_forward(value, &fw, &why) != 0)
-			goto bad;
-		nic->forwards = xreallocarray(nic->forwards,
-		    nic->nforwards + 1, sizeof *nic->forwards);
-		nic->forwards[nic->nforwards++] = fw;
+	for (i = 0; i < 17; i++) {
+		if (i % 3 == 2) {
+			if (mac[i] != ':')
+				return (0);
+		} else if (strchr("0123456789abcdefABCDEF", mac[i]) == NULL ||
+		    mac[i] == '\0')
+			return (0);
+	}
+	/* The low bit of the first byte marks multicast: not for a NIC. */
+	return ((strtol(mac, NULL, 16) & 1) == 0);
+}
+
+/* Setting and reading one kind of key: a row per enum vmdef_kind. */
+#define SLOT(k, base, type)	((type *)((char *)(base) + (k)->off))
+
+static int
+vmdef_set_text(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	if (k->kind == VMDEF_NAME && name_check(v, k->key, why) != 0)
+		return (-1);
+	/*
+	 * A login goes into ssh's argv: never one that looks like an option
+	 * (a bundle from elsewhere carries its vm.conf).
+	 */
+	if (k->kind == VMDEF_LOGIN && name_login_check(v, why) != 0)
+		return (-1);
+	if (k->kind == VMDEF_PATH && *v == '\0') {
+		*why = xstrdup("empty path");
+		return (-1);
+	}
+	free(*SLOT(k, base, char *));
+	*SLOT(k, base, char *) = xstrdup(v);
+	return (0);
+}
+
+static char *
+vmdef_get_text(const struct vmdef_key *k, const void *base)
+{
+	const char	*v = *SLOT(k, base, char *const);
+
+	return (v == NULL ? NULL : xstrdup(v));
+}
+
+/* The index of a choice's value in names, or -1 and *why. */
+static int
+vmdef_choice_index(const struct vmdef_key *k, const char *v, char **why)
+{
+	char	*list;
+	int	 i;
+
+	if ((i = str_choice(k->names, v)) == -1) {
+		list = str_choices(k->names);
+		*why = xasprintf("'%s' is not %s", v, list);
+		free(list);
+	}
+	return (i);
+}
+
+static int
+vmdef_set_choice(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	int	i;
+
+	if ((i = vmdef_choice_index(k, v, why)) == -1)
+		return (-1);
+	if (k->kind == VMDEF_ENUM) {
+		*SLOT(k, base, int) = i;
 		return (0);
 	}
-	fatal("unknown key kind %d", ks->kind);
+	free(*SLOT(k, base, char *));
+	*SLOT(k, base, char *) = xstrdup(v);
+	return (0);
+}
 
-bad:
-	*cause = xasprintf("%s: %s: %s", where, ks->key, why);
+static char *
+vmdef_get_enum(const struct vmdef_key *k, const void *base)
+{
+	return (xstrdup(k->names[*SLOT(k, base, const int)]));
+}
+
+static int
+vmdef_set_int(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	long	l;
+
+	if (str_to_long(v, (long)k->min, (long)k->max, &l, why) != 0)
+		return (-1);
+	*SLOT(k, base, int) = (int)l;
+	return (0);
+}
+
+static char *
+vmdef_get_int(const struct vmdef_key *k, const void *base)
+{
+	return (xasprintf("%d", *SLOT(k, base, const int)));
+}
+
+/* Bounds are checked by vmdef_validate: a file may say 8M, start may not. */
+static int
+vmdef_set_size(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	return (str_to_size(v, 1ULL << 20, SLOT(k, base, uint64_t), why));
+}
+
+static char *
+vmdef_get_size(const struct vmdef_key *k, const void *base)
+{
+	return (str_size_exact(*SLOT(k, base, const uint64_t)));
+}
+
+static int
+vmdef_set_bool(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	return (str_to_bool(v, SLOT(k, base, int), why));
+}
+
+static char *
+vmdef_get_bool(const struct vmdef_key *k, const void *base)
+{
+	return (xstrdup(*SLOT(k, base, const int) ? "yes" : "no"));
+}
+
+/* A forward adds to the NIC's list; "none" empties it (vmdesk set). */
+static int
+vmdef_set_forward(const struct vmdef_key *k, void *base, const char *v,
+    char **why)
+{
+	struct vm_nic		*nic = base;
+	struct vm_forward	 fw;
+
+	if (strcmp(v, "none") == 0) {
+		free(nic->forwards);
+		nic->forwards = NULL;
+		nic->nforwards = 0;
+		return (0);
+	}
+	if (vmdef_parse_forward(v, &fw, why) != 0)
+		return (-1);
+	nic->forwards = xreallocarray(nic->forwards, nic->nforwards + 1,
+	    sizeof *nic->forwards);
+	nic->forwards[nic->nforwards++] = fw;
+	return (0);
+}
+
+static char *
+vmdef_get_forward(const struct vmdef_key *k, const void *base)
+{
+	const struct vm_nic	*nic = base;
+	char			*buf = NULL;
+	size_t			 len = 0, cap = 0, i;
+
+	if (nic->nforwards == 0)
+		return (NULL);
+	for (i = 0; i < nic->nforwards; i++) {
+		str_appendf(&buf, &len, &cap, "%s%s:%d:%d", i == 0 ? "" :
+		    ", ", nic->forwards[i].udp ? "udp" : "tcp",
+		    nic->forwards[i].host_port, nic->forwards[i].guest_port);
+	}
+	return (buf);
+}
+
+static const struct vmdef_kind_ops {
+	int	(*set)(const struct vmdef_key *, void *, const char *,
+		    char **);
+	char	*(*get)(const struct vmdef_key *, const void *);
+} vmdef_kind_ops[] = {
+	[VMDEF_STRING] = { vmdef_set_text, vmdef_get_text },
+	[VMDEF_CHOICE] = { vmdef_set_choice, vmdef_get_text },
+	[VMDEF_PATH] = { vmdef_set_text, vmdef_get_text },
+	[VMDEF_NAME] = { vmdef_set_text, vmdef_get_text },
+	[VMDEF_LOGIN] = { vmdef_set_text, vmdef_get_text },
+	[VMDEF_INT] = { vmdef_set_int, vmdef_get_int },
+	[VMDEF_SIZE] = { vmdef_set_size, vmdef_get_size },
+	[VMDEF_ENUM] = { vmdef_set_choice, vmdef_get_enum },
+	[VMDEF_BOOL] = { vmdef_set_bool, vmdef_get_bool },
+	[VMDEF_MAC] = { vmdef_set_text, vmdef_get_text },
+	[VMDEF_FORWARD] = { vmdef_set_forward, vmdef_get_forward },
+};
+
+int
+vmdef_key_set(const struct vmdef_key *k, void *base, const char *value,
+    char **cause)
+{
+	return (vmdef_kind_ops[k->kind].set(k, base, value, cause));
+}
+
+char *
+vmdef_key_get(const struct vmdef_key *k, const void *base)
+{
+	return (vmdef_kind_ops[k->kind].get(k, base));
+}
+
+void *
+vmdef_section(struct vm_def *def, const char *type, const char *name)
+{
+	size_t	i;
+
+	if (strcmp(type, "vm") == 0)
+		return (def);
+	if (strcmp(type, "boot") == 0)
+		return (&def->boot);
+	for (i = 0; name != NULL && i < def->ndisks; i++) {
+		if (strcmp(type, "disk") == 0 &&
+		    strcmp(def->disks[i].name, name) == 0)
+			return (&def->disks[i]);
+	}
+	for (i = 0; name != NULL && i < def->nnics; i++) {
+		if (strcmp(type, "nic") == 0 &&
+		    strcmp(def->nics[i].name, name) == 0)
+			return (&def->nics[i]);
+	}
+	return (NULL);
+}
+
+/* A key's value as JSON: numbers and booleans typed, sizes in bytes. */
+static json_t *
+vmdef_key_json(const struct vmdef_key *k, const void *base)
+{
+	char	*v;
+	json_t	*j;
+
+	switch (k->kind) {
+	case VMDEF_INT:
+		return (json_integer(*SLOT(k, base, const int)));
+	case VMDEF_SIZE:
+		return (json_integer((json_int_t)*SLOT(k, base,
+		    const uint64_t)));
+	case VMDEF_BOOL:
+		return (json_boolean(*SLOT(k, base, const int)));
+	default:
+		v = vmdef_key_get(k, base);
+		j = v != NULL ? json_string(v) : json_null();
+		free(v);
+		return (j);
+	}
+}
+
+void
+vmdef_section_json(const char *type, const void *base, json_t *into)
+{
+	const struct vmdef_key	*k;
+	const char		*name;
+	char			*alt;
+	json_t			*j, *old;
+
+	for (k = vmdef_key_table; k < vmdef_key_table +
+	    NKEYS(vmdef_key_table); k++) {
+		if (strcmp(k->section, type) != 0 || k->kind == VMDEF_FORWARD)
+			continue;
+		/* A name the object has already (status's accel) is kept. */
+		name = k->key;
+		alt = NULL;
+		j = vmdef_key_json(k, base);
+		if ((old = json_object_get(into, name)) != NULL &&
+		    json_equal(old, j)) {
+			json_decref(j);
+			continue;
+		}
+		if (old != NULL)
+			name = alt = xasprintf("%s_wanted", k->key);
+		json_object_set_new(into, name, j);
+		free(alt);
+	}
+}
+
+/* A key back to its default, or unset. */
+static int
+vmdef_key_reset(const struct vmdef_key *k, void *base)
+{
+	char	*why = NULL;
+
+	if (k->def != NULL)
+		return (vmdef_key_set(k, base, k->def, &why));
+	if (k->kind == VMDEF_FORWARD)
+		return (vmdef_key_set(k, base, "none", &why));
+	free(*SLOT(k, base, char *));
+	*SLOT(k, base, char *) = NULL;
+	return (0);
+}
+
+/* The struct a bare key lives in: [vm], [boot], or the only disk or NIC. */
+static void *
+vmdef_bare_base(struct vm_def *def, const struct vmdef_key *k, char **cause)
+{
+	size_t	n;
+
+	if (strcmp(k->section, "disk") == 0 && (n = def->ndisks) == 1)
+		return (def->disks);
+	if (strcmp(k->section, "nic") == 0 && (n = def->nnics) == 1)
+		return (def->nics);
+	if (strcmp(k->section, "disk") != 0 && strcmp(k->section, "nic") != 0)
+		return (vmdef_section(def, k->section, NULL));
+	*cause = xasprintf("VM %s has %zu %ss: name one, as in %s.NAME.%s",
+	    def->name, n, k->section, k->section, k->key);
+	return (NULL);
+}
+
+/*
+ * Resolve "key", "boot.key" or "disk.NAME.key" (nic likewise) to a key
+ * and the struct it lives in.
+ */
+static const struct vmdef_key *
+vmdef_resolve(struct vm_def *def, const char *path, void **base,
+    char **cause)
+{
+	const struct vmdef_key	*k = NULL;
+	char			*copy, *sec = NULL, *name = NULL, *key;
+	size_t			 i;
+
+	copy = key = xstrdup(path);
+	if ((key = strrchr(copy, '.')) != NULL) {
+		*key++ = '\0';
+		sec = copy;
+		if ((name = strchr(copy, '.')) != NULL)
+			*name++ = '\0';
+		k = vmdef_key_find(sec, key);
+	} else {
+		key = copy;
+		for (i = 0; i < NKEYS(vmdef_key_table) && k == NULL; i++) {
+			if (strcmp(vmdef_key_table[i].key, key) == 0)
+				k = &vmdef_key_table[i];
+		}
+	}
+	*base = NULL;
+	if (k == NULL)
+		*cause = xasprintf("'%s' is not a key of vm.conf (vmdesk set "
+		    "--keys lists them)", path);
+	else if (sec == NULL)
+		*base = vmdef_bare_base(def, k, cause);
+	else if ((*base = vmdef_section(def, sec, name)) == NULL)
+		*cause = xasprintf("VM %s has no [%s%s%s]", def->name, sec,
+		    name != NULL ? " " : "", name != NULL ? name : "");
+	free(copy);
+	return (*base == NULL ? NULL : k);
+}
+
+int
+vmdef_assign(struct vm_def *def, const char *path, const char *value,
+    int need, char **cause)
+{
+	const struct vmdef_key	*k;
+	void			*base = NULL;
+	char			*copy, *tok, *save = NULL, *why = NULL;
+	int			 rc = 0;
+
+	if ((k = vmdef_resolve(def, path, &base, cause)) == NULL)
+		return (-1);
+	if ((k->flags & need) != need) {
+		*cause = xasprintf("'%s' cannot be set: %s", path, k->help);
+		return (-1);
+	}
+	if (*value == '\0' && (k->def != NULL ||
+	    !(k->flags & VMDEF_KEY_ALWAYS)))
+		return (vmdef_key_reset(k, base));
+	if (*value == '\0') {
+		*cause = xasprintf("%s needs a value", path);
+		return (-1);
+	}
+	if (!(k->flags & VMDEF_KEY_LIST))
+		rc = vmdef_key_set(k, base, value, &why);
+	else {
+		/* A list is given whole: "a, b", or "none". */
+		vmdef_key_set(k, base, "none", &why);
+		copy = xstrdup(value);
+		for (tok = strtok_r(copy, ", ", &save); tok != NULL && rc == 0;
+		    tok = strtok_r(NULL, ", ", &save)) {
+			if (strcmp(tok, "none") != 0)
+				rc = vmdef_key_set(k, base, tok, &why);
+		}
+		free(copy);
+	}
+	if (rc != 0) {
+		*cause = xasprintf("%s: %s", path, why);
+		free(why);
+	}
+	return (rc);
+}
+
+/* A key of vm.conf set from the file; where is "file:line". */
+static int
+vmdef_set_key(const struct vmdef_key *k, void *base, const char *value,
+    const char *where, char **cause)
+{
+	char	*why = NULL;
+
+	if (vmdef_key_set(k, base, value, &why) == 0)
+		return (0);
+	*cause = xasprintf("%s: %s: %s", where, k->key, why);
 	free(why);
 	return (-1);
 }
@@ -426,64 +797,54 @@ vmdef_find_section(const char *type)
 	return (NULL);
 }
 
+/* A section header's shape: known or not, named as its type wants. */
+static int
+vmdef_check_section(struct vm_def *def, const struct ini *ini, size_t i,
+    char **cause)
+{
+	const struct ini_section	*sec = &ini->sections[i];
+	const struct section_spec	*ss;
+	char				*why = NULL;
+	size_t				 j;
+
+	if ((ss = vmdef_find_section(sec->type)) == NULL) {
+		strv_pushf(&def->warnings, "%s:%d: unknown section [%s], kept "
+		    "as it is", ini->file, sec->line, sec->type);
+		return (0);
+	}
+	if (ss->named != (sec->name != NULL))
+		why = xasprintf("[%s] %s", sec->type, ss->named ?
+		    "needs a name, as in [disk root]" : "takes no name");
+	else if (ss->named)
+		name_check(sec->name, sec->type, &why);
+	for (j = 0; why == NULL && j < i; j++) {
+		if (strcmp(ini->sections[j].type, sec->type) == 0 &&
+		    (sec->name == NULL || strcmp(ini->sections[j].name,
+		    sec->name) == 0))
+			why = xasprintf("section [%s%s%s] appears twice",
+			    sec->type, sec->name == NULL ? "" : " ",
+			    sec->name == NULL ? "" : sec->name);
+	}
+	if (why == NULL)
+		return (0);
+	*cause = xasprintf("%s:%d: %s", ini->file, sec->line, why);
+	free(why);
+	return (-1);
+}
+
 /* Open each section: find or make the struct its keys go into. */
 static int
 vmdef_open_sections(struct vm_def *def, const struct ini *ini, void **bases,
     char **cause)
 {
 	const struct ini_section	*sec;
-	const struct section_spec	*ss;
-	size_t				 i, j;
-	int				 seen_vm = 0, seen_boot = 0;
+	size_t				 i;
 
 	for (i = 0; i < ini->nsections; i++) {
-		sec = &ini->sections[i];
-		bases[i] = NULL;
-		if ((ss = vmdef_find_section(sec->type)) == NULL) {
-			strv_pushf(&def->warnings, "%s:%d: unknown section "
-			    "[%s], kept as it is", ini->file, sec->line,
-			    sec->type);
-			continue;
-		}
-		if (ss->named != (sec->name != NULL)) {
-			*cause = xasprintf("%s:%d: [%s] %s", ini->file,
-			    sec->line, sec->type, ss->named ?
-			    "needs a name, as in [disk root]" :
-			    "takes no name");
+		if (vmdef_check_section(def, ini, i, cause) != 0)
 			return (-1);
-		}
-		if (ss->named && name_check(sec->name, sec->type, cause) != 0) {
-			char *why = *cause;
-
-			*cause = xasprintf("%s:%d: %s", ini->file, sec->line,
-			    why);
-			free(why);
-			return (-1);
-		}
-		switch (ss->kind) {
-		case SECTION_VM:
-			if (seen_vm++)
-				goto twice;
-			bases[i] = def;
-			break;
-		case SECTION_BOOT:
-			if (seen_boot++)
-				goto twice;
-			bases[i] = &def->boot;
-			break;
-		case SECTION_DISK:
-		case SECTION_NIC:
-			for (j = 0; j < i; j++) {
-				if (strcmp(ini->sections[j].type,
-				    sec->type) == 0 &&
-				    strcmp(ini->sections[j].name,
-				    sec->name) == 0)
-					goto twice;
-			}
-			break;
-		}
 	}
-	/* Disks and NICs: add after counting so the arrays do not move. */
+	/* Disks and NICs first: their arrays move as they grow. */
 	for (i = 0; i < ini->nsections; i++) {
 		sec = &ini->sections[i];
 		if (strcmp(sec->type, "disk") == 0)
@@ -491,37 +852,17 @@ vmdef_open_sections(struct vm_def *def, const struct ini *ini, void **bases,
 		else if (strcmp(sec->type, "nic") == 0)
 			vmdef_add_nic(def, sec->name);
 	}
-	for (i = 0, j = 0; i < ini->nsections; i++) {
-		if (strcmp(ini->sections[i].type, "disk") == 0)
-			bases[i] = &def->disks[j++];
+	for (i = 0; i < ini->nsections; i++) {
+		sec = &ini->sections[i];
+		bases[i] = vmdef_find_section(sec->type) == NULL ? NULL :
+		    vmdef_section(def, sec->type, sec->name);
 	}
-	for (i = 0, j = 0; i < ini->nsections; i++) {
-		if (strcmp(ini->sections[i].type, "nic") == 0)
-			bases[i] = &def->nics[j++];
+	for (i = 0; i < ini->nsections; i++) {
+		if (strcmp(ini->sections[i].type, "vm") == 0)
+			return (0);
 	}
-	if (!seen_vm) {
-		*cause = xasprintf("%s: no [vm] section", ini->file);
-		return (-1);
-	}
-	return (0);
-
-twice:
-	*cause = xasprintf("%s:%d: section [%s%s%s] appears twice", ini->file,
-	    sec->line, sec->type, sec->name == NULL ? "" : " ",
-	    sec->name == NULL ? "" : sec->name);
+	*cause = xasprintf("%s: no [vm] section", ini->file);
 	return (-1);
-}
-
-static const struct key_spec *
-vmdef_find_key(const struct section_spec *ss, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < ss->nkeys; i++) {
-		if (strcmp(ss->keys[i].key, key) == 0)
-			return (&ss->keys[i]);
-	}
-	return (NULL);
 }
 
 /* A scalar key given twice in one section is an error, not a silent pick. */
@@ -546,26 +887,25 @@ vmdef_check_twice(const struct ini *ini, size_t idx, char **cause)
 int
 vmdef_enum_value(const char *key, const char *value, int *out, char **cause)
 {
-	const struct key_spec	*ks;
-	char			*list;
+	const struct vmdef_key	*k = NULL;
+	char			*why = NULL;
 	size_t			 i;
-	int			 v;
+	int			 v = 0;
 
-	for (i = 0; i < NKEYS(section_specs); i++) {
-		ks = vmdef_find_key(&section_specs[i], key);
-		if (ks == NULL || ks->kind != KEY_ENUM)
-			continue;
-		if ((v = str_choice(ks->names, value)) == -1) {
-			list = str_choices(ks->names);
-			*cause = xasprintf("%s: '%s' is not %s", key,
-			    value, list);
-			free(list);
-			return (-1);
-		}
-		*out = v;
-		return (0);
+	for (i = 0; i < NKEYS(vmdef_key_table) && k == NULL; i++) {
+		if (strcmp(vmdef_key_table[i].key, key) == 0 &&
+		    vmdef_key_table[i].kind == VMDEF_ENUM)
+			k = &vmdef_key_table[i];
 	}
-	fatal("no enum key %s in vm.conf", key);
+	if (k == NULL)
+		fatal("no enum key %s in vm.conf", key);
+	if ((v = vmdef_choice_index(k, value, &why)) == -1) {
+		*cause = xasprintf("%s: %s", key, why);
+		free(why);
+		return (-1);
+	}
+	*out = v;
+	return (0);
 }
 
 struct vm_def *
@@ -576,7 +916,7 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 	const struct ini_entry		*e;
 	const struct ini_section	*sec;
 	const struct section_spec	*ss;
-	const struct key_spec		*ks;
+	const struct vmdef_key		*ks;
 	void				**bases = NULL;
 	char				*where;
 	size_t				 i;
@@ -594,7 +934,7 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 		e = &ini->entries[i];
 		sec = &ini->sections[e->section];
 		ss = vmdef_find_section(sec->type);
-		ks = ss == NULL ? NULL : vmdef_find_key(ss, e->key);
+		ks = ss == NULL ? NULL : vmdef_key_find(sec->type, e->key);
 		if (ks == NULL) {
 			if (ss != NULL)
 				strv_pushf(&def->warnings, "%s:%d: unknown key "
@@ -603,7 +943,7 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 			vmdef_keep_extra(def, sec, e->key, e->value);
 			continue;
 		}
-		if (ks->kind != KEY_FORWARD &&
+		if (!(ks->flags & VMDEF_KEY_LIST) &&
 		    vmdef_check_twice(ini, i, cause) != 0)
 			goto fail;
 		where = xasprintf("%s:%d", file, e->line);
@@ -628,6 +968,10 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 		if (def->nics[i].mac == NULL)
 			def->nics[i].mac = vmdef_random_mac();
 	}
+	def->source = xmalloc(len + 1);
+	memcpy(def->source, text, len);
+	def->source[len] = '\0';
+	def->sourcelen = len;
 	free(bases);
 	ini_free(ini);
 	return (def);
@@ -651,25 +995,6 @@ vmdef_load(const char *path, char **cause)
 	def = vmdef_parse(text, len, path, cause);
 	free(text);
 	return (def);
-}
-
-static int
-vmdef_mac_ok(const char *mac)
-{
-	int	i;
-
-	if (strlen(mac) != 17)
-		return (0);
-	for (i = 0; i < 17; i++) {
-		if (i % 3 == 2) {
-			if (mac[i] != ':')
-				return (0);
-		} else if (strchr("0123456789abcdefABCDEF", mac[i]) == NULL ||
-		    mac[i] == '\0')
-			return (0);
-	}
-	/* The low bit of the first byte marks multicast: not for a NIC. */
-	return ((strtol(mac, NULL, 16) & 1) == 0);
 }
 
 static int
@@ -839,20 +1164,19 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 	return (vmdef_validate_nics(def, cause));
 }
 
-#define OUT(...)	str_appendf(&buf, &len, &cap, __VA_ARGS__)
-
-/* A "key = value" line whose value reads back exactly. */
-static void
-vmdef_out_value(char **bufp, size_t *lenp, size_t *capp, const char *key,
-    const char *value)
+/* Whether section sec of an INI file is type/name. */
+static int
+vmdef_ini_same(const struct ini *ini, size_t sec, const char *type,
+    const char *name)
 {
-	char	*q = ini_quote(value);
+	const struct ini_section	*s = &ini->sections[sec];
 
-	str_appendf(bufp, lenp, capp, "%s = %s\n", key, q);
-	free(q);
+	if (strcmp(s->type, type) != 0)
+		return (0);
+	if (s->name == NULL || name == NULL)
+		return (s->name == name);
+	return (strcmp(s->name, name) == 0);
 }
-
-#define OUTV(k, v)	vmdef_out_value(&buf, &len, &cap, (k), (v))
 
 static int
 vmdef_same_section(const struct vm_extra *x, const char *type,
@@ -865,115 +1189,157 @@ vmdef_same_section(const struct vm_extra *x, const char *type,
 	return (strcmp(x->secname, name) == 0);
 }
 
-static void
-vmdef_format_extras(const struct vm_def *def, const char *type,
-    const char *name, char **bufp, size_t *lenp, size_t *capp)
+/* Whether a key at this value is left out of vm.conf: unset, or default. */
+static int
+vmdef_key_omitted(const struct vmdef_key *k, const char *value)
 {
-	size_t	i;
+	if (value == NULL)
+		return (1);
+	if (k->flags & VMDEF_KEY_ALWAYS)
+		return (0);
+	return (k->def != NULL && strcmp(value, k->def) == 0);
+}
+
+/* Room for any section's struct, to read a value into and back. */
+union vmdef_scratch {
+	struct vm_def	def;
+	struct vm_boot	boot;
+	struct vm_disk	disk;
+	struct vm_nic	nic;
+};
+
+/*
+ * The text to write for a key: the file's own words when they mean the
+ * value it has now ("on" for yes, "1024M" for 1G), so an unchanged key
+ * keeps its line; else the value as vmdesk writes it.
+ */
+static const char *
+vmdef_as_written(const struct ini *src, const char *type, const char *name,
+    const struct vmdef_key *k, const char *value)
+{
+	union vmdef_scratch	 tmp;
+	const struct ini_entry	*e;
+	char			*canon, *why = NULL;
+	size_t			 i;
+	int			 same;
+
+	for (i = 0; src != NULL && i < src->nentries; i++) {
+		e = &src->entries[i];
+		if (strcmp(e->key, k->key) != 0 || !vmdef_ini_same(src,
+		    e->section, type, name))
+			continue;
+		memset(&tmp, 0, sizeof tmp);
+		if (vmdef_key_set(k, &tmp, e->value, &why) != 0) {
+			free(why);
+			return (value);
+		}
+		canon = vmdef_key_get(k, &tmp);
+		same = canon != NULL && strcmp(canon, value) == 0;
+		free(canon);
+		if (k->kind == VMDEF_STRING || k->kind == VMDEF_CHOICE ||
+		    k->kind == VMDEF_PATH || k->kind == VMDEF_NAME ||
+		    k->kind == VMDEF_LOGIN || k->kind == VMDEF_MAC)
+			free(*SLOT(k, &tmp, char *));
+		return (same ? e->value : value);
+	}
+	return (value);
+}
+
+/*
+ * A key written at its default only because new files spell defaults
+ * out: a file a person wrote without it is not given it on a rewrite.
+ */
+static int
+vmdef_key_weak(const struct vmdef_key *k, const char *value)
+{
+	return (k->def != NULL && strcmp(value, k->def) == 0);
+}
+
+/* The keys of one section, known ones in table order, then kept ones. */
+static void
+vmdef_items(const struct vm_def *def, const struct ini *src, const char *type,
+    const char *name, const void *base, struct iniwrite *w)
+{
+	const struct vm_extra	*x;
+	char			*v;
+	size_t			 i, j;
+
+	iniwrite_section(w, type, name);
+	for (i = 0; i < NKEYS(vmdef_key_table); i++) {
+		if (strcmp(vmdef_key_table[i].section, type) != 0)
+			continue;
+		if (vmdef_key_table[i].kind == VMDEF_FORWARD) {
+			const struct vm_nic *nic = base;
+
+			for (j = 0; j < nic->nforwards; j++) {
+				v = xasprintf("%s:%d:%d", nic->forwards[j].udp ?
+				    "udp" : "tcp", nic->forwards[j].host_port,
+				    nic->forwards[j].guest_port);
+				iniwrite_add(w, type, name, "forward", v, 0);
+				free(v);
+			}
+			continue;
+		}
+		v = vmdef_key_get(&vmdef_key_table[i], base);
+		if (!vmdef_key_omitted(&vmdef_key_table[i], v))
+			iniwrite_add(w, type, name, vmdef_key_table[i].key,
+			    vmdef_as_written(src, type, name,
+			    &vmdef_key_table[i], v),
+			    vmdef_key_weak(&vmdef_key_table[i], v));
+		free(v);
+	}
+	for (i = 0; i < def->nextras; i++) {
+		x = &def->extras[i];
+		if (vmdef_same_section(x, type, name))
+			iniwrite_add(w, type, name, x->key, x->value, 0);
+	}
+}
+
+/* Sections vmdesk does not know, each once, in first-seen order. */
+static void
+vmdef_unknown_items(const struct vm_def *def, struct iniwrite *w)
+{
+	const struct vm_extra	*x;
+	size_t			 i, j;
+	int			 done;
 
 	for (i = 0; i < def->nextras; i++) {
-		if (vmdef_same_section(&def->extras[i], type, name))
-			vmdef_out_value(bufp, lenp, capp, def->extras[i].key,
-			    def->extras[i].value);
+		x = &def->extras[i];
+		for (done = 0, j = 0; j < i && !done; j++)
+			done = vmdef_same_section(&def->extras[j], x->type,
+			    x->secname);
+		if (done || vmdef_find_section(x->type) != NULL)
+			continue;
+		vmdef_items(def, NULL, x->type, x->secname, NULL, w);
 	}
 }
 
 char *
 vmdef_format(const struct vm_def *def)
 {
-	const struct vm_extra	*x;
-	char			*buf = NULL, *mem;
-	size_t			 len = 0, cap = 0, i, j;
-	int			 known, done;
+	struct iniwrite	 w;
+	struct ini	*src = NULL;
+	char		*text, *cause = NULL;
+	size_t		 i;
 
-	OUT("# vmdesk VM definition: see vmdesk(1). Edit while the VM is "
-	    "stopped.\n");
-	OUT("[vm]\nname = %s\n", def->name);
-	if (def->template != NULL)
-		OUT("template = %s\n", def->template);
-	if (def->os != NULL)
-		OUTV("os", def->os);
-	mem = str_size_exact(def->memory);
-	OUT("arch = %s\nmachine = %s\naccel = %s\ncpus = %d\nmemory = %s\n"
-	    "firmware = %s\ndisplay = %s\n", def->arch,
-	    machine_names[def->machine], def->accel, def->cpus, mem,
-	    firmware_names[def->firmware], display_names[def->display]);
-	free(mem);
-	if (def->tpm)
-		OUT("tpm = yes\n");
-	if (def->vnc_tcp)
-		OUT("vnc_tcp = yes\n");
-	if (def->vnc_port != 0)
-		OUT("vnc_port = %d\n", def->vnc_port);
-	if (def->user != NULL)
-		OUTV("user", def->user);
-	if (def->instance_id != NULL)
-		OUTV("instance_id", def->instance_id);
-	vmdef_format_extras(def, "vm", NULL, &buf, &len, &cap);
-
-	/*
-	 * The header goes out when only kept unknown keys fill [boot] too:
-	 * without it they would land in [vm] (found by fuzz_vmdef).
-	 */
-	for (known = 0, i = 0; i < def->nextras && !known; i++)
-		known = vmdef_same_section(&def->extras[i], "boot", NULL);
-	if (known || def->boot.kernel != NULL || def->boot.initrd != NULL ||
-	    def->boot.cmdline != NULL || def->boot.iso != NULL ||
-	    def->boot.order != NULL) {
-		OUT("\n[boot]\n");
-		if (def->boot.kernel != NULL)
-			OUTV("kernel", def->boot.kernel);
-		if (def->boot.initrd != NULL)
-			OUTV("initrd", def->boot.initrd);
-		if (def->boot.cmdline != NULL)
-			OUTV("cmdline", def->boot.cmdline);
-		if (def->boot.iso != NULL)
-			OUTV("iso", def->boot.iso);
-		if (def->boot.order != NULL)
-			OUTV("order", def->boot.order);
-	}
-	vmdef_format_extras(def, "boot", NULL, &buf, &len, &cap);
-
-	for (i = 0; i < def->ndisks; i++) {
-		OUT("\n[disk %s]\n", def->disks[i].name);
-		OUTV("file", def->disks[i].file);
-		OUT("bus = %s\nformat = %s\n", bus_names[def->disks[i].bus],
-		    format_names[def->disks[i].format]);
-		if (def->disks[i].readonly)
-			OUT("readonly = yes\n");
-		vmdef_format_extras(def, "disk", def->disks[i].name, &buf,
-		    &len, &cap);
-	}
-	for (i = 0; i < def->nnics; i++) {
-		OUT("\n[nic %s]\nmodel = %s\n", def->nics[i].name,
-		    nic_names[def->nics[i].model]);
-		OUTV("mac", def->nics[i].mac);
-		for (j = 0; j < def->nics[i].nforwards; j++) {
-			OUT("forward = %s:%d:%d\n",
-			    def->nics[i].forwards[j].udp ? "udp" : "tcp",
-			    def->nics[i].forwards[j].host_port,
-			    def->nics[i].forwards[j].guest_port);
-		}
-		vmdef_format_extras(def, "nic", def->nics[i].name, &buf, &len,
-		    &cap);
-	}
-
-	/* Sections vmdesk does not know, each once, in first-seen order. */
-	for (i = 0; i < def->nextras; i++) {
-		x = &def->extras[i];
-		known = vmdef_find_section(x->type) != NULL;
-		for (done = 0, j = 0; j < i && !done; j++)
-			done = vmdef_same_section(&def->extras[j], x->type,
-			    x->secname);
-		if (known || done)
-			continue;
-		if (x->secname != NULL)
-			OUT("\n[%s %s]\n", x->type, x->secname);
-		else
-			OUT("\n[%s]\n", x->type);
-		vmdef_format_extras(def, x->type, x->secname, &buf, &len, &cap);
-	}
-	return (buf);
+	if (def->source != NULL && (src = ini_parse(def->source,
+	    def->sourcelen, "vm.conf", &cause)) == NULL)
+		free(cause);
+	iniwrite_init(&w);
+	vmdef_items(def, src, "vm", NULL, def, &w);
+	vmdef_items(def, src, "boot", NULL, &def->boot, &w);
+	for (i = 0; i < def->ndisks; i++)
+		vmdef_items(def, src, "disk", def->disks[i].name,
+		    &def->disks[i], &w);
+	for (i = 0; i < def->nnics; i++)
+		vmdef_items(def, src, "nic", def->nics[i].name, &def->nics[i],
+		    &w);
+	vmdef_unknown_items(def, &w);
+	text = iniwrite_text(&w, "# vmdesk VM definition: see vmdesk(1). "
+	    "Edit while the VM is stopped.\n", def->source, def->sourcelen);
+	iniwrite_clear(&w);
+	ini_free(src);
+	return (text);
 }
 
 int

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "util/strv.h"
 
 enum vm_machine {
@@ -111,6 +113,51 @@ struct vm_def {
 	struct vm_extra		*extras;
 	size_t			 nextras;
 	struct strv		 warnings;	/* "file:line: ..." */
+	char			*source;	/* the text it was read from, */
+	size_t			 sourcelen;	/* kept so a write keeps comments */
+};
+
+/* What a key's value is. */
+enum vmdef_kind {
+	VMDEF_STRING,	/* char *, one line of text */
+	VMDEF_CHOICE,	/* char *, one of names */
+	VMDEF_PATH,	/* char *, a file path */
+	VMDEF_NAME,	/* char *, checked by name_check() */
+	VMDEF_LOGIN,	/* char *, checked by name_login_check() */
+	VMDEF_INT,	/* int within [min, max] */
+	VMDEF_SIZE,	/* uint64_t bytes (a bare number is MiB) */
+	VMDEF_ENUM,	/* an enum stored as int: an index into names */
+	VMDEF_BOOL,	/* int 0/1, read by str_to_bool() */
+	VMDEF_MAC,	/* char *, a unicast MAC address */
+	VMDEF_FORWARD	/* struct vm_forward list of a NIC */
+};
+
+/* vmdesk set and the desktop's editor may change it. */
+#define VMDEF_KEY_SET		0x1
+/* A template may set it. */
+#define VMDEF_KEY_TEMPLATE	0x2
+/* Written to vm.conf even at its default. */
+#define VMDEF_KEY_ALWAYS	0x4
+/* Applies to a running VM at once (else: at its next start). */
+#define VMDEF_KEY_LIVE		0x8
+/* May repeat in its section: a list. */
+#define VMDEF_KEY_LIST		0x10
+
+/*
+ * One key of vm.conf. The table of them (vmdef_keys()) is the only place
+ * that says what a key is.
+ */
+struct vmdef_key {
+	const char		*section;	/* "vm", "boot", "disk", "nic" */
+	const char		*key;
+	size_t			 off;		/* in the section's struct */
+	enum vmdef_kind		 kind;
+	long long		 min;		/* int and size bounds */
+	long long		 max;
+	const char *const	*names;		/* choice, enum and bool */
+	const char		*def;		/* the default as text, or NULL */
+	int			 flags;
+	const char		*help;
 };
 
 /* Bounds, shared with the command line and the desktop. */
@@ -121,7 +168,49 @@ struct vm_def {
 #define VMDEF_VNC_PORT_MIN	5900
 #define VMDEF_VNC_PORT_MAX	65535
 
-/* A new definition with defaults (q35, 1 CPU, 512M, auto accel). */
+/* Every key of vm.conf, in the order it is written; *n gets how many. */
+const struct vmdef_key	*vmdef_keys(size_t *);
+/* A key by section type and name, or NULL. */
+const struct vmdef_key	*vmdef_key_find(const char *, const char *);
+/* A kind's name for people and JSON: "int", "size", "enum" ... */
+const char		*vmdef_kind_name(enum vmdef_kind);
+/*
+ * Set a key in its section's struct (a vm_def, vm_boot, vm_disk or
+ * vm_nic) from text, as vm.conf, vmdesk set and the editor give it.
+ * -1 and *cause ("'x' is not yes or no") on a bad value.
+ */
+int			 vmdef_key_set(const struct vmdef_key *, void *,
+			     const char *, char **);
+/*
+ * A key's value as vm.conf text, or NULL when unset (a list: its
+ * values joined by ", "). Caller frees.
+ */
+char			*vmdef_key_get(const struct vmdef_key *, const void *);
+/*
+ * The struct of section type (named secname for disk and nic) of a
+ * definition, or NULL when it has no such section.
+ */
+void			*vmdef_section(struct vm_def *, const char *,
+			     const char *);
+/*
+ * Every key of section type (except lists) of the struct base into a
+ * JSON object, typed: integers, sizes in bytes, booleans, strings or
+ * null. A name the object already has gets "_wanted" ("accel_wanted":
+ * what the VM asks for, beside the accelerator it runs with).
+ */
+void			 vmdef_section_json(const char *, const void *,
+			     json_t *);
+/*
+ * Set "key", "boot.key", "disk.NAME.key" or "nic.NAME.key" (a bare disk
+ * or nic key when the VM has one) to value: a list key takes its whole
+ * list, "a, b" or "none"; an empty value puts an optional key back to its
+ * default (or unset). The key must have every flag of need
+ * (VMDEF_KEY_SET for vmdesk set; 0 for any key).
+ */
+int			 vmdef_assign(struct vm_def *, const char *,
+			     const char *, int, char **);
+
+/* A new definition with every key at its default. */
 struct vm_def	*vmdef_create(const char *);
 void		 vmdef_free(struct vm_def *);
 /* Parse vm.conf text; file names the source in messages. */

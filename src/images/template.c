@@ -209,22 +209,12 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 	case TKEY_BOOT:
 	case TKEY_FORMAT:
 	case TKEY_BOOL: {
-		static const char *const yes[] = { "yes", "true", "on", "1",
-		    NULL };
-		static const char *const no[] = { "no", "false", "off", "0",
-		    NULL };
-
 		if (k->kind == TKEY_BOOL) {
-			if (str_choice(yes, value) >= 0)
-				*ip = 1;
-			else if (str_choice(no, value) >= 0)
-				*ip = 0;
-			else {
-				*cause = xasprintf("%s: '%s' is not yes or no",
-				    k->key, value);
-				return (-1);
-			}
-			return (0);
+			if (str_to_bool(value, ip, &why) == 0)
+				return (0);
+			*cause = xasprintf("%s: %s", k->key, why);
+			free(why);
+			return (-1);
 		}
 		i = str_choice(k->kind == TKEY_BOOT ?
 		    template_boot_names : template_format_names, value);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Edit a stopped VM's hardware: CPUs, memory, display, port forwards. */
+/*
+ * Edit a stopped VM's keys: every key of vm.conf's table that vmdesk set
+ * may change, for [vm], [boot] and each disk and NIC, with the same
+ * validation and messages as the command line.
+ */
 #include "config.h"
 
 #include <curses.h>
@@ -14,97 +18,43 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
-enum edit_field {
-	EDIT_CPUS,
-	EDIT_MEMORY,
-	EDIT_DISPLAY,
-	EDIT_FORWARDS,
-	EDIT_COUNT
-};
+#define EDIT_VALUE_MAX	256
 
-static const char *const edit_labels[] = { "CPUs", "Memory", "Display",
-	"Forwards" };
-static const char *const edit_hints[] = { "1 to 64", "16M to 1T",
-	"Space cycles: vga, virtio, none",
-	"tcp:HOST:GUEST ... (127.0.0.1 only), on the first NIC" };
+/* One row: a key of one section, its value as shown and as loaded. */
+struct edit_field {
+	char			*path;	/* "cpus", "disk.root.bus", as set */
+	const struct vmdef_key	*key;
+	char			*orig;
+	char			 value[EDIT_VALUE_MAX];
+};
 
 struct edit {
-	char		*name;
-	char		 fields[EDIT_COUNT][96];
-	int		 field;
-	char		*why;
+	char			*name;
+	struct edit_field	*f;
+	size_t			 n;
+	size_t			 sel;
+	size_t			 top;
+	char			*why;
 };
 
-/* The new values, parsed; what vmctl_update() applies. */
-struct edit_values {
-	int			 cpus;
-	uint64_t		 memory;
-	enum vm_display		 display;
-	struct vm_forward	*fw;
-	size_t			 nfw;
-};
-
-static int
-edit_parse(struct edit *e, struct edit_values *v, char **cause)
-{
-	char	*copy, *tok, *save = NULL, *why = NULL;
-	long	 l;
-	int	 d;
-
-	memset(v, 0, sizeof *v);
-	if (str_to_long(e->fields[EDIT_CPUS], 1, VMDEF_CPUS_MAX, &l,
-	    &why) != 0) {
-		*cause = xasprintf("CPUs: %s", why);
-		free(why);
-		return (-1);
-	}
-	v->cpus = (int)l;
-	if (str_to_size(e->fields[EDIT_MEMORY], 1ULL << 20, &v->memory,
-	    &why) != 0 || v->memory < VMDEF_MEMORY_MIN ||
-	    v->memory > VMDEF_MEMORY_MAX) {
-		*cause = xasprintf("memory: %s", why != NULL ? why :
-		    "between 16M and 1T");
-		free(why);
-		return (-1);
-	}
-	if (vmdef_enum_value("display", e->fields[EDIT_DISPLAY], &d,
-	    cause) != 0)
-		return (-1);
-	v->display = (enum vm_display)d;
-	copy = xstrdup(e->fields[EDIT_FORWARDS]);
-	for (tok = strtok_r(copy, " ,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ,", &save)) {
-		v->fw = xreallocarray(v->fw, v->nfw + 1, sizeof *v->fw);
-		if (vmdef_parse_forward(tok, &v->fw[v->nfw], cause) != 0) {
-			free(copy);
-			free(v->fw);
-			v->fw = NULL;
-			return (-1);
-		}
-		v->nfw++;
-	}
-	free(copy);
-	return (0);
-}
-
+/* The vmctl_update() callback: every changed field, or none. */
 static int
 edit_apply(struct vm_def *def, void *arg, char **cause)
 {
-	struct edit_values	*v = arg;
+	struct edit	*e = arg;
+	char		*why = NULL;
+	size_t		 i;
 
-	def->cpus = v->cpus;
-	def->memory = v->memory;
-	def->display = v->display;
-	if (def->nnics == 0 && v->nfw > 0) {
-		*cause = xstrdup("this VM has no network card for forwards");
-		return (-1);
-	}
-	if (def->nnics > 0) {
-		free(def->nics[0].forwards);
-		def->nics[0].forwards = xreallocarray(NULL, v->nfw + 1,
-		    sizeof *v->fw);
-		memcpy(def->nics[0].forwards, v->fw, v->nfw * sizeof *v->fw);
-		def->nics[0].nforwards = v->nfw;
+	for (i = 0; i < e->n; i++) {
+		if (strcmp(e->f[i].value, e->f[i].orig) == 0)
+			continue;
+		if (vmdef_assign(def, e->f[i].path, e->f[i].value,
+		    VMDEF_KEY_SET, &why) != 0) {
+			*cause = xasprintf("VM %s: %s", def->name, why);
+			free(why);
+			e->sel = i;
+			return (-1);
+		}
 	}
 	return (0);
 }
@@ -112,50 +62,65 @@ edit_apply(struct vm_def *def, void *arg, char **cause)
 static void
 edit_save(struct app *app, struct edit *e)
 {
-	struct edit_values	 v;
-	char			*cause = NULL;
+	char	*cause = NULL;
 
 	free(e->why);
 	e->why = NULL;
-	if (edit_parse(e, &v, &cause) != 0) {
-		e->why = cause;
-		return;
-	}
 	/* A short wait: the screen must not freeze behind another vmdesk. */
-	if (vmctl_update(app->lib, e->name, 500, edit_apply, &v,
+	if (vmctl_update(app->lib, e->name, 500, edit_apply, e,
 	    &cause) != 0) {
 		e->why = cause;
-		free(v.fw);
 		return;
 	}
-	free(v.fw);
-	app_say(app, 0, "%s: hardware saved", e->name);
+	app_say(app, 0, "%s: saved; it takes effect at its next start",
+	    e->name);
 	app_rescan(app);
 	app_pop(app);
+}
+
+/* What the selected field takes, for the line under the list. */
+static void
+edit_draw_hint(const struct edit_field *f, int y, int x, int w)
+{
+	char	*names;
+
+	attrset(draw_attr(ROLE_DIM));
+	if (f->key->names != NULL) {
+		names = str_choices(f->key->names);
+		draw_textf(y, x, w, "%s: %s (Space cycles)", f->key->help,
+		    names);
+		free(names);
+	} else
+		draw_textf(y, x, w, "%s", f->key->help);
 }
 
 static void
 edit_draw(struct app *app, struct screen *s)
 {
 	struct edit	*e = s->data;
-	int		 w = COLS - 6 < 80 ? COLS - 6 : 80, h = 14, y, x, i;
+	int		 w = COLS - 4 < 90 ? COLS - 4 : 90, h, rows, y, x, i;
+	size_t		 k;
 
+	h = LINES - 2 < (int)e->n + 8 ? LINES - 2 : (int)e->n + 8;
+	rows = h - 8 > 1 ? h - 8 : 1;
+	if (e->sel < e->top)
+		e->top = e->sel;
+	if (e->sel >= e->top + (size_t)rows)
+		e->top = e->sel - (size_t)rows + 1;
 	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
 	draw_box(y, x, h, w, "Edit hardware");
 	attrset(draw_attr(ROLE_DIALOG));
-	draw_textf(y + 1, x + 2, w - 4, "%s (takes effect at the next start)",
-	    e->name);
-	for (i = 0; i < EDIT_COUNT; i++) {
+	draw_textf(y + 1, x + 2, w - 4, "%s: changes take effect at its next "
+	    "start", e->name);
+	for (i = 0; i < rows && (k = e->top + (size_t)i) < e->n; i++) {
 		attrset(draw_attr(ROLE_DIALOG));
-		draw_text(y + 3 + i * 2, x + 2, 10, edit_labels[i]);
-		attrset(i == e->field ? (int)A_REVERSE :
-		    draw_attr(ROLE_DIALOG));
-		mvhline(y + 3 + i * 2, x + 12, ' ', w - 14);
-		draw_text(y + 3 + i * 2, x + 12, w - 14, e->fields[i]);
-		attrset(draw_attr(ROLE_DIM));
-		draw_text(y + 4 + i * 2, x + 12, w - 14, edit_hints[i]);
+		draw_text(y + 3 + i, x + 2, 22, e->f[k].path);
+		attrset(k == e->sel ? (int)A_REVERSE : draw_attr(ROLE_DIALOG));
+		mvhline(y + 3 + i, x + 25, ' ', w - 27);
+		draw_text(y + 3 + i, x + 25, w - 27, e->f[k].value);
 	}
+	edit_draw_hint(&e->f[e->sel], y + h - 4, x + 2, w - 4);
 	attrset(draw_attr(e->why != NULL ? ROLE_ERROR : ROLE_DIALOG));
 	draw_text(y + h - 3, x + 2, w - 4, e->why != NULL ? e->why : "");
 	attrset(draw_attr(ROLE_DIALOG));
@@ -164,36 +129,56 @@ edit_draw(struct app *app, struct screen *s)
 	attrset(A_NORMAL);
 }
 
+/* Space on a field with names: the next one. */
+static void
+edit_cycle(struct edit_field *f)
+{
+	const char *const	*names = f->key->names;
+	int			 i;
+
+	for (i = 0; names[i] != NULL && strcmp(names[i], f->value) != 0; i++)
+		;
+	if (names[i] == NULL || names[i + 1] == NULL)
+		i = -1;
+	snprintf(f->value, sizeof f->value, "%s", names[i + 1]);
+}
+
+/* A key typed into the selected field's text. */
+static int
+edit_type(struct edit_field *f, int key)
+{
+	size_t	len = strlen(f->value);
+
+	if (f->key->names != NULL) {
+		if (key != ' ')
+			return (0);
+		edit_cycle(f);
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+		f->value[len - 1] = '\0';
+	else if (key >= 32 && key < 127 && len + 1 < sizeof f->value) {
+		f->value[len] = (char)key;
+		f->value[len + 1] = '\0';
+	} else
+		return (0);
+	return (1);
+}
+
 static int
 edit_key(struct app *app, struct screen *s, int key)
 {
-	static const char *const displays[] = { "vga", "virtio", "none" };
 	struct edit	*e = s->data;
 	enum tui_action	 a = keys_lookup(key, KEYS_DIALOG);
-	char		*f = e->fields[e->field];
-	size_t		 len = strlen(f), i;
 
 	if (a == ACT_CLOSE)
 		app_pop(app);
 	else if (a == ACT_CONFIRM)
 		edit_save(app, e);
 	else if (key == '\t' || a == ACT_DOWN)
-		e->field = (e->field + 1) % EDIT_COUNT;
+		e->sel = (e->sel + 1) % e->n;
 	else if (key == KEY_BTAB || a == ACT_UP)
-		e->field = (e->field + EDIT_COUNT - 1) % EDIT_COUNT;
-	else if (e->field == EDIT_DISPLAY && key == ' ') {
-		for (i = 0; i < 3 && strcmp(displays[i], f) != 0; i++)
-			;
-		snprintf(f, sizeof e->fields[0], "%s", displays[(i + 1) % 3]);
-	} else if (e->field == EDIT_DISPLAY)
-		return (0);
-	else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
-		f[len - 1] = '\0';
-	else if (key >= 32 && key < 127 && len + 1 < sizeof e->fields[0]) {
-		f[len] = (char)key;
-		f[len + 1] = '\0';
-	} else
-		return (0);
+		e->sel = (e->sel + e->n - 1) % e->n;
+	else
+		return (edit_type(&e->f[e->sel], key));
 	return (1);
 }
 
@@ -201,7 +186,13 @@ static void
 edit_free(struct screen *s)
 {
 	struct edit	*e = s->data;
+	size_t		 i;
 
+	for (i = 0; i < e->n; i++) {
+		free(e->f[i].path);
+		free(e->f[i].orig);
+	}
+	free(e->f);
 	free(e->name);
 	free(e->why);
 	free(e);
@@ -211,30 +202,52 @@ static const struct screen_ops edit_ops = {
 	"edit", KEYS_DIALOG, 0, edit_draw, edit_key, edit_free
 };
 
+/* The settable keys of one section as fields; prefix names the section. */
+static void
+edit_add_section(struct edit *e, const char *type, const char *prefix,
+    const void *base)
+{
+	const struct vmdef_key	*keys;
+	struct edit_field	*f;
+	char			*v;
+	size_t			 n, i;
+
+	keys = vmdef_keys(&n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(keys[i].section, type) != 0 ||
+		    !(keys[i].flags & VMDEF_KEY_SET))
+			continue;
+		e->f = xreallocarray(e->f, e->n + 1, sizeof *e->f);
+		f = &e->f[e->n++];
+		f->key = &keys[i];
+		f->path = xasprintf("%s%s", prefix, keys[i].key);
+		v = vmdef_key_get(&keys[i], base);
+		f->orig = xstrdup(v != NULL ? v : "");
+		snprintf(f->value, sizeof f->value, "%s", f->orig);
+		free(v);
+	}
+}
+
 struct screen *
 screen_edit(const struct vm_def *def)
 {
 	struct edit	*e;
-	struct strv	 fw;
-	char		*s;
+	char		*prefix;
 	size_t		 i;
 
 	e = xcalloc(1, sizeof *e);
 	e->name = xstrdup(def->name);
-	snprintf(e->fields[EDIT_CPUS], sizeof e->fields[0], "%d", def->cpus);
-	s = str_size_exact(def->memory);
-	snprintf(e->fields[EDIT_MEMORY], sizeof e->fields[0], "%s", s);
-	free(s);
-	snprintf(e->fields[EDIT_DISPLAY], sizeof e->fields[0], "%s",
-	    vmdef_display_name(def->display));
-	strv_init(&fw);
-	for (i = 0; def->nnics > 0 && i < def->nics[0].nforwards; i++)
-		strv_pushf(&fw, "%s:%d:%d", def->nics[0].forwards[i].udp ?
-		    "udp" : "tcp", def->nics[0].forwards[i].host_port,
-		    def->nics[0].forwards[i].guest_port);
-	s = strv_join(&fw, " ");
-	snprintf(e->fields[EDIT_FORWARDS], sizeof e->fields[0], "%s", s);
-	free(s);
-	strv_clear(&fw);
+	edit_add_section(e, "vm", "", def);
+	edit_add_section(e, "boot", "boot.", &def->boot);
+	for (i = 0; i < def->ndisks; i++) {
+		prefix = xasprintf("disk.%s.", def->disks[i].name);
+		edit_add_section(e, "disk", prefix, &def->disks[i]);
+		free(prefix);
+	}
+	for (i = 0; i < def->nnics; i++) {
+		prefix = xasprintf("nic.%s.", def->nics[i].name);
+		edit_add_section(e, "nic", prefix, &def->nics[i]);
+		free(prefix);
+	}
 	return (app_screen(&edit_ops, e));
 }

@@ -172,6 +172,23 @@ str_size_exact(uint64_t n)
 }
 
 int
+str_to_bool(const char *s, int *out, char **cause)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+
+	if (str_choice(yes, s) != -1)
+		*out = 1;
+	else if (str_choice(no, s) != -1)
+		*out = 0;
+	else {
+		*cause = xasprintf("'%s' is not yes or no", s);
+		return (-1);
+	}
+	return (0);
+}
+
+int
 str_choice(const char *const *names, const char *value)
 {
 	int	i;

@@ -22,6 +22,11 @@ char	*str_size_short(uint64_t);
  */
 char	*str_size_exact(uint64_t);
 /* The index of a value in a NULL-terminated list of names, or -1. */
+/*
+ * A boolean as every vmdesk file and command takes it: yes/no,
+ * true/false, on/off, 1/0. -1 and *cause ("'x' is not yes or no").
+ */
+int	 str_to_bool(const char *, int *, char **);
 int	 str_choice(const char *const *, const char *);
 /* "a, b or c" from a NULL-terminated list of names. Caller frees. */
 char	*str_choices(const char *const *);

@@ -118,8 +118,8 @@ case "$OUT" in *noqemu*) fail "deleted VM listed" ;; *) ok ;; esac
 log "vmdesk set: checked as a whole, written atomically, or refused"
 vd_ok create hw --template tinylinux
 before=$(cat "$VMDESK_HOME/vms/hw/vm.conf")
-vd_fails 1 "VM hw: cpus=99: 99 is out of range" set hw cpus=99 memory=1G; ok
-vd_fails 1 "'color' cannot be set" set hw color=red; ok
+vd_fails 1 "VM hw: cpus: 99 is out of range" set hw cpus=99 memory=1G; ok
+vd_fails 1 "'color' is not a key of vm.conf" set hw color=red; ok
 vd_fails 1 "firmware uefi-secure needs machine q35" set hw \
     firmware=uefi-secure machine=pc; ok
 vd_fails 1 "'cpus' is not KEY=VALUE" set hw cpus; ok
@@ -131,5 +131,37 @@ grep -q '^cpus = 2$' "$VMDESK_HOME/vms/hw/vm.conf" &&
     grep -q '^memory = 1536M$' "$VMDESK_HOME/vms/hw/vm.conf" &&
     grep -q '^display = virtio$' "$VMDESK_HOME/vms/hw/vm.conf" ||
     fail "set did not write: $(cat "$VMDESK_HOME/vms/hw/vm.conf")"; ok
+
+log "booleans read alike everywhere; a person's comments survive a set"
+conf="$VMDESK_HOME/vms/hw/vm.conf"
+for word in on true yes 1; do
+	vd_ok set hw tpm=no
+	vd_ok set hw tpm=$word
+	grep -q '^tpm = yes$' "$conf" || fail "tpm=$word was not read as yes"
+done; ok
+sed -i 's/^tpm = yes$/# for Windows 11\ntpm  =  on/' "$conf"
+printf '; keep me\n' >> "$conf"
+vd_ok info hw --json
+case "$OUT" in *'"tpm": true'*) ;; *) fail "info --json lacks tpm: $OUT";; esac
+vd_ok set hw cpus=3
+grep -q '^# for Windows 11$' "$conf" && grep -q '^tpm  =  on$' "$conf" &&
+    grep -q '^; keep me$' "$conf" &&
+    grep -q '^cpus = 3$' "$conf" ||
+    fail "set rewrote the person's lines: $(cat "$conf")"; ok
+
+log "set --keys lists every key of vm.conf, as text and JSON"
+vd_ok set --keys --json
+n=$(printf '%s\n' "$OUT" | grep -c '"key": ')
+[ "$n" -ge 27 ] || fail "set --keys --json listed $n keys"
+for k in '"key": "cpus"' '"key": "disk.NAME.bus"' '"key": "nic.NAME.forward"' \
+    '"applies": "next-start"' '"values": \['; do
+	printf '%s\n' "$OUT" | grep -q "$k" || fail "set --keys --json lacks $k"
+done; ok
+vd_ok set --keys
+printf '%s\n' "$OUT" | grep -q '^memory  *yes 16M-1T' ||
+    fail "set --keys text: $OUT"; ok
+vd_ok set hw boot.order=dc nic.net0.forward=tcp:2201:22,udp:5301:53
+grep -q '^order = dc$' "$conf" && grep -q '^forward = udp:5301:53$' "$conf" ||
+    fail "paths did not set: $(cat "$conf")"; ok
 
 echo "$passed passed, 0 failed"

@@ -74,9 +74,14 @@ alive "$(desktop_pid)" || fail "the desktop died while resizing"; ok
 log "e edits a stopped VM's hardware"
 $TM send-keys -t d Escape Home Down e
 wait_screen "Edit hardware"
-$TM send-keys -t d Tab BSpace BSpace BSpace BSpace 2 0 0 M Tab Tab \
-    t c p : 2 2 2 2 : 2 2 Enter
-wait_screen "beta: hardware saved"; ok
+# The fields follow vm.conf's key table: os, machine, accel, cpus,
+# memory ... and last, the NIC's forwards (Up from the top wraps to it).
+$TM send-keys -t d Down Down Down Down BSpace BSpace BSpace BSpace 2 0 0 M
+wait_screen "memory +200M"
+$TM send-keys -t d Up Up Up Up Up t c p : 2 2 2 2 : 2 2
+wait_screen "nic\.[a-z0-9]*\.forward +tcp:2222:22"
+$TM send-keys -t d Enter
+wait_screen "beta: saved"; ok
 grep -q "^memory = 200M" "$VMDESK_HOME/vms/beta/vm.conf" &&
     grep -q "^forward = tcp:2222:22" "$VMDESK_HOME/vms/beta/vm.conf" ||
     fail "the edit did not reach vm.conf"; ok

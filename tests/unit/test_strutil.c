@@ -112,10 +112,33 @@ test_strutil_printing(void **state)
 	free(s);
 }
 
+/* One reading of a boolean for every file and command. */
+static void
+test_strutil_bool(void **state)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	char	*cause = NULL;
+	size_t	 i;
+	int	 v;
+
+	for (i = 0; i < 4; i++) {
+		v = -1;
+		assert_int_equal(str_to_bool(yes[i], &v, &cause), 0);
+		assert_int_equal(v, 1);
+		assert_int_equal(str_to_bool(no[i], &v, &cause), 0);
+		assert_int_equal(v, 0);
+	}
+	assert_int_equal(str_to_bool("Yes", &v, &cause), -1);
+	assert_string_equal(cause, "'Yes' is not yes or no");
+	free(cause);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strutil_bool),
 		cmocka_unit_test(test_strutil_sizes),
 		cmocka_unit_test(test_strutil_bad_sizes),
 		cmocka_unit_test(test_strutil_long),

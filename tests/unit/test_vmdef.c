@@ -15,6 +15,7 @@
 
 #include "core/vmdef.h"
 #include "util/fsutil.h"
+#include "util/xmalloc.h"
 
 static const char full_conf[] =
 	"[vm]\n"
@@ -355,6 +356,164 @@ test_vmdef_enum_value(void **state)
 	free(cause);
 }
 
+/* A person's vm.conf: a change keeps their comments and layout. */
+static void
+test_vmdef_rewrite_keeps_comments(void **state)
+{
+	const char	 text[] =
+		"# my build box\n"
+		"[vm]\n"
+		"name = b1\n"
+		"cpus = 2   \n"
+		"; more later\n"
+		"memory = 1G\n"
+		"colour = blue\n"
+		"\n"
+		"[nic net0]\n"
+		"mac = 52:54:00:aa:bb:cc\n"
+		"# ssh\n"
+		"forward = tcp:2222:22\n";
+	struct vm_def	*def;
+	char		*cause = NULL, *out;
+
+	def = vmdef_parse(text, strlen(text), "vm.conf", &cause);
+	assert_non_null(def);
+	out = vmdef_format(def);
+	assert_string_equal(out, text);
+	free(out);
+	assert_int_equal(vmdef_assign(def, "memory", "2G", VMDEF_KEY_SET,
+	    &cause), 0);
+	assert_int_equal(vmdef_assign(def, "tpm", "on", VMDEF_KEY_SET,
+	    &cause), 0);
+	assert_int_equal(vmdef_assign(def, "nic.net0.forward",
+	    "tcp:2222:22, udp:5353:53", VMDEF_KEY_SET, &cause), 0);
+	out = vmdef_format(def);
+	assert_string_equal(out,
+	    "# my build box\n"
+	    "[vm]\n"
+	    "name = b1\n"
+	    "cpus = 2   \n"
+	    "; more later\n"
+	    "memory = 2G\n"
+	    "colour = blue\n"
+	    "tpm = yes\n"
+	    "\n"
+	    "[nic net0]\n"
+	    "mac = 52:54:00:aa:bb:cc\n"
+	    "# ssh\n"
+	    "forward = tcp:2222:22\n"
+	    "forward = udp:5353:53\n");
+	free(out);
+	vmdef_free(def);
+}
+
+/* One reading of a boolean, in vm.conf and through vmdesk set's path. */
+static void
+test_vmdef_booleans_alike(void **state)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	struct vm_def	*def;
+	char		*cause = NULL, *text;
+	size_t		 i;
+
+	for (i = 0; i < 4; i++) {
+		text = xasprintf("[vm]\nname = a\ntpm = %s\n", yes[i]);
+		def = vmdef_parse(text, strlen(text), "vm.conf", &cause);
+		assert_non_null(def);
+		assert_int_equal(def->tpm, 1);
+		assert_int_equal(vmdef_assign(def, "tpm", no[i],
+		    VMDEF_KEY_SET, &cause), 0);
+		assert_int_equal(def->tpm, 0);
+		assert_int_equal(vmdef_assign(def, "tpm", yes[i],
+		    VMDEF_KEY_SET, &cause), 0);
+		assert_int_equal(def->tpm, 1);
+		vmdef_free(def);
+		free(text);
+	}
+	def = vmdef_create("a");
+	assert_int_equal(vmdef_assign(def, "tpm", "maybe", VMDEF_KEY_SET,
+	    &cause), -1);
+	assert_string_equal(cause, "tpm: 'maybe' is not yes or no");
+	free(cause);
+	vmdef_free(def);
+}
+
+static void
+expect_assign_error(struct vm_def *def, const char *path, const char *value,
+    const char *want)
+{
+	char	*cause = NULL;
+
+	assert_int_equal(vmdef_assign(def, path, value, VMDEF_KEY_SET,
+	    &cause), -1);
+	if (strstr(cause, want) == NULL)
+		fail_msg("%s=%s: '%s' lacks '%s'", path, value, cause, want);
+	free(cause);
+}
+
+/* Keys by path: bare, boot., disk.NAME., nic.NAME.; refusals say why. */
+static void
+test_vmdef_assign_paths(void **state)
+{
+	struct vm_def	*def;
+	char		*cause = NULL;
+
+	def = vmdef_create("a");
+	vmdef_add_disk(def, "root")->file = xstrdup("root.qcow2");
+	vmdef_add_nic(def, "net0")->mac = xstrdup("52:54:00:00:00:01");
+	assert_int_equal(vmdef_assign(def, "bus", "sata", VMDEF_KEY_SET,
+	    &cause), 0);
+	assert_int_equal(def->disks[0].bus, VM_BUS_SATA);
+	assert_int_equal(vmdef_assign(def, "disk.root.readonly", "true",
+	    VMDEF_KEY_SET, &cause), 0);
+	assert_int_equal(def->disks[0].readonly, 1);
+	assert_int_equal(vmdef_assign(def, "boot.iso", "/x.iso",
+	    VMDEF_KEY_SET, &cause), 0);
+	assert_string_equal(def->boot.iso, "/x.iso");
+	assert_int_equal(vmdef_assign(def, "boot.iso", "", VMDEF_KEY_SET,
+	    &cause), 0);
+	assert_null(def->boot.iso);
+	assert_int_equal(vmdef_assign(def, "memory", "", VMDEF_KEY_SET,
+	    &cause), 0);
+	assert_int_equal(def->memory, 512ULL << 20);
+	vmdef_add_disk(def, "data")->file = xstrdup("data.qcow2");
+	expect_assign_error(def, "bus", "nvme", "has 2 disks: name one, as in "
+	    "disk.NAME.bus");
+	expect_assign_error(def, "disk.nosuch.bus", "nvme", "has no [disk "
+	    "nosuch]");
+	expect_assign_error(def, "colour", "blue", "'colour' is not a key");
+	expect_assign_error(def, "name", "b", "'name' cannot be set");
+	expect_assign_error(def, "cpus", "65", "cpus");
+	expect_assign_error(def, "nic.net0.forward", "tcp:1:x", "forward");
+	vmdef_free(def);
+}
+
+/* The defaults come from the key table, and the table is whole. */
+static void
+test_vmdef_table_defaults(void **state)
+{
+	const struct vmdef_key	*keys;
+	struct vm_def		*def;
+	char			*v;
+	size_t			 n, i;
+
+	def = vmdef_create("a");
+	keys = vmdef_keys(&n);
+	for (i = 0; i < n; i++) {
+		assert_non_null(keys[i].help);
+		assert_non_null(vmdef_key_find(keys[i].section, keys[i].key));
+		if (keys[i].def == NULL || strcmp(keys[i].section, "vm") != 0)
+			continue;
+		v = vmdef_key_get(&keys[i], def);
+		assert_string_equal(v, keys[i].def);
+		free(v);
+	}
+	assert_int_equal(def->machine, VM_MACHINE_Q35);
+	assert_int_equal(def->cpus, 1);
+	vmdef_free(def);
+}
+
 int
 main(void)
 {
@@ -368,6 +527,10 @@ main(void)
 		cmocka_unit_test(test_vmdef_save_is_atomic_and_readable),
 		cmocka_unit_test(test_vmdef_enum_value),
 		cmocka_unit_test(test_vmdef_vnc_tcp),
+		cmocka_unit_test(test_vmdef_rewrite_keeps_comments),
+		cmocka_unit_test(test_vmdef_booleans_alike),
+		cmocka_unit_test(test_vmdef_assign_paths),
+		cmocka_unit_test(test_vmdef_table_defaults),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
