@@ -24,17 +24,15 @@
 enum tkey_kind {
 	TKEY_STRING,
 	TKEY_NAME,
-	TKEY_INT,
 	TKEY_SIZE,
-	TKEY_ENUM,	/* an enum of vm.conf, by its key name */
+	TKEY_VM,	/* a key of vm.conf, read by its table (vmdef_keys) */
 	TKEY_BOOT,
 	TKEY_BOOL,
 	TKEY_FORMAT,
 	TKEY_URL,	/* https:// (or http://, checked later) */
 	TKEY_LINK,	/* a web page: http:// or https:// */
 	TKEY_SHA256,
-	TKEY_FILENAME,	/* one path component */
-	TKEY_USER	/* a guest login name */
+	TKEY_FILENAME	/* one path component */
 };
 
 #define TKEY(k, kind)	#k, kind, offsetof(struct template, k)
@@ -43,35 +41,34 @@ static const struct tkey {
 	const char	*key;
 	enum tkey_kind	 kind;
 	size_t		 off;
-	const char	*enumkey;	/* for TKEY_ENUM: the vm.conf key */
-	long		 min, max;
+	const char	*vmsection;	/* for TKEY_VM: its section there */
 } template_keys[] = {
-	{ TKEY(name, TKEY_NAME), NULL, 0, 0 },
-	{ TKEY(os, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(version, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(description, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(homepage, TKEY_LINK), NULL, 0, 0 },
-	{ TKEY(notes, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(arch, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(machine, TKEY_ENUM), "machine", 0, 0 },
-	{ TKEY(firmware, TKEY_ENUM), "firmware", 0, 0 },
-	{ TKEY(display, TKEY_ENUM), "display", 0, 0 },
-	{ TKEY(cpus, TKEY_INT), NULL, 1, VMDEF_CPUS_MAX },
-	{ TKEY(memory, TKEY_SIZE), NULL, 0, 0 },
-	{ TKEY(disk_size, TKEY_SIZE), NULL, 0, 0 },
-	{ TKEY(bus, TKEY_ENUM), "bus", 0, 0 },
-	{ TKEY(model, TKEY_ENUM), "model", 0, 0 },
-	{ TKEY(boot, TKEY_BOOT), NULL, 0, 0 },
-	{ TKEY(url, TKEY_URL), NULL, 0, 0 },
-	{ TKEY(sha256, TKEY_SHA256), NULL, 0, 0 },
-	{ TKEY(checksum_url, TKEY_URL), NULL, 0, 0 },
-	{ TKEY(checksum_name, TKEY_FILENAME), NULL, 0, 0 },
-	{ TKEY(format, TKEY_FORMAT), NULL, 0, 0 },
-	{ TKEY(member, TKEY_STRING), NULL, 0, 0 },
-	{ TKEY(cloud_init, TKEY_BOOL), NULL, 0, 0 },
-	{ TKEY(user, TKEY_USER), NULL, 0, 0 },
-	{ TKEY(tpm, TKEY_BOOL), NULL, 0, 0 },
-	{ TKEY(drivers_url, TKEY_URL), NULL, 0, 0 },
+	{ TKEY(name, TKEY_NAME), NULL },
+	{ TKEY(os, TKEY_STRING), NULL },
+	{ TKEY(version, TKEY_STRING), NULL },
+	{ TKEY(description, TKEY_STRING), NULL },
+	{ TKEY(homepage, TKEY_LINK), NULL },
+	{ TKEY(notes, TKEY_STRING), NULL },
+	{ TKEY(arch, TKEY_VM), "vm" },
+	{ TKEY(machine, TKEY_VM), "vm" },
+	{ TKEY(firmware, TKEY_VM), "vm" },
+	{ TKEY(display, TKEY_VM), "vm" },
+	{ TKEY(cpus, TKEY_VM), "vm" },
+	{ TKEY(memory, TKEY_VM), "vm" },
+	{ TKEY(disk_size, TKEY_SIZE), NULL },
+	{ TKEY(bus, TKEY_VM), "disk" },
+	{ TKEY(model, TKEY_VM), "nic" },
+	{ TKEY(boot, TKEY_BOOT), NULL },
+	{ TKEY(url, TKEY_URL), NULL },
+	{ TKEY(sha256, TKEY_SHA256), NULL },
+	{ TKEY(checksum_url, TKEY_URL), NULL },
+	{ TKEY(checksum_name, TKEY_FILENAME), NULL },
+	{ TKEY(format, TKEY_FORMAT), NULL },
+	{ TKEY(member, TKEY_STRING), NULL },
+	{ TKEY(cloud_init, TKEY_BOOL), NULL },
+	{ TKEY(user, TKEY_VM), "vm" },
+	{ TKEY(tpm, TKEY_VM), "vm" },
+	{ TKEY(drivers_url, TKEY_URL), NULL },
 };
 
 #define TEMPLATE_NKEYS	(sizeof template_keys / sizeof template_keys[0])
@@ -173,6 +170,49 @@ template_url_secure(const char *url)
 	return (local);
 }
 
+/* Room for the struct of any section of vm.conf a template sets. */
+union template_scratch {
+	struct vm_def	def;
+	struct vm_disk	disk;
+	struct vm_nic	nic;
+};
+
+/*
+ * A hardware key: read by vm.conf's own key table (the same words,
+ * bounds and messages), then kept in the template's field.
+ */
+static int
+template_set_vm(struct template *t, const struct tkey *k, const char *value,
+    char **cause)
+{
+	const struct vmdef_key	*vk;
+	union template_scratch	 tmp;
+	char			*why = NULL, *field = (char *)t + k->off;
+	char			*from;
+
+	vk = vmdef_key_find(k->vmsection, k->key);
+	if (vk == NULL || !(vk->flags & VMDEF_KEY_TEMPLATE))
+		fatal("template key %s is not a template key of vm.conf",
+		    k->key);
+	memset(&tmp, 0, sizeof tmp);
+	if (vmdef_key_set(vk, &tmp, value, &why) != 0) {
+		*cause = xasprintf("%s: %s", k->key, why);
+		free(why);
+		return (-1);
+	}
+	from = (char *)&tmp + vk->off;
+	if (vk->kind == VMDEF_SIZE)
+		memcpy(field, from, sizeof (uint64_t));
+	else if (vk->kind == VMDEF_INT || vk->kind == VMDEF_ENUM ||
+	    vk->kind == VMDEF_BOOL)
+		memcpy(field, from, sizeof (int));
+	else {
+		free(*(char **)(void *)field);
+		*(char **)(void *)field = *(char **)(void *)from;
+	}
+	return (0);
+}
+
 static int
 template_set(struct template *t, const struct tkey *k, const char *value,
     char **cause)
@@ -181,7 +221,6 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 	int		 *ip = (int *)((char *)t + k->off);
 	uint64_t	 *up = (uint64_t *)((char *)t + k->off);
 	char		 *list, *p, *why = NULL;
-	long		  l;
 	int		  i;
 
 	switch (k->kind) {
@@ -191,21 +230,14 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 		break;
 	case TKEY_STRING:
 		break;
-	case TKEY_INT:
 	case TKEY_SIZE:
-		if (k->kind == TKEY_INT &&
-		    str_to_long(value, k->min, k->max, &l, &why) == 0) {
-			*ip = (int)l;
-			return (0);
-		}
-		if (k->kind == TKEY_SIZE &&
-		    str_to_size(value, 1ULL << 20, up, &why) == 0)
+		if (str_to_size(value, 1ULL << 20, up, &why) == 0)
 			return (0);
 		*cause = xasprintf("%s: %s", k->key, why);
 		free(why);
 		return (-1);
-	case TKEY_ENUM:
-		return (vmdef_enum_value(k->enumkey, value, ip, cause));
+	case TKEY_VM:
+		return (template_set_vm(t, k, value, cause));
 	case TKEY_BOOT:
 	case TKEY_FORMAT:
 	case TKEY_BOOL: {
@@ -251,13 +283,6 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 		if (*value == '\0' || strchr(value, '/') != NULL) {
 			*cause = xasprintf("%s: '%s' is not a file name",
 			    k->key, value);
-			return (-1);
-		}
-		break;
-	case TKEY_USER:
-		if (name_login_check(value, &why) != 0) {
-			*cause = xasprintf("user: %s", why);
-			free(why);
 			return (-1);
 		}
 		break;
