@@ -119,6 +119,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 #undef ALW
 
 #define NKEYS(t)	(sizeof (t) / sizeof (t)[0])
+/* Where key k lives in its section's struct. */
+#define SLOT(k, base, type)	((type *)((char *)(base) + (k)->off))
 
 /* The sections of vm.conf: [vm] and [boot] once, [disk N] and [nic N] each. */
 static const struct section_spec {
@@ -228,19 +230,30 @@ vmdef_create(const char *name)
 	return (def);
 }
 
-static void
-vmdef_free_disk(struct vm_disk *d)
+/* Whether a kind's value is an owned string. */
+static int
+vmdef_kind_is_text(enum vmdef_kind kind)
 {
-	free(d->name);
-	free(d->file);
+	return (kind == VMDEF_STRING || kind == VMDEF_CHOICE ||
+	    kind == VMDEF_PATH || kind == VMDEF_NAME || kind == VMDEF_LOGIN ||
+	    kind == VMDEF_MAC);
 }
 
+/* What the keys of one section own, freed as the table says. */
 static void
-vmdef_free_nic(struct vm_nic *n)
+vmdef_free_keys(const char *section, void *base)
 {
-	free(n->name);
-	free(n->mac);
-	free(n->forwards);
+	const struct vmdef_key	*k;
+
+	for (k = vmdef_key_table; k < vmdef_key_table +
+	    NKEYS(vmdef_key_table); k++) {
+		if (strcmp(k->section, section) != 0)
+			continue;
+		if (vmdef_kind_is_text(k->kind))
+			free(*SLOT(k, base, char *));
+		else if (k->kind == VMDEF_FORWARD)
+			free(((struct vm_nic *)base)->forwards);
+	}
 }
 
 void
@@ -250,23 +263,17 @@ vmdef_free(struct vm_def *def)
 
 	if (def == NULL)
 		return;
-	free(def->name);
-	free(def->template);
-	free(def->arch);
-	free(def->accel);
-	free(def->os);
-	free(def->user);
-	free(def->instance_id);
-	free(def->boot.kernel);
-	free(def->boot.initrd);
-	free(def->boot.cmdline);
-	free(def->boot.iso);
-	free(def->boot.order);
-	for (i = 0; i < def->ndisks; i++)
-		vmdef_free_disk(&def->disks[i]);
+	vmdef_free_keys("vm", def);
+	vmdef_free_keys("boot", &def->boot);
+	for (i = 0; i < def->ndisks; i++) {
+		free(def->disks[i].name);
+		vmdef_free_keys("disk", &def->disks[i]);
+	}
 	free(def->disks);
-	for (i = 0; i < def->nnics; i++)
-		vmdef_free_nic(&def->nics[i]);
+	for (i = 0; i < def->nnics; i++) {
+		free(def->nics[i].name);
+		vmdef_free_keys("nic", &def->nics[i]);
+	}
 	free(def->nics);
 	for (i = 0; i < def->nextras; i++) {
 		free(def->extras[i].type);
@@ -386,7 +393,6 @@ vmdef_mac_ok(const char *mac)
 }
 
 /* Setting and reading one kind of key: a row per enum vmdef_kind. */
-#define SLOT(k, base, type)	((type *)((char *)(base) + (k)->off))
 
 static int
 vmdef_set_text(const struct vmdef_key *k, void *base, const char *v,
@@ -1236,9 +1242,7 @@ vmdef_as_written(const struct ini *src, const char *type, const char *name,
 		canon = vmdef_key_get(k, &tmp);
 		same = canon != NULL && strcmp(canon, value) == 0;
 		free(canon);
-		if (k->kind == VMDEF_STRING || k->kind == VMDEF_CHOICE ||
-		    k->kind == VMDEF_PATH || k->kind == VMDEF_NAME ||
-		    k->kind == VMDEF_LOGIN || k->kind == VMDEF_MAC)
+		if (vmdef_kind_is_text(k->kind))
 			free(*SLOT(k, &tmp, char *));
 		return (same ? e->value : value);
 	}
