@@ -135,8 +135,37 @@ qemu_argv_machine(const struct qemu_argv_in *in, struct strv *av)
 		strv_push(av, vmdef_machine_name(def->machine));
 	strv_push(av, "-accel");
 	strv_push(av, accel_name(in->accel));
+}
+
+/*
+ * The CPU model: "auto" is the host's CPU under KVM and QEMU's "max"
+ * (every feature TCG emulates) otherwise. "host" without KVM would make
+ * QEMU fail with "CPU model 'host' requires KVM or HVF": say it first.
+ */
+static int
+qemu_argv_cpu(const struct qemu_argv_in *in, struct strv *av, char **cause)
+{
+	const char	*model = in->def->cpu_model;
+
+	if (strcmp(model, "auto") == 0)
+		model = in->accel == ACCEL_KVM ? "host" : "max";
+	else if (strcmp(model, "host") == 0 && in->accel != ACCEL_KVM) {
+		*cause = xasprintf("VM %s: cpu_model host needs KVM, and this "
+		    "start uses %s (cpu_model=max emulates every feature)",
+		    in->def->name, accel_name(in->accel));
+		return (-1);
+	}
 	strv_push(av, "-cpu");
-	strv_push(av, in->accel == ACCEL_KVM ? "host" : "max");
+	strv_push(av, model);
+	return (0);
+}
+
+/* CPUs, memory, and no devices but those vmdesk adds. */
+static void
+qemu_argv_size(const struct qemu_argv_in *in, struct strv *av)
+{
+	const struct vm_def	*def = in->def;
+
 	strv_push(av, "-smp");
 	strv_pushf(av, "%d", def->cpus);
 	strv_push(av, "-m");
@@ -432,6 +461,9 @@ qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
 {
 	strv_push(av, in->qemu);
 	qemu_argv_machine(in, av);
+	if (qemu_argv_cpu(in, av, cause) != 0)
+		return (-1);
+	qemu_argv_size(in, av);
 	qemu_argv_firmware(in, av);
 	qemu_argv_control(in, av);
 	qemu_argv_display(in, av);

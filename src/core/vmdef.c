@@ -66,6 +66,9 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "the accelerator: auto (KVM when it works, else TCG), kvm, tcg" },
 	{ DEF(cpus), VMDEF_INT, 1, VMDEF_CPUS_MAX, NULL, "1", ALW|SET|TPL,
 	  "virtual CPUs" },
+	{ DEF(cpu_model), VMDEF_NAME, 0, 0, NULL, "auto", SET,
+	  "QEMU's CPU model: auto (host with KVM, max with TCG), host (KVM "
+	  "only), max, or a named model such as Skylake-Client or qemu64" },
 	{ DEF(memory), VMDEF_SIZE, VMDEF_MEMORY_MIN, VMDEF_MEMORY_MAX, NULL,
 	  "512M", ALW|SET|TPL, "guest memory (a number is MiB; K, M, G, T)" },
 	{ DEF(firmware), VMDEF_ENUM, 0, 0, firmware_names, "bios",

@@ -96,6 +96,7 @@ struct vm_def {
 	enum vm_machine		 machine;
 	char			*accel;		/* "auto", "kvm", "tcg" */
 	int			 cpus;
+	char			*cpu_model;	/* "auto": host on KVM, else max */
 	uint64_t		 memory;	/* bytes */
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;

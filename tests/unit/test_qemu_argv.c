@@ -160,6 +160,9 @@ static const struct {
 	  "[disk d]\nfile = d.qcow2\nbus = scsi\n"
 	  "[disk e]\nfile = e.qcow2\nbus = scsi\nreadonly = yes\n"
 	  "[nic n0]\nmodel = rtl8139\nmac = 52:54:00:00:00:02\n" },
+	{ "q35-cpu-model", ACCEL_TCG, 0,
+	  "[vm]\nname = cpu\nmemory = 512M\ncpu_model = Skylake-Client\n"
+	  "[disk root]\nfile = root.qcow2\n" },
 	{ "q35-vnc-tcp", ACCEL_TCG, 0,
 	  "[vm]\nname = vnc\nmemory = 256M\nvnc_tcp = yes\n"
 	  "vnc_port = 5917\n"
@@ -226,6 +229,35 @@ test_qemu_argv_too_many_ide(void **state)
 	vmdef_free(def);
 }
 
+/* cpu_model host needs KVM: refused with a reason, not left to QEMU. */
+static void
+test_qemu_argv_cpu_host_needs_kvm(void **state)
+{
+	struct qemu_argv_in	 in;
+	struct vm_paths		 p;
+	struct vm_def		*def;
+	struct strv		 av;
+	char			*cause = NULL;
+
+	def = parse("[vm]\nname = h\ncpu_model = host\n");
+	build(def, ACCEL_KVM, 0, &av);
+	assert_true(strv_find(&av, "host") >= 0);
+	strv_clear(&av);
+	fixed_paths(&p);
+	memset(&in, 0, sizeof in);
+	in.def = def;
+	in.paths = &p;
+	in.qemu = "qemu-system-x86_64";
+	in.accel = ACCEL_TCG;
+	strv_init(&av);
+	assert_int_equal(qemu_argv_build(&in, &av, &cause), -1);
+	assert_non_null(strstr(cause, "cpu_model host needs KVM"));
+	free(cause);
+	strv_clear(&av);
+	vm_paths_clear(&p);
+	vmdef_free(def);
+}
+
 static void
 test_qemu_argv_socket_path_limit(void **state)
 {
@@ -248,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_qemu_argv_variants),
 		cmocka_unit_test(test_qemu_argv_escapes_commas),
 		cmocka_unit_test(test_qemu_argv_too_many_ide),
+		cmocka_unit_test(test_qemu_argv_cpu_host_needs_kvm),
 		cmocka_unit_test(test_qemu_argv_socket_path_limit),
 	};
 
