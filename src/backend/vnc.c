@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rfb/rfbclient.h>
-
+#include "util/lazy_vnc.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -197,6 +196,8 @@ vnc_connect(struct vnc *v, char **cause)
 	int		 argc = 1;
 
 	vnc_disconnect(v);
+	if (lazy_vnc_load(cause) != 0)
+		return (-1);
 	rfbClientLog = vnc_log;
 	rfbClientErr = vnc_log;
 	/* 8 bits, 3 samples, 4 bytes a pixel: R, G, B, pad. */

@@ -17,11 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "core/names.h"
 #include "util/fsutil.h"
+#include "util/lazy_archive.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -277,6 +275,8 @@ cloudinit_write_iso(const char *path, const char *meta, const char *user,
 	char		*tmp, *why = NULL;
 	int		 rc = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	tmp = xasprintf("%s.tmp", path);
 	a = archive_write_new();
 	if (archive_write_set_format_iso9660(a) != ARCHIVE_OK ||
@@ -339,6 +339,8 @@ cloudinit_read_member(const char *path, const char *member, char **cause)
 	la_ssize_t		 n;
 	int			 r;
 
+	if (lazy_archive_load(cause) != 0)
+		return (NULL);
 	a = archive_read_new();
 	archive_read_support_format_iso9660(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {

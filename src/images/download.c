@@ -14,9 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-#include <openssl/evp.h>
-
+#include "util/lazy_crypto.h"
+#include "util/lazy_curl.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -74,16 +73,21 @@ download_limits(struct download_limits *l)
 	l->delay_ms = download_env("VMDESK_RETRY_DELAY_MS", 1000, 0, 600000);
 }
 
-static void
-download_global_init(void)
+/* libcurl and libcrypto, loaded on the first download or hash. */
+static int
+download_load(int curl, char **cause)
 {
 	static int	done;
 
-	if (!done) {
+	if (lazy_crypto_load(cause) != 0 ||
+	    (curl && lazy_curl_load(cause) != 0))
+		return (-1);
+	if (curl && !done) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			fatal("curl_global_init failed");
 		done = 1;
 	}
+	return (0);
 }
 
 static void
@@ -155,8 +159,7 @@ download_hash_fd(int fd, EVP_MD_CTX *md, uint64_t *size, const char *path,
 
 /* The sha256 or sha512 of a whole file, in hex. */
 static int
-download_hash_file(const char *path, const EVP_MD *type, char *hex,
-    char **cause)
+download_hash_file(const char *path, int bits, char *hex, char **cause)
 {
 	EVP_MD_CTX	*md;
 	uint64_t	 size;
@@ -166,7 +169,11 @@ download_hash_file(const char *path, const EVP_MD *type, char *hex,
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	md = download_md_new_of(type);
+	if (download_load(0, cause) != 0) {
+		close(fd);
+		return (-1);
+	}
+	md = download_md_new_of(bits == 512 ? EVP_sha512() : EVP_sha256());
 	rc = download_hash_fd(fd, md, &size, path, cause);
 	close(fd);
 	if (rc == 0)
@@ -175,16 +182,32 @@ download_hash_file(const char *path, const EVP_MD *type, char *hex,
 	return (rc);
 }
 
+/* The type is named, not passed: EVP_sha256 is only there once loaded. */
 int
 download_sha256_file(const char *path, char *hex, char **cause)
 {
-	return (download_hash_file(path, EVP_sha256(), hex, cause));
+	return (download_hash_file(path, 256, hex, cause));
 }
 
 int
 download_sha512_file(const char *path, char *hex, char **cause)
 {
-	return (download_hash_file(path, EVP_sha512(), hex, cause));
+	return (download_hash_file(path, 512, hex, cause));
+}
+
+int
+download_sha256_text(const char *s, char *hex, char **cause)
+{
+	EVP_MD_CTX	*md;
+
+	if (download_load(0, cause) != 0)
+		return (-1);
+	md = download_md_new();
+	if (EVP_DigestUpdate(md, s, strlen(s)) != 1)
+		fatal("cannot hash");
+	download_md_final(md, hex);
+	EVP_MD_CTX_free(md);
+	return (0);
 }
 
 int
@@ -222,27 +245,45 @@ download_url(const char *src)
 	return (url);
 }
 
+/* %XX decoded, or NULL when that would give a NUL byte. Caller frees. */
+static char *
+download_unescape(const char *s)
+{
+	char		*out, *o;
+	unsigned int	 c;
+
+	out = o = xmalloc(strlen(s) + 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2]) &&
+		    sscanf(s + 1, "%2x", &c) == 1) {
+			if (c == 0) {
+				free(out);
+				return (NULL);
+			}
+			*o++ = (char)c;
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return (out);
+}
+
 char *
 download_url_name(const char *url)
 {
 	const char	*start, *end;
 	char		*raw, *name;
-	int		 n;
 
 	end = url + strcspn(url, "?#");
 	for (start = end; start > url && start[-1] != '/'; start--)
 		;
 	raw = xasprintf("%.*s", (int)(end - start), start);
-	download_global_init();
-	name = curl_easy_unescape(NULL, raw, 0, &n);
-	if (name == NULL || memchr(name, '\0', (size_t)n) != NULL) {
-		curl_free(name);
+	if ((name = download_unescape(raw)) == NULL)
 		return (raw);
-	}
 	free(raw);
-	raw = xstrdup(name);
-	curl_free(name);
-	return (raw);
+	return (name);
 }
 
 /* ---- Checksum files ------------------------------------------------------ */
@@ -383,7 +424,6 @@ download_easy(const char *url, const struct download_limits *l,
 {
 	CURL	*c;
 
-	download_global_init();
 	if ((c = curl_easy_init()) == NULL)
 		fatal("curl_easy_init failed");
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -628,6 +668,8 @@ download_file(const char *url, const char *path, struct download_opts *o,
 	uint64_t		 held;
 	int			 ret = -1, drop;
 
+	if (download_load(1, cause) != 0)
+		return (-1);
 	download_limits(&l);
 	memset(&d, 0, sizeof d);
 	d.url = url;
@@ -786,6 +828,8 @@ download_text(const char *url, char **cause)
 	char			 errbuf[CURL_ERROR_SIZE];
 	CURLcode		 rc;
 
+	if (download_load(1, cause) != 0)
+		return (NULL);
 	download_limits(&l);
 	memset(&m, 0, sizeof m);
 	memset(&d, 0, sizeof d);

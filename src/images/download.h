@@ -61,6 +61,8 @@ int	download_sha512_file(const char *, char *, char **);
 /* A local path or file:// URL turned into a file:// URL of an absolute
  * path; other URLs are copied. Caller frees. */
 char	*download_url(const char *);
+/* The sha256 of a string, in hex (65 bytes with the NUL). */
+int	download_sha256_text(const char *, char *, char **);
 /* The URL's last path component (no query), for checksum files. Caller
  * frees. */
 char	*download_url_name(const char *);

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "backend/qemu_img.h"
 #include "images/download.h"
@@ -336,24 +335,6 @@ imgcache_job_clear(struct imgcache_job *job)
 	free(job->part);
 	free(job->unpacked);
 	free(job->converted);
-}
-
-/* The sha256 of a string, in hex: the download's file name. */
-static void
-imgcache_key(const char *s, char *hex)
-{
-	EVP_MD_CTX	*md;
-	unsigned char	 d[EVP_MAX_MD_SIZE];
-	unsigned int	 len, i;
-
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(md, s, strlen(s)) != 1 ||
-	    EVP_DigestFinal_ex(md, d, &len) != 1)
-		fatal("sha256 failed");
-	EVP_MD_CTX_free(md);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
 /* What sha256 the source must have: pinned, from its checksum file, or
@@ -709,7 +690,8 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 			goto out;
 		}
 	}
-	imgcache_key(job.url, key);
+	if (download_sha256_text(job.url, key, cause) != 0)
+		goto out;
 	if (imgcache_lock_part(&job, key, cause) != 0)
 		goto out;
 	job.part = xasprintf("%s/%s.part", job.partial, key);

@@ -6,8 +6,6 @@
 
 #include <sys/stat.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +18,7 @@
 
 #include "images/kmod.h"
 #include "util/fsutil.h"
+#include "util/lazy_archive.h"
 #include "util/log.h"
 #include "util/strutil.h"
 #include "util/strv.h"
@@ -304,6 +303,8 @@ tl_decompress(const void *in, size_t len, const char *what,
 	struct archive_entry	*e;
 	int			 rc = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
@@ -588,6 +589,8 @@ tl_deb_walk(const char *deb, tl_deb_fn fn, void *arg, char **cause)
 	const char		*name;
 	int			 r, rc = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	d = xcalloc(1, sizeof *d);
 	d->outer = archive_read_new();
 	archive_read_support_format_ar(d->outer);
@@ -1249,6 +1252,8 @@ tl_write_initrd(const char *path, const void *busybox, size_t bblen,
 	size_t		 i;
 	int		 fd, rc = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	fd = open(path, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644);
 	if (fd == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));

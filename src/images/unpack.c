@@ -13,9 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
+#include "util/lazy_archive.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -279,6 +277,8 @@ unpack_file(const char *src, const char *what, const char *glob,
 	uint64_t		 limit;
 	int			 fd = -1, rc, stream, ret = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	if (unpack_kind(src, &kind, cause) != 0)
 		return (-1);
 	a = archive_read_new();

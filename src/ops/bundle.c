@@ -16,8 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <jansson.h>
 
 #include "backend/qemu_img.h"
@@ -25,6 +23,7 @@
 #include "core/snaptree.h"
 #include "ops/vmcreate.h"
 #include "util/fsutil.h"
+#include "util/lazy_archive.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -527,6 +526,8 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 	size_t		 i;
 	int		 fd = -1, rc = -1, made = 0;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	memset(&b, 0, sizeof b);
 	b.progress = progress;
 	b.arg = arg;
@@ -907,6 +908,8 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	size_t			 i;
 	int			 r, rc = -1;
 
+	if (lazy_archive_load(cause) != 0)
+		return (-1);
 	memset(&b, 0, sizeof b);
 	b.progress = progress;
 	b.arg = arg;

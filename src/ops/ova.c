@@ -14,15 +14,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
+#include "util/lazy_archive.h"
+#include "util/lazy_xml.h"
 #include "util/proc.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -498,6 +495,8 @@ ova_parse(const char *text, size_t len, char **cause)
 		*cause = xstrdup("the OVF is too large");
 		return (NULL);
 	}
+	if (lazy_xml_load(cause) != 0)
+		return (NULL);
 	/* No network, no entity expansion, no DTD: outside input. */
 	doc = xmlReadMemory(text, (int)len, "ovf", NULL,
 	    XML_PARSE_NONET|XML_PARSE_NOERROR|XML_PARSE_NOWARNING);
@@ -598,6 +597,8 @@ ova_open(const char *file, char **cause)
 {
 	struct archive	*a;
 
+	if (lazy_archive_load(cause) != 0)
+		return (NULL);
 	a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);

@@ -8,11 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* sixel.h defines PACKAGE_VERSION as its own. */
-#undef PACKAGE_VERSION
-#include <sixel.h>
-
 #include "render/cellrender.h"
+#include "util/lazy_sixel.h"
 #include "util/xmalloc.h"
 
 /* The kitty protocol takes its base64 payload in chunks of at most this. */
@@ -141,6 +138,8 @@ tg_sixel(uint8_t *rgb, int pw, int ph, struct tg_buf *b, char **cause)
 	int		 ncol, i, x, y, y0, k, c, n, len, first, last;
 	int		 run, ch;
 
+	if (lazy_sixel_load(cause) != 0)
+		return (-1);
 	st = sixel_dither_new(&dither, 256, NULL);
 	if (SIXEL_SUCCEEDED(st))
 		st = sixel_dither_initialize(dither, rgb, pw, ph,

@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-
 #include "util/fsutil.h"
+#include "util/lazy_archive.h"
 #include "util/xmalloc.h"
 
 /* A frame is text when at most this share of cells (1/50) is no glyph. */
@@ -232,6 +231,8 @@ ts_read_any(const char *path, size_t *lenp, char **cause)
 	size_t			 len = 0, cap = 0;
 	la_ssize_t		 n;
 
+	if (lazy_archive_load(cause) != 0)
+		return (NULL);
 	ar = archive_read_new();
 	archive_read_support_filter_all(ar);
 	archive_read_support_format_raw(ar);
