@@ -78,20 +78,38 @@ edit_save(struct app *app, struct edit *e)
 	app_pop(app);
 }
 
-/* What the selected field takes, for the line under the list. */
+/* Text in at most two lines of width w, broken at a space. */
+static void
+edit_draw_two_lines(int y, int x, int w, const char *text)
+{
+	size_t	len = strlen(text), cut = len;
+
+	if (len > (size_t)w) {
+		for (cut = (size_t)w; cut > 0 && text[cut] != ' '; cut--)
+			;
+		if (cut == 0)
+			cut = (size_t)w;
+	}
+	draw_textf(y, x, w, "%.*s", (int)cut, text);
+	if (cut < len)
+		draw_text(y + 1, x, w, text + cut + (text[cut] == ' '));
+}
+
+/* What the selected field takes, under the list. */
 static void
 edit_draw_hint(const struct edit_field *f, int y, int x, int w)
 {
-	char	*names;
+	char	*names, *hint;
 
 	attrset(draw_attr(ROLE_DIM));
 	if (f->key->names != NULL) {
 		names = str_choices(f->key->names);
-		draw_textf(y, x, w, "%s: %s (Space cycles)", f->key->help,
-		    names);
+		hint = xasprintf("%s: %s (Space cycles)", f->key->help, names);
 		free(names);
 	} else
-		draw_textf(y, x, w, "%s", f->key->help);
+		hint = xstrdup(f->key->help);
+	edit_draw_two_lines(y, x, w, hint);
+	free(hint);
 }
 
 static void
@@ -101,8 +119,8 @@ edit_draw(struct app *app, struct screen *s)
 	int		 w = COLS - 4 < 90 ? COLS - 4 : 90, h, rows, y, x, i;
 	size_t		 k;
 
-	h = LINES - 2 < (int)e->n + 8 ? LINES - 2 : (int)e->n + 8;
-	rows = h - 8 > 1 ? h - 8 : 1;
+	h = LINES - 2 < (int)e->n + 9 ? LINES - 2 : (int)e->n + 9;
+	rows = h - 9 > 1 ? h - 9 : 1;
 	if (e->sel < e->top)
 		e->top = e->sel;
 	if (e->sel >= e->top + (size_t)rows)
@@ -120,7 +138,7 @@ edit_draw(struct app *app, struct screen *s)
 		mvhline(y + 3 + i, x + 25, ' ', w - 27);
 		draw_text(y + 3 + i, x + 25, w - 27, e->f[k].value);
 	}
-	edit_draw_hint(&e->f[e->sel], y + h - 4, x + 2, w - 4);
+	edit_draw_hint(&e->f[e->sel], y + h - 5, x + 2, w - 4);
 	attrset(draw_attr(e->why != NULL ? ROLE_ERROR : ROLE_DIALOG));
 	draw_text(y + h - 3, x + 2, w - 4, e->why != NULL ? e->why : "");
 	attrset(draw_attr(ROLE_DIALOG));

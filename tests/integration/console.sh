@@ -209,6 +209,8 @@ open_view fb 140 52
 wait_screen "^ fb  "
 vd_ok resume fb
 wait_screen "^ fb  text 128x48  1024x768"; ok
+# A whole boot under TCG: wait for the guest itself before its prompt.
+wait_log fb "tinylinux: ready"
 wait_screen "^tinylinux:/# *$"; ok
 $TM send-keys -t v -l 'echo "fives$((5*5)) ~/v"'
 $TM send-keys -t v Enter

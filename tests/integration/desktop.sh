@@ -74,11 +74,26 @@ alive "$(desktop_pid)" || fail "the desktop died while resizing"; ok
 log "e edits a stopped VM's hardware"
 $TM send-keys -t d Escape Home Down e
 wait_screen "Edit hardware"
-# The fields follow vm.conf's key table: os, machine, accel, cpus,
-# memory ... and last, the NIC's forwards (Up from the top wraps to it).
-$TM send-keys -t d Down Down Down Down BSpace BSpace BSpace BSpace 2 0 0 M
+# The fields follow vm.conf's key table (vmdesk set --keys: the settable
+# keys of [vm], then [boot], each disk and each NIC), so memory is as far
+# down as the table puts it, and the NIC's forwards are last (Up from the
+# top wraps to them).
+n=$("$VMDESK" set --keys | awk 'NR > 1 && $2 == "yes" && $1 !~ /\./ {
+	print $1 }' | grep -n '^memory$' | cut -d: -f1)
+[ -n "$n" ] || fail "set --keys has no settable memory"
+i=1
+while [ "$i" -lt "$n" ]; do
+	$TM send-keys -t d Down
+	i=$((i + 1))
+done
+$TM send-keys -t d BSpace BSpace BSpace BSpace 2 0 0 M
 wait_screen "memory +200M"
-$TM send-keys -t d Up Up Up Up Up t c p : 2 2 2 2 : 2 2
+i=0
+while [ "$i" -lt "$n" ]; do
+	$TM send-keys -t d Up
+	i=$((i + 1))
+done
+$TM send-keys -t d t c p : 2 2 2 2 : 2 2
 wait_screen "nic\.[a-z0-9]*\.forward +tcp:2222:22"
 $TM send-keys -t d Enter
 wait_screen "beta: saved"; ok
