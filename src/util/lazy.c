@@ -15,6 +15,17 @@ lazy_unloaded(void)
 	fatal("a library was used before it was loaded");
 }
 
+/* Back to unloaded: the first n symbols, then the library. */
+static void
+lazy_unload(struct lazy_lib *lib, void *h, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		*lib->syms[i].addr = (void *)lazy_unloaded;
+	dlclose(h);
+}
+
 int
 lazy_load(struct lazy_lib *lib, char **cause)
 {
@@ -30,11 +41,10 @@ lazy_load(struct lazy_lib *lib, char **cause)
 	}
 	for (i = 0; i < lib->nsyms; i++) {
 		if ((p = dlsym(h, lib->syms[i].name)) == NULL) {
-			*cause = xasprintf("%s need %s from %s, which this %s "
-			    "lacks (Debian package %s)", lib->what,
-			    lib->syms[i].name, lib->soname, lib->soname,
-			    lib->package);
-			dlclose(h);
+			*cause = xasprintf("%s need %s, which this %s lacks "
+			    "(Debian package %s)", lib->what,
+			    lib->syms[i].name, lib->soname, lib->package);
+			lazy_unload(lib, h, i);
 			return (-1);
 		}
 		*lib->syms[i].addr = p;
