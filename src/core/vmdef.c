@@ -765,16 +765,16 @@ vmdef_assign(struct vm_def *def, const char *path, const char *value,
 	return (rc);
 }
 
-/* A key of vm.conf set from the file; where is "file:line". */
+/* A key of vm.conf set from the file, at line of file. */
 static int
 vmdef_set_key(const struct vmdef_key *k, void *base, const char *value,
-    const char *where, char **cause)
+    const char *file, int line, char **cause)
 {
 	char	*why = NULL;
 
 	if (vmdef_key_set(k, base, value, &why) == 0)
 		return (0);
-	*cause = xasprintf("%s: %s: %s", where, k->key, why);
+	*cause = xasprintf("%s:%d: %s: %s", file, line, k->key, why);
 	free(why);
 	return (-1);
 }
@@ -927,9 +927,7 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 	const struct section_spec	*ss;
 	const struct vmdef_key		*ks;
 	void				**bases = NULL;
-	char				*where;
 	size_t				 i;
-	int				 rc;
 
 	if ((ini = ini_parse(text, len, file, cause)) == NULL)
 		return (NULL);
@@ -955,11 +953,8 @@ vmdef_parse(const char *text, size_t len, const char *file, char **cause)
 		if (!(ks->flags & VMDEF_KEY_LIST) &&
 		    vmdef_check_twice(ini, i, cause) != 0)
 			goto fail;
-		where = xasprintf("%s:%d", file, e->line);
-		rc = vmdef_set_key(ks, bases[e->section], e->value, where,
-		    cause);
-		free(where);
-		if (rc != 0)
+		if (vmdef_set_key(ks, bases[e->section], e->value, file,
+		    e->line, cause) != 0)
 			goto fail;
 	}
 	if (def->name == NULL) {

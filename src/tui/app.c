@@ -33,6 +33,11 @@
 #define APP_MON_RETRY		10000
 /* How often the library is scanned for VMs made elsewhere. */
 #define APP_SCAN_INTERVAL	2000
+/*
+ * With inotify the library is read again when it changes; this is only
+ * the safety net (lost events), and how often a stopped VM is probed.
+ */
+#define APP_WATCHED_INTERVAL	30000
 
 static int	app_signal_fd = -1;
 
@@ -123,16 +128,36 @@ app_error(struct app *app, const char *title, const char *text)
 
 /* ---- The VM model ------------------------------------------------------- */
 
+/* A VM among the first n (sorted by name) of the list. */
+static struct app_vm *
+app_vm_search(struct app *app, const char *name, size_t n)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(app->vms[mid]->name, name)) == 0)
+			return (app->vms[mid]);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (NULL);
+}
+
 struct app_vm *
 app_vm_find(struct app *app, const char *name)
 {
-	size_t	i;
+	return (app_vm_search(app, name, app->nvms));
+}
 
-	for (i = 0; i < app->nvms; i++) {
-		if (strcmp(app->vms[i]->name, name) == 0)
-			return (app->vms[i]);
-	}
-	return (NULL);
+static int
+app_vm_cmp(const void *a, const void *b)
+{
+	return (strcmp((*(struct app_vm *const *)a)->name,
+	    (*(struct app_vm *const *)b)->name));
 }
 
 static void	app_vm_observe(struct app *, struct app_vm *, int);
@@ -209,6 +234,11 @@ app_vm_add(struct app *app, const char *name)
 	app->vms = xreallocarray(app->vms, app->nvms + 1, sizeof *app->vms);
 	app->vms[app->nvms++] = vm;
 	app_vm_load(app, vm);
+	if (app->watch != NULL && libwatch_add(app->watch, name) != 0) {
+		/* No more inotify watches: poll the library as before. */
+		libwatch_free(app->watch);
+		app->watch = NULL;
+	}
 	return (vm);
 }
 
@@ -218,7 +248,7 @@ app_rescan(struct app *app)
 	struct strv	 names;
 	struct app_vm	*vm;
 	char		*cause = NULL;
-	size_t		 i, j;
+	size_t		 i, j, n;
 
 	strv_init(&names);
 	if (library_list(app->lib, &names, &cause) != 0) {
@@ -228,8 +258,10 @@ app_rescan(struct app *app)
 	}
 	for (i = 0; i < app->nvms; i++)
 		app->vms[i]->seen = 0;
+	/* New VMs go at the end, unsorted until the sort below. */
+	n = app->nvms;
 	for (i = 0; i < names.n; i++) {
-		if ((vm = app_vm_find(app, names.v[i])) == NULL) {
+		if ((vm = app_vm_search(app, names.v[i], n)) == NULL) {
 			vm = app_vm_add(app, names.v[i]);
 			app_vm_observe(app, vm, 0);
 		} else
@@ -245,8 +277,11 @@ app_rescan(struct app *app)
 		}
 	}
 	app->nvms = j;
+	qsort(app->vms, app->nvms, sizeof *app->vms, app_vm_cmp);
 	strv_clear(&names);
-	app->next_scan = time_mono_ms() + APP_SCAN_INTERVAL;
+	app->rescan = 0;
+	app->next_scan = time_mono_ms() + (app->watch != NULL ?
+	    APP_WATCHED_INTERVAL : APP_SCAN_INTERVAL);
 }
 
 /* Every line on the desktop's monitor, for people learning QMP. */
@@ -367,10 +402,21 @@ app_tick(struct app *app)
 	char		*cause = NULL;
 	size_t		 i;
 
-	if (now >= app->next_scan)
+	if (now >= app->next_scan || app->rescan)
 		app_rescan(app);
 	for (i = 0; i < app->nvms; i++) {
 		vm = app->vms[i];
+		/*
+		 * A stopped VM is looked at when its folders change (with
+		 * inotify), else every tick; a live one every tick.
+		 */
+		if (app->watch != NULL && !vm->changed && now < vm->next_probe &&
+		    !vmstate_is_alive(vm->st.state) && vm->mon == NULL)
+			continue;
+		if (vm->changed)
+			app_vm_load(app, vm);
+		vm->changed = 0;
+		vm->next_probe = now + APP_WATCHED_INTERVAL;
 		app_vm_refresh(app, vm);
 		if (!vmstate_is_alive(vm->st.state))
 			continue;
@@ -721,6 +767,7 @@ app_free(struct app *app)
 	free(app->jobs);
 	for (i = 0; i < app->nvms; i++)
 		app_vm_free(app->vms[i]);
+	libwatch_free(app->watch);
 	free(app->vms);
 	free(app->status);
 	free(app->select);
@@ -741,6 +788,34 @@ int
 app_run_view(struct library *lib, struct settings *set, const char *name)
 {
 	return (app_main(lib, set, name, 1));
+}
+
+/* The library changed: mark what to look at on the next tick, now. */
+static void
+app_watch_input(struct app *app)
+{
+	struct strv	 names;
+	struct app_vm	*vm;
+	size_t		 i;
+
+	strv_init(&names);
+	if (libwatch_read(app->watch, &names))
+		app->rescan = 1;
+	for (i = 0; i < names.n; i++) {
+		if ((vm = app_vm_find(app, names.v[i])) == NULL) {
+			app->rescan = 1;
+			continue;
+		}
+		vm->changed = 1;
+		/* Its runtime folder may be new: watch it too. */
+		if (libwatch_add(app->watch, vm->name) != 0) {
+			libwatch_free(app->watch);
+			app->watch = NULL;
+			break;
+		}
+	}
+	strv_clear(&names);
+	app->next_tick = time_mono_ms();
 }
 
 /* The descriptors and timeouts of screens with their own I/O. */
@@ -796,6 +871,7 @@ app_main(struct library *lib, struct settings *set, const char *select,
 	struct app_vm		*vm;
 	unsigned char		 sig;
 	uint64_t		 now;
+	char			*cause = NULL;
 	size_t			 n, i, nmon, nio;
 	int			 key, timeout, first = 1;
 
@@ -817,6 +893,9 @@ app_main(struct library *lib, struct settings *set, const char *select,
 
 	app_init_curses(&app);
 	app_push(&app, screen_main(&app));
+	/* Without inotify the library is read every 2 s, as before. */
+	if ((app.watch = libwatch_open(lib, &cause)) == NULL)
+		free(cause);
 	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
 	if (view) {
@@ -833,7 +912,7 @@ app_main(struct library *lib, struct settings *set, const char *select,
 			first = 0;
 		}
 		n = 2 + app.nvms + app.njobs;
-		pfd = xreallocarray(pfd, n + (size_t)app.depth, sizeof *pfd);
+		pfd = xreallocarray(pfd, n + (size_t)app.depth + 1, sizeof *pfd);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = app.sigpipe[0];
 		pfd[0].events = pfd[1].events = POLLIN;
@@ -856,9 +935,14 @@ app_main(struct library *lib, struct settings *set, const char *select,
 		    (int)(app.status_until - now) < timeout)
 			timeout = (int)(app.status_until - now) + 1;
 		nio = app_io_poll(&app, pfd + n, &timeout);
-		if (poll(pfd, n + nio, timeout) == -1 && errno != EINTR)
+		pfd[n + nio].fd = app.watch != NULL ? libwatch_fd(app.watch) : -1;
+		pfd[n + nio].events = POLLIN;
+		pfd[n + nio].revents = 0;
+		if (poll(pfd, n + nio + 1, timeout) == -1 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		app_io_ready(&app, pfd + n, nio);
+		if (pfd[n + nio].revents & POLLIN)
+			app_watch_input(&app);
 
 		if (pfd[1].revents & POLLIN) {
 			while (read(app.sigpipe[0], &sig, 1) == 1)

@@ -14,6 +14,7 @@
 #include "backend/stats.h"
 #include "backend/vmproc.h"
 #include "core/library.h"
+#include "core/libwatch.h"
 #include "core/settings.h"
 
 struct app;
@@ -70,6 +71,8 @@ struct app_vm {
 	char			*busy;		/* a job runs on it: its title */
 	int			 marked;
 	int			 seen;		/* still in the library */
+	int			 changed;	/* its folders changed: look */
+	uint64_t		 next_probe;	/* a stopped VM: look again */
 };
 
 /* A background job: a child process reporting lines on a pipe. */
@@ -103,10 +106,12 @@ struct app {
 	int			 quit;
 	int			 sigpipe[2];
 
-	struct app_vm		**vms;
+	struct app_vm		**vms;		/* sorted by name */
 	size_t			 nvms;
 	uint64_t		 next_tick;
 	uint64_t		 next_scan;
+	struct libwatch		*watch;		/* NULL: poll the library */
+	int			 rescan;	/* VMs may have come or gone */
 
 	struct job		**jobs;
 	size_t			 njobs;

@@ -21,11 +21,17 @@
 char *
 fs_path_join(const char *a, const char *b)
 {
-	size_t	len = strlen(a);
+	size_t	 la = strlen(a), lb = strlen(b), slash;
+	char	*p;
 
-	if (len > 0 && a[len - 1] == '/')
-		return (xasprintf("%s%s", a, b));
-	return (xasprintf("%s/%s", a, b));
+	/* Not xasprintf: listing 1000 VMs joins 20,000 paths. */
+	slash = la > 0 && a[la - 1] == '/' ? 0 : 1;
+	p = xmalloc(la + slash + lb + 1);
+	memcpy(p, a, la);
+	if (slash)
+		p[la] = '/';
+	memcpy(p + la + slash, b, lb + 1);
+	return (p);
 }
 
 int
