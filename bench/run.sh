@@ -4,7 +4,7 @@
 set -u
 here=$(dirname "$0")
 rc=0
-for b in startup list_json start_to_shell desktop snapshot clone download console \
+for b in startup scale list_json start_to_shell desktop snapshot clone download console \
     bundle; do
 	echo "== $b"
 	sh "$here/$b.sh" || rc=1
