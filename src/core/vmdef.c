@@ -6,7 +6,6 @@
 
 #include <sys/stat.h>
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "util/fsutil.h"
 #include "util/ini.h"
 #include "util/iniwrite.h"
+#include "util/random.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -330,12 +330,8 @@ char *
 vmdef_random_mac(void)
 {
 	unsigned char	b[3];
-	int		fd;
 
-	fd = open("/dev/urandom", O_RDONLY|O_CLOEXEC);
-	if (fd == -1 || read(fd, b, sizeof b) != (ssize_t)sizeof b)
-		fatal("cannot read /dev/urandom");
-	close(fd);
+	random_bytes(b, sizeof b);
 	return (xasprintf("52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]));
 }
 
