@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,8 +28,9 @@
 
 extern char **environ;
 
-pid_t
-vmproc_pid(const struct vm_paths *p)
+/* The pid holding a pidfile's lock, or 0. */
+static pid_t
+vmproc_pidfile_pid(const char *pidfile)
 {
 	struct flock	fl;
 	int		fd;
@@ -38,7 +40,7 @@ vmproc_pid(const struct vm_paths *p)
 	 * lock, unlike kill(pid, 0), cannot be fooled by a reused pid or a
 	 * zombie: it goes away with the process.
 	 */
-	if ((fd = open(p->pidfile, O_RDONLY|O_CLOEXEC)) == -1)
+	if ((fd = open(pidfile, O_RDONLY|O_CLOEXEC)) == -1)
 		return (0);
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
@@ -49,6 +51,99 @@ vmproc_pid(const struct vm_paths *p)
 	}
 	close(fd);
 	return (fl.l_pid);
+}
+
+pid_t
+vmproc_pid(const struct vm_paths *p)
+{
+	return (vmproc_pidfile_pid(p->pidfile));
+}
+
+/* Whether process pid was started with a host forward from port. */
+static int
+vmproc_pid_forwards(pid_t pid, int port, int udp)
+{
+	char	*path, *cmd, *needle, *why = NULL;
+	size_t	 len;
+	int	 found;
+
+	path = xasprintf("/proc/%ld/cmdline", (long)pid);
+	cmd = fs_read_file(path, &len, &why);
+	free(path);
+	if (cmd == NULL) {
+		free(why);
+		return (0);
+	}
+	needle = xasprintf("hostfwd=%s:127.0.0.1:%d-", udp ? "udp" : "tcp",
+	    port);
+	found = memmem(cmd, len, needle, strlen(needle)) != NULL;
+	free(needle);
+	free(cmd);
+	return (found);
+}
+
+/*
+ * The VM whose running QEMU holds a host port: the QEMUs of the runtime
+ * folder's VMs, by the forwards they were started with. Caller frees.
+ */
+static char *
+vmproc_port_holder(const struct vm_paths *p, int port, int udp)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*runtime, *pidfile, *name = NULL;
+	pid_t		 pid;
+
+	runtime = xstrdup(p->run);
+	*strrchr(runtime, '/') = '\0';
+	if ((d = opendir(runtime)) == NULL) {
+		free(runtime);
+		return (NULL);
+	}
+	while (name == NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		pidfile = xasprintf("%s/%s/qemu.pid", runtime, e->d_name);
+		pid = vmproc_pidfile_pid(pidfile);
+		free(pidfile);
+		if (pid > 0 && vmproc_pid_forwards(pid, port, udp))
+			name = xstrdup(e->d_name);
+	}
+	closedir(d);
+	free(runtime);
+	return (name);
+}
+
+/*
+ * Refuse a start whose host forward cannot listen: QEMU would only say
+ * "Could not set up host forwarding rule". Name who holds the port.
+ */
+static int
+vmproc_check_ports(const struct vm_def *def, const struct vm_paths *p,
+    char **cause)
+{
+	const struct vm_forward	*f;
+	size_t			 i, j;
+	char			*who;
+
+	for (i = 0; i < def->nnics; i++) {
+		for (j = 0; j < def->nics[i].nforwards; j++) {
+			f = &def->nics[i].forwards[j];
+			if (netport_is_free(f->host_port, f->udp))
+				continue;
+			who = vmproc_port_holder(p, f->host_port, f->udp);
+			*cause = xasprintf("VM %s cannot start: its forward "
+			    "%s %d->%d needs host port %d, which %s%s holds "
+			    "(stop it, or change 'forward' in %s/vm.conf)",
+			    def->name, f->udp ? "udp" : "tcp", f->host_port,
+			    f->guest_port, f->host_port,
+			    who != NULL ? "VM " : "another program",
+			    who != NULL ? who : "", p->vmdir);
+			free(who);
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 void
@@ -488,7 +583,8 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	if (fs_mkdir_p(p->run, 0700, cause) != 0)
 		return (-1);
 	/* A dead QEMU leaves its files; QEMU itself leaves vnc.sock. */
-	if (vmproc_cleanup(p, cause) != 0)
+	if (vmproc_cleanup(p, cause) != 0 ||
+	    vmproc_check_ports(def, p, cause) != 0)
 		return (-1);
 
 	memset(&in, 0, sizeof in);
