@@ -7,10 +7,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#ifdef __linux__
+#include <linux/falloc.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,4 +157,94 @@ serial_relay(int sock, int in, int out, int detach, int quiet_ms,
 		}
 	}
 	return (SERIAL_DETACHED);
+}
+
+/* Copy [from, to) of fd to out, or to EOF when to is -1. -1 on error. */
+static int
+serial_log_copy(int fd, int out, off_t from, off_t to)
+{
+	char	buf[65536];
+	ssize_t	n;
+	size_t	want;
+
+	while (to == -1 || from < to) {
+		want = sizeof buf;
+		if (to != -1 && (off_t)want > to - from)
+			want = (size_t)(to - from);
+		if ((n = pread(fd, buf, want, from)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (n == 0)
+			return (to == -1 ? 0 : -1);
+		if (serial_write_all(out, buf, (size_t)n) != 0)
+			return (-1);
+		from += n;
+	}
+	return (0);
+}
+
+/*
+ * Drop the head [0, k) of the log in place. QEMU opened it with O_APPEND
+ * (logappend=on), so its next write lands at the new end; the kernel
+ * collapses and appends under the inode's lock, so no byte written in
+ * between is lost. A filesystem without collapse (tmpfs, NFS) gets the
+ * rest copied and the log truncated: what QEMU writes between the last
+ * read and the truncate (microseconds) is lost.
+ */
+static int
+serial_log_drop(int fd, int old, off_t k)
+{
+#ifdef FALLOC_FL_COLLAPSE_RANGE
+	if (fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, k) == 0)
+		return (0);
+	if (errno != EOPNOTSUPP && errno != EINVAL)
+		return (-1);
+#endif
+	if (serial_log_copy(fd, old, k, -1) != 0)
+		return (-1);
+	return (ftruncate(fd, 0));
+}
+
+int
+serial_log_rotate(const char *path, uint64_t max, char **cause)
+{
+	struct stat	 sb;
+	char		*old, *tmp;
+	off_t		 k;
+	int		 fd, out = -1, rc = -1;
+
+	if ((fd = open(path, O_RDWR|O_CLOEXEC|O_NOFOLLOW|O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size <= max) {
+		close(fd);
+		return (0);
+	}
+	/* Collapse wants whole blocks, short of the end. */
+	k = sb.st_size - sb.st_size % 4096;
+	if (k == sb.st_size)
+		k -= 4096;
+	old = xasprintf("%s.1", path);
+	tmp = xasprintf("%s.1.tmp", path);
+	/* The old part is in serial.log.1 before it leaves serial.log. */
+	if ((out = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOFOLLOW,
+	    0600)) == -1 || serial_log_copy(fd, out, 0, k) != 0 ||
+	    rename(tmp, old) != 0 || serial_log_drop(fd, out, k) != 0)
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+	else
+		rc = 0;
+	if (out != -1)
+		close(out);
+	if (rc != 0)
+		unlink(tmp);
+	free(old);
+	free(tmp);
+	close(fd);
+	return (rc);
 }

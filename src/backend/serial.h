@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* How serial_relay() ended. */
 enum serial_end {
@@ -22,6 +23,12 @@ int	 serial_write_all(int, const char *, size_t);
  * it can. Caller frees; *lenp gets the length.
  */
 char	*serial_log_tail(const char *, size_t, size_t *, char **);
+/*
+ * Keep a serial log QEMU appends to (logappend=on) within max bytes: when
+ * it is larger, its older part (all but its last partial block) replaces
+ * path.1 and leaves the log, which goes on with the newest output.
+ */
+int	 serial_log_rotate(const char *, uint64_t, char **);
 
 /*
  * Copy between a serial socket and two descriptors (in, out) until the

@@ -4,6 +4,7 @@
 
 #include "backend/vmproc.h"
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/serial.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/netport.h"
@@ -563,6 +565,76 @@ vmproc_vnc_tcp(const struct vm_paths *p, int *port, char **password,
 	return (0);
 }
 
+/* How often the serial log's keeper looks at the log's size (ms). */
+#define VMPROC_SERLOG_MS	250
+
+/*
+ * Keep serial.log within max while this QEMU lives. QEMU writes the log
+ * itself, also when no vmdesk runs, so the keeper is a process of its
+ * own; the pidfile's lock tells when QEMU has gone (or been replaced).
+ */
+static void __attribute__((noreturn))
+vmproc_serlog_keep(const struct vm_paths *p, pid_t qemu, uint64_t max)
+{
+	char	*why = NULL;
+
+	for (;;) {
+		if (vmproc_pid(p) != qemu)
+			_exit(0);
+		if (serial_log_rotate(p->serial_log, max, &why) != 0) {
+			free(why);
+			why = NULL;
+		}
+		time_sleep_ms(VMPROC_SERLOG_MS);
+	}
+}
+
+/*
+ * Leave the starting vmdesk behind: its own session, default signals, and
+ * no descriptor of it (a VM lock, the terminal, a monitor) held open.
+ */
+static void
+vmproc_serlog_detach(void)
+{
+	sigset_t	set;
+	int		sig, fd;
+
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	setsid();
+	if (chdir("/") != 0)
+		_exit(1);
+	close_range(0, ~0U, 0);
+	if ((fd = open("/dev/null", O_RDWR)) == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	prctl(PR_SET_NAME, "vmdesk:serlog", 0, 0, 0);
+}
+
+/* Fork the serial log's keeper (twice, so no vmdesk has to reap it). */
+static void
+vmproc_serlog_start(const struct vm_paths *p, pid_t qemu, uint64_t max)
+{
+	pid_t	pid;
+	int	status;
+
+	if ((pid = fork()) == -1) {
+		log_debug("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		vmproc_serlog_detach();
+		vmproc_serlog_keep(p, qemu, max);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
+
 int
 vmproc_start(const struct vm_def *def, const struct vm_paths *p,
     const struct vmproc_start *opt, pid_t *pidp, char **cause)
@@ -676,6 +748,8 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 		return (-1);
 	}
 	qmp_close(q);
+	if (opt->serial_log_max > 0)
+		vmproc_serlog_start(p, *pidp, opt->serial_log_max);
 	return (0);
 }
 
@@ -704,6 +778,7 @@ vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
 	opt.fw_code = code;
 	opt.fw_vars = vars;
 	opt.loadvm = loadvm;
+	opt.serial_log_max = set->serial_log_max;
 	if ((rc = vmproc_start(def, p, &opt, pid, cause)) == 0 &&
 	    note != NULL)
 		*note = xasprintf("%s: %s", accel_name(opt.accel), why);

@@ -36,6 +36,7 @@ struct vmproc_start {
 	const char	*fw_code;	/* UEFI code, or NULL */
 	const char	*fw_vars;
 	const char	*loadvm;	/* a live snapshot's tag to resume, or NULL */
+	uint64_t	 serial_log_max; /* keep serial.log this small; 0: no */
 };
 
 /*
@@ -57,7 +58,10 @@ void	 vmproc_status(const struct vm_paths *, int, struct vm_status *);
 void	 vm_status_clear(struct vm_status *);
 /*
  * Start a stopped VM: build the argv, spawn QEMU daemonized with stderr
- * appended to qemu.log, and wait until its monitor answers. On failure,
+ * appended to qemu.log, and wait until its monitor answers. With
+ * serial_log_max, a process of its own (vmdesk:serlog) keeps serial.log
+ * within it for as long as this QEMU lives. A host forward whose port is
+ * taken fails before QEMU runs, naming the VM that holds it. On failure,
  * *cause holds QEMU's own words. The caller holds the VM's lock.
  */
 int	 vmproc_start(const struct vm_def *, const struct vm_paths *,
