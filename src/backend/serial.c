@@ -110,15 +110,76 @@ serial_write_all(int fd, const char *buf, size_t len)
 	return (0);
 }
 
+/* Pass on what was held: it was no query. Returns the bytes put in out. */
+static size_t
+serial_filter_flush(struct serial_filter *f, char *out)
+{
+	size_t	n = f->nheld;
+
+	memcpy(out, f->held, n);
+	f->nheld = 0;
+	return (n);
+}
+
+/*
+ * One more byte after ESC [: parameter and intermediate bytes are held, a
+ * final byte ends the sequence. DSR ("5n", "6n": where is the cursor?)
+ * and DA ("c", ">c": what are you?) are questions to a terminal, dropped;
+ * anything else is passed on. Returns the bytes put in out.
+ */
+static size_t
+serial_filter_csi(struct serial_filter *f, char c, char *out)
+{
+	unsigned char	u = (unsigned char)c;
+	size_t		n;
+
+	if (u >= 0x20 && u <= 0x3f && f->nheld < sizeof f->held) {
+		f->held[f->nheld++] = c;
+		return (0);
+	}
+	if (c == 'n' || c == 'c') {
+		f->nheld = 0;
+		return (0);
+	}
+	n = serial_filter_flush(f, out);
+	out[n++] = c;
+	return (n);
+}
+
+size_t
+serial_filter_queries(struct serial_filter *f, const char *buf, size_t len,
+    char *out)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (f->nheld >= 2)
+			n += serial_filter_csi(f, buf[i], out + n);
+		else if (f->nheld == 1 && buf[i] == '[')
+			f->held[f->nheld++] = buf[i];
+		else {
+			n += serial_filter_flush(f, out + n);
+			if (buf[i] == '\033')
+				f->held[f->nheld++] = buf[i];
+			else
+				out[n++] = buf[i];
+		}
+	}
+	return (n);
+}
+
 enum serial_end
-serial_relay(int sock, int in, int out, int detach, int quiet_ms,
+serial_relay(int sock, int in, int out, int detach, int quiet_ms, int flags,
     volatile sig_atomic_t *stop)
 {
-	struct pollfd	pfd[2];
-	char		buf[4096], *d;
-	ssize_t		n;
-	int		in_open = 1, rc;
+	struct serial_filter	 filter;
+	struct pollfd		 pfd[2];
+	char			 buf[4096], *d;
+	char			 clean[sizeof buf + SERIAL_FILTER_HOLD];
+	ssize_t			 n;
+	int			 in_open = 1, rc;
 
+	memset(&filter, 0, sizeof filter);
 	pfd[1].fd = sock;
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (stop == NULL || !*stop) {
@@ -136,7 +197,13 @@ serial_relay(int sock, int in, int out, int detach, int quiet_ms,
 			if (n == 0 || (n == -1 && errno != EAGAIN &&
 			    errno != EINTR))
 				return (SERIAL_CLOSED);
-			if (n > 0 && serial_write_all(out, buf, (size_t)n) != 0)
+			d = buf;
+			if (n > 0 && (flags & SERIAL_NO_QUERIES)) {
+				n = (ssize_t)serial_filter_queries(&filter, buf,
+				    (size_t)n, clean);
+				d = clean;
+			}
+			if (n > 0 && serial_write_all(out, d, (size_t)n) != 0)
 				return (SERIAL_ERROR);
 		}
 		if (in_open && (pfd[0].revents & (POLLIN|POLLHUP))) {
