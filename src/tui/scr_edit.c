@@ -9,6 +9,7 @@
 
 #include "ops/vmctl.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/strutil.h"
@@ -171,7 +172,7 @@ edit_key(struct app *app, struct screen *s, int key)
 	struct edit	*e = s->data;
 	enum tui_action	 a = keys_lookup(key, KEYS_DIALOG);
 	char		*f = e->fields[e->field];
-	size_t		 len = strlen(f), i;
+	size_t		 i;
 
 	if (a == ACT_CLOSE)
 		app_pop(app);
@@ -187,13 +188,8 @@ edit_key(struct app *app, struct screen *s, int key)
 		snprintf(f, sizeof e->fields[0], "%s", displays[(i + 1) % 3]);
 	} else if (e->field == EDIT_DISPLAY)
 		return (0);
-	else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
-		f[len - 1] = '\0';
-	else if (key >= 32 && key < 127 && len + 1 < sizeof e->fields[0]) {
-		f[len] = (char)key;
-		f[len + 1] = '\0';
-	} else
-		return (0);
+	else
+		return (field_key(f, sizeof e->fields[0], key, FIELD_ASCII));
 	return (1);
 }
 
