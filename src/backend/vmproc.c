@@ -829,12 +829,16 @@ vmproc_kill(const struct vm_paths *p, char **cause)
 
 	if ((pid = vmproc_pid(p)) <= 0)
 		return (vmproc_cleanup(p, cause));
-	/* quit lets QEMU close its disks; the reply may be lost to the close. */
+	/*
+	 * quit lets QEMU close its disks; the reply may be lost to the close.
+	 * Without a monitor, SIGTERM does the same: QEMU shuts down cleanly.
+	 */
 	if ((q = vmproc_monitor(p, VMPROC_QMP_QUICK, &why)) != NULL) {
 		r = qmp_command(q, "quit", NULL, VMPROC_QMP_QUICK, &why);
 		json_decref(r);
 		qmp_close(q);
-	}
+	} else
+		kill(pid, SIGTERM);
 	free(why);
 	if (vmproc_wait_exit(p, 3000) != 0) {
 		if ((pid = vmproc_pid(p)) > 0 && kill(pid, SIGKILL) != 0 &&
@@ -869,8 +873,18 @@ vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
 		vm_status_clear(&st);
 		return (vmproc_cleanup(p, cause));
 	}
-	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL) {
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, &why)) == NULL) {
 		vm_status_clear(&st);
+		/* No monitor, no power button: force means end it now. */
+		if (force) {
+			free(why);
+			if (forced != NULL)
+				*forced = VMPROC_FORCED_NOMONITOR;
+			return (vmproc_kill(p, cause));
+		}
+		*cause = xasprintf("%s: the power button needs the monitor; "
+		    "vmdesk stop --force or vmdesk kill ends QEMU", why);
+		free(why);
 		return (-1);
 	}
 	/* A paused guest cannot see the power button. */
@@ -905,7 +919,7 @@ vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
 		return (-1);
 	}
 	if (forced != NULL)
-		*forced = 1;
+		*forced = VMPROC_FORCED_TIMEOUT;
 	return (vmproc_kill(p, cause));
 }
 

@@ -82,9 +82,12 @@ struct qmp *vmproc_monitor(const struct vm_paths *, int, char **);
 int	 vmproc_command(const struct vm_paths *, const char *, char **);
 /*
  * Press the ACPI power button and wait up to timeout_s for QEMU to exit.
- * With force, kill it when the guest does not power off in time.
- * *forced (may be NULL) tells whether it had to be killed.
+ * With force, kill it when the guest does not power off in time, or at
+ * once when its monitor is gone (no button to press). *forced (may be
+ * NULL) tells whether it had to be killed, and why.
  */
+#define VMPROC_FORCED_TIMEOUT	1
+#define VMPROC_FORCED_NOMONITOR	2
 int	 vmproc_stop(const struct vm_paths *, int, int, int *, char **);
 /* End QEMU now: QMP quit, then SIGKILL if it lingers. */
 int	 vmproc_kill(const struct vm_paths *, char **);
