@@ -13,18 +13,11 @@ passed=0
 ok() { passed=$((passed + 1)); }
 
 VMS="$VMDESK_HOME/vms"
-BASES="$VMDESK_HOME/images/bases"
 LISTENER=
 
 ports_cleanup() {
 	[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
-	for f in "$VMS"/*/*.qcow2; do
-		[ -f "$f" ] || continue
-		b=$(qemu-img info -U --output=json "$f" 2>/dev/null |
-		    sed -n 's/^ *"backing-filename": "\(.*\)",*$/\1/p')
-		case "$b" in "$BASES"/*) rm -f "$b" ;; esac
-	done
-	rmdir "$BASES" 2>/dev/null
+	remove_frozen_bases
 	cleanup
 }
 trap ports_cleanup EXIT

@@ -23,6 +23,7 @@ private_cleanup() {
 	for pidfile in "$SQ"/vmdesk.*/*/qemu.pid; do
 		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 	done
+	remove_frozen_bases
 	cleanup
 }
 trap private_cleanup EXIT

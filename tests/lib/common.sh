@@ -33,6 +33,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Linked clones freeze bases into the image cache, which the tests of a
+# build tree share: remove those the VMs of this test stand on.
+remove_frozen_bases() {
+	bases="$VMDESK_HOME/images/bases"
+	for f in "$VMDESK_HOME"/vms/*/*.qcow2; do
+		[ -f "$f" ] || continue
+		b=$(qemu-img info -U --output=json "$f" 2>/dev/null |
+		    sed -n 's/^ *"backing-filename": "\(.*\)",*$/\1/p')
+		case "$b" in "$bases"/*) rm -f "$b" ;; esac
+	done
+	rmdir "$bases" 2>/dev/null
+}
+
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
 	exit 1
