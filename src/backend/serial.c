@@ -7,10 +7,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#ifdef __linux__
+#include <linux/falloc.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,15 +110,76 @@ serial_write_all(int fd, const char *buf, size_t len)
 	return (0);
 }
 
+/* Pass on what was held: it was no query. Returns the bytes put in out. */
+static size_t
+serial_filter_flush(struct serial_filter *f, char *out)
+{
+	size_t	n = f->nheld;
+
+	memcpy(out, f->held, n);
+	f->nheld = 0;
+	return (n);
+}
+
+/*
+ * One more byte after ESC [: parameter and intermediate bytes are held, a
+ * final byte ends the sequence. DSR ("5n", "6n": where is the cursor?)
+ * and DA ("c", ">c": what are you?) are questions to a terminal, dropped;
+ * anything else is passed on. Returns the bytes put in out.
+ */
+static size_t
+serial_filter_csi(struct serial_filter *f, char c, char *out)
+{
+	unsigned char	u = (unsigned char)c;
+	size_t		n;
+
+	if (u >= 0x20 && u <= 0x3f && f->nheld < sizeof f->held) {
+		f->held[f->nheld++] = c;
+		return (0);
+	}
+	if (c == 'n' || c == 'c') {
+		f->nheld = 0;
+		return (0);
+	}
+	n = serial_filter_flush(f, out);
+	out[n++] = c;
+	return (n);
+}
+
+size_t
+serial_filter_queries(struct serial_filter *f, const char *buf, size_t len,
+    char *out)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (f->nheld >= 2)
+			n += serial_filter_csi(f, buf[i], out + n);
+		else if (f->nheld == 1 && buf[i] == '[')
+			f->held[f->nheld++] = buf[i];
+		else {
+			n += serial_filter_flush(f, out + n);
+			if (buf[i] == '\033')
+				f->held[f->nheld++] = buf[i];
+			else
+				out[n++] = buf[i];
+		}
+	}
+	return (n);
+}
+
 enum serial_end
-serial_relay(int sock, int in, int out, int detach, int quiet_ms,
+serial_relay(int sock, int in, int out, int detach, int quiet_ms, int flags,
     volatile sig_atomic_t *stop)
 {
-	struct pollfd	pfd[2];
-	char		buf[4096], *d;
-	ssize_t		n;
-	int		in_open = 1, rc;
+	struct serial_filter	 filter;
+	struct pollfd		 pfd[2];
+	char			 buf[4096], *d;
+	char			 clean[sizeof buf + SERIAL_FILTER_HOLD];
+	ssize_t			 n;
+	int			 in_open = 1, rc;
 
+	memset(&filter, 0, sizeof filter);
 	pfd[1].fd = sock;
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (stop == NULL || !*stop) {
@@ -132,7 +197,13 @@ serial_relay(int sock, int in, int out, int detach, int quiet_ms,
 			if (n == 0 || (n == -1 && errno != EAGAIN &&
 			    errno != EINTR))
 				return (SERIAL_CLOSED);
-			if (n > 0 && serial_write_all(out, buf, (size_t)n) != 0)
+			d = buf;
+			if (n > 0 && (flags & SERIAL_NO_QUERIES)) {
+				n = (ssize_t)serial_filter_queries(&filter, buf,
+				    (size_t)n, clean);
+				d = clean;
+			}
+			if (n > 0 && serial_write_all(out, d, (size_t)n) != 0)
 				return (SERIAL_ERROR);
 		}
 		if (in_open && (pfd[0].revents & (POLLIN|POLLHUP))) {
@@ -153,4 +224,94 @@ serial_relay(int sock, int in, int out, int detach, int quiet_ms,
 		}
 	}
 	return (SERIAL_DETACHED);
+}
+
+/* Copy [from, to) of fd to out, or to EOF when to is -1. -1 on error. */
+static int
+serial_log_copy(int fd, int out, off_t from, off_t to)
+{
+	char	buf[65536];
+	ssize_t	n;
+	size_t	want;
+
+	while (to == -1 || from < to) {
+		want = sizeof buf;
+		if (to != -1 && (off_t)want > to - from)
+			want = (size_t)(to - from);
+		if ((n = pread(fd, buf, want, from)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (n == 0)
+			return (to == -1 ? 0 : -1);
+		if (serial_write_all(out, buf, (size_t)n) != 0)
+			return (-1);
+		from += n;
+	}
+	return (0);
+}
+
+/*
+ * Drop the head [0, k) of the log in place. QEMU opened it with O_APPEND
+ * (logappend=on), so its next write lands at the new end; the kernel
+ * collapses and appends under the inode's lock, so no byte written in
+ * between is lost. A filesystem without collapse (tmpfs, NFS) gets the
+ * rest copied and the log truncated: what QEMU writes between the last
+ * read and the truncate (microseconds) is lost.
+ */
+static int
+serial_log_drop(int fd, int old, off_t k)
+{
+#ifdef FALLOC_FL_COLLAPSE_RANGE
+	if (fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, k) == 0)
+		return (0);
+	if (errno != EOPNOTSUPP && errno != EINVAL)
+		return (-1);
+#endif
+	if (serial_log_copy(fd, old, k, -1) != 0)
+		return (-1);
+	return (ftruncate(fd, 0));
+}
+
+int
+serial_log_rotate(const char *path, uint64_t max, char **cause)
+{
+	struct stat	 sb;
+	char		*old, *tmp;
+	off_t		 k;
+	int		 fd, out = -1, rc = -1;
+
+	if ((fd = open(path, O_RDWR|O_CLOEXEC|O_NOFOLLOW|O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size <= max) {
+		close(fd);
+		return (0);
+	}
+	/* Collapse wants whole blocks, short of the end. */
+	k = sb.st_size - sb.st_size % 4096;
+	if (k == sb.st_size)
+		k -= 4096;
+	old = xasprintf("%s.1", path);
+	tmp = xasprintf("%s.1.tmp", path);
+	/* The old part is in serial.log.1 before it leaves serial.log. */
+	if ((out = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOFOLLOW,
+	    0600)) == -1 || serial_log_copy(fd, out, 0, k) != 0 ||
+	    rename(tmp, old) != 0 || serial_log_drop(fd, out, k) != 0)
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+	else
+		rc = 0;
+	if (out != -1)
+		close(out);
+	if (rc != 0)
+		unlink(tmp);
+	free(old);
+	free(tmp);
+	close(fd);
+	return (rc);
 }

@@ -4,9 +4,11 @@
 
 #include "backend/vmproc.h"
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/serial.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/netport.h"
@@ -27,8 +30,9 @@
 
 extern char **environ;
 
-pid_t
-vmproc_pid(const struct vm_paths *p)
+/* The pid holding a pidfile's lock, or 0. */
+static pid_t
+vmproc_pidfile_pid(const char *pidfile)
 {
 	struct flock	fl;
 	int		fd;
@@ -38,7 +42,7 @@ vmproc_pid(const struct vm_paths *p)
 	 * lock, unlike kill(pid, 0), cannot be fooled by a reused pid or a
 	 * zombie: it goes away with the process.
 	 */
-	if ((fd = open(p->pidfile, O_RDONLY|O_CLOEXEC)) == -1)
+	if ((fd = open(pidfile, O_RDONLY|O_CLOEXEC)) == -1)
 		return (0);
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
@@ -49,6 +53,99 @@ vmproc_pid(const struct vm_paths *p)
 	}
 	close(fd);
 	return (fl.l_pid);
+}
+
+pid_t
+vmproc_pid(const struct vm_paths *p)
+{
+	return (vmproc_pidfile_pid(p->pidfile));
+}
+
+/* Whether process pid was started with a host forward from port. */
+static int
+vmproc_pid_forwards(pid_t pid, int port, int udp)
+{
+	char	*path, *cmd, *needle, *why = NULL;
+	size_t	 len;
+	int	 found;
+
+	path = xasprintf("/proc/%ld/cmdline", (long)pid);
+	cmd = fs_read_file(path, &len, &why);
+	free(path);
+	if (cmd == NULL) {
+		free(why);
+		return (0);
+	}
+	needle = xasprintf("hostfwd=%s:127.0.0.1:%d-", udp ? "udp" : "tcp",
+	    port);
+	found = memmem(cmd, len, needle, strlen(needle)) != NULL;
+	free(needle);
+	free(cmd);
+	return (found);
+}
+
+/*
+ * The VM whose running QEMU holds a host port: the QEMUs of the runtime
+ * folder's VMs, by the forwards they were started with. Caller frees.
+ */
+static char *
+vmproc_port_holder(const struct vm_paths *p, int port, int udp)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*runtime, *pidfile, *name = NULL;
+	pid_t		 pid;
+
+	runtime = xstrdup(p->run);
+	*strrchr(runtime, '/') = '\0';
+	if ((d = opendir(runtime)) == NULL) {
+		free(runtime);
+		return (NULL);
+	}
+	while (name == NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		pidfile = xasprintf("%s/%s/qemu.pid", runtime, e->d_name);
+		pid = vmproc_pidfile_pid(pidfile);
+		free(pidfile);
+		if (pid > 0 && vmproc_pid_forwards(pid, port, udp))
+			name = xstrdup(e->d_name);
+	}
+	closedir(d);
+	free(runtime);
+	return (name);
+}
+
+/*
+ * Refuse a start whose host forward cannot listen: QEMU would only say
+ * "Could not set up host forwarding rule". Name who holds the port.
+ */
+static int
+vmproc_check_ports(const struct vm_def *def, const struct vm_paths *p,
+    char **cause)
+{
+	const struct vm_forward	*f;
+	size_t			 i, j;
+	char			*who;
+
+	for (i = 0; i < def->nnics; i++) {
+		for (j = 0; j < def->nics[i].nforwards; j++) {
+			f = &def->nics[i].forwards[j];
+			if (netport_is_free(f->host_port, f->udp))
+				continue;
+			who = vmproc_port_holder(p, f->host_port, f->udp);
+			*cause = xasprintf("VM %s cannot start: its forward "
+			    "%s %d->%d needs host port %d, which %s%s holds "
+			    "(stop it, or change 'forward' in %s/vm.conf)",
+			    def->name, f->udp ? "udp" : "tcp", f->host_port,
+			    f->guest_port, f->host_port,
+			    who != NULL ? "VM " : "another program",
+			    who != NULL ? who : "", p->vmdir);
+			free(who);
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 void
@@ -468,6 +565,76 @@ vmproc_vnc_tcp(const struct vm_paths *p, int *port, char **password,
 	return (0);
 }
 
+/* How often the serial log's keeper looks at the log's size (ms). */
+#define VMPROC_SERLOG_MS	250
+
+/*
+ * Keep serial.log within max while this QEMU lives. QEMU writes the log
+ * itself, also when no vmdesk runs, so the keeper is a process of its
+ * own; the pidfile's lock tells when QEMU has gone (or been replaced).
+ */
+static void __attribute__((noreturn))
+vmproc_serlog_keep(const struct vm_paths *p, pid_t qemu, uint64_t max)
+{
+	char	*why = NULL;
+
+	for (;;) {
+		if (vmproc_pid(p) != qemu)
+			_exit(0);
+		if (serial_log_rotate(p->serial_log, max, &why) != 0) {
+			free(why);
+			why = NULL;
+		}
+		time_sleep_ms(VMPROC_SERLOG_MS);
+	}
+}
+
+/*
+ * Leave the starting vmdesk behind: its own session, default signals, and
+ * no descriptor of it (a VM lock, the terminal, a monitor) held open.
+ */
+static void
+vmproc_serlog_detach(void)
+{
+	sigset_t	set;
+	int		sig, fd;
+
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	setsid();
+	if (chdir("/") != 0)
+		_exit(1);
+	close_range(0, ~0U, 0);
+	if ((fd = open("/dev/null", O_RDWR)) == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	prctl(PR_SET_NAME, "vmdesk:serlog", 0, 0, 0);
+}
+
+/* Fork the serial log's keeper (twice, so no vmdesk has to reap it). */
+static void
+vmproc_serlog_start(const struct vm_paths *p, pid_t qemu, uint64_t max)
+{
+	pid_t	pid;
+	int	status;
+
+	if ((pid = fork()) == -1) {
+		log_debug("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		vmproc_serlog_detach();
+		vmproc_serlog_keep(p, qemu, max);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
+
 int
 vmproc_start(const struct vm_def *def, const struct vm_paths *p,
     const struct vmproc_start *opt, pid_t *pidp, char **cause)
@@ -488,7 +655,8 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	if (fs_mkdir_p(p->run, 0700, cause) != 0)
 		return (-1);
 	/* A dead QEMU leaves its files; QEMU itself leaves vnc.sock. */
-	if (vmproc_cleanup(p, cause) != 0)
+	if (vmproc_cleanup(p, cause) != 0 ||
+	    vmproc_check_ports(def, p, cause) != 0)
 		return (-1);
 
 	memset(&in, 0, sizeof in);
@@ -580,6 +748,8 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 		return (-1);
 	}
 	qmp_close(q);
+	if (opt->serial_log_max > 0)
+		vmproc_serlog_start(p, *pidp, opt->serial_log_max);
 	return (0);
 }
 
@@ -608,6 +778,7 @@ vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
 	opt.fw_code = code;
 	opt.fw_vars = vars;
 	opt.loadvm = loadvm;
+	opt.serial_log_max = set->serial_log_max;
 	if ((rc = vmproc_start(def, p, &opt, pid, cause)) == 0 &&
 	    note != NULL)
 		*note = xasprintf("%s: %s", accel_name(opt.accel), why);
@@ -658,12 +829,16 @@ vmproc_kill(const struct vm_paths *p, char **cause)
 
 	if ((pid = vmproc_pid(p)) <= 0)
 		return (vmproc_cleanup(p, cause));
-	/* quit lets QEMU close its disks; the reply may be lost to the close. */
+	/*
+	 * quit lets QEMU close its disks; the reply may be lost to the close.
+	 * Without a monitor, SIGTERM does the same: QEMU shuts down cleanly.
+	 */
 	if ((q = vmproc_monitor(p, VMPROC_QMP_QUICK, &why)) != NULL) {
 		r = qmp_command(q, "quit", NULL, VMPROC_QMP_QUICK, &why);
 		json_decref(r);
 		qmp_close(q);
-	}
+	} else
+		kill(pid, SIGTERM);
 	free(why);
 	if (vmproc_wait_exit(p, 3000) != 0) {
 		if ((pid = vmproc_pid(p)) > 0 && kill(pid, SIGKILL) != 0 &&
@@ -698,8 +873,18 @@ vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
 		vm_status_clear(&st);
 		return (vmproc_cleanup(p, cause));
 	}
-	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL) {
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, &why)) == NULL) {
 		vm_status_clear(&st);
+		/* No monitor, no power button: force means end it now. */
+		if (force) {
+			free(why);
+			if (forced != NULL)
+				*forced = VMPROC_FORCED_NOMONITOR;
+			return (vmproc_kill(p, cause));
+		}
+		*cause = xasprintf("%s: the power button needs the monitor; "
+		    "vmdesk stop --force or vmdesk kill ends QEMU", why);
+		free(why);
 		return (-1);
 	}
 	/* A paused guest cannot see the power button. */
@@ -734,7 +919,7 @@ vmproc_stop(const struct vm_paths *p, int timeout_s, int force, int *forced,
 		return (-1);
 	}
 	if (forced != NULL)
-		*forced = 1;
+		*forced = VMPROC_FORCED_TIMEOUT;
 	return (vmproc_kill(p, cause));
 }
 

@@ -36,6 +36,7 @@ struct vmproc_start {
 	const char	*fw_code;	/* UEFI code, or NULL */
 	const char	*fw_vars;
 	const char	*loadvm;	/* a live snapshot's tag to resume, or NULL */
+	uint64_t	 serial_log_max; /* keep serial.log this small; 0: no */
 };
 
 /*
@@ -57,7 +58,10 @@ void	 vmproc_status(const struct vm_paths *, int, struct vm_status *);
 void	 vm_status_clear(struct vm_status *);
 /*
  * Start a stopped VM: build the argv, spawn QEMU daemonized with stderr
- * appended to qemu.log, and wait until its monitor answers. On failure,
+ * appended to qemu.log, and wait until its monitor answers. With
+ * serial_log_max, a process of its own (vmdesk:serlog) keeps serial.log
+ * within it for as long as this QEMU lives. A host forward whose port is
+ * taken fails before QEMU runs, naming the VM that holds it. On failure,
  * *cause holds QEMU's own words. The caller holds the VM's lock.
  */
 int	 vmproc_start(const struct vm_def *, const struct vm_paths *,
@@ -78,9 +82,12 @@ struct qmp *vmproc_monitor(const struct vm_paths *, int, char **);
 int	 vmproc_command(const struct vm_paths *, const char *, char **);
 /*
  * Press the ACPI power button and wait up to timeout_s for QEMU to exit.
- * With force, kill it when the guest does not power off in time.
- * *forced (may be NULL) tells whether it had to be killed.
+ * With force, kill it when the guest does not power off in time, or at
+ * once when its monitor is gone (no button to press). *forced (may be
+ * NULL) tells whether it had to be killed, and why.
  */
+#define VMPROC_FORCED_TIMEOUT	1
+#define VMPROC_FORCED_NOMONITOR	2
 int	 vmproc_stop(const struct vm_paths *, int, int, int *, char **);
 /* End QEMU now: QMP quit, then SIGKILL if it lingers. */
 int	 vmproc_kill(const struct vm_paths *, char **);

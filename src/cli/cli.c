@@ -196,8 +196,13 @@ cli_library(struct cli *cli)
 {
 	char	*cause = NULL;
 
-	if (cli->lib == NULL && (cli->lib = library_open(&cause)) == NULL)
+	if (cli->lib != NULL)
+		return (cli->lib);
+	if ((cli->lib = library_open(&cause)) == NULL)
 		cli_fail(cause);
+	else if (cli->lib->runtime_why != NULL)
+		cli_error("warning: %s: sockets are in %s",
+		    cli->lib->runtime_why, cli->lib->runtime);
 	return (cli->lib);
 }
 

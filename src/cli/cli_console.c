@@ -54,8 +54,9 @@ cli_console_run(const struct vm_paths *p, const char *name, int tty)
 	struct sigaction	 sa, old_term, old_hup;
 	enum serial_end		 end;
 	char			*cause = NULL, *tail, *msg;
+	const char		*nl;
 	size_t			 len;
-	int			 sock;
+	int			 sock, flags = 0;
 
 	if ((sock = serial_connect(p->serial, &cause)) == -1)
 		return (cli_fail_vm(name, cause));
@@ -81,21 +82,28 @@ cli_console_run(const struct vm_paths *p, const char *name, int tty)
 	sa.sa_handler = console_signal;
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	/* No terminal reads the output: the guest's questions to one go. */
+	if (!isatty(STDOUT_FILENO))
+		flags |= SERIAL_NO_QUERIES;
 	end = serial_relay(sock, STDIN_FILENO, STDOUT_FILENO,
-	    tty ? CLI_CONSOLE_DETACH : -1, CONSOLE_QUIET_MS,
+	    tty ? CLI_CONSOLE_DETACH : -1, CONSOLE_QUIET_MS, flags,
 	    &console_signalled);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 	close(sock);
+	/* A raw terminal needs the carriage return; a pipe does not. */
+	nl = tty ? "\r\n" : "\n";
 	if (end == SERIAL_ERROR) {
+		/* The guest's last line may be open: the error gets its own. */
+		console_say(nl);
 		cli_error("console: %s", strerror(errno));
 		return (CLI_FAIL);
 	}
 	if (end == SERIAL_CLOSED)
-		msg = xasprintf("\r\n[vmdesk: %s's serial port closed: the VM "
-		    "stopped]\r\n", name);
+		msg = xasprintf("%s[vmdesk: %s's serial port closed: the VM "
+		    "stopped]%s", nl, name, nl);
 	else
 		msg = tty ? xasprintf("\r\n[vmdesk: detached; %s keeps "
 		    "running]\r\n", name) : xstrdup("");

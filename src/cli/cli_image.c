@@ -93,31 +93,22 @@ cli_progress_cb(void *arg, const char *step, uint64_t done, uint64_t total)
 {
 	struct cli_progress	*p = arg;
 	uint64_t		 now = time_mono_ms();
-	int			 quarter;
 
 	if (cli_progress_signal != 0)
 		return (1);
+	/* Without a terminal the steps are noise in a log or a pipe. */
+	if (!p->tty)
+		return (0);
 	if (p->step == NULL || strcmp(p->step, step) != 0) {
 		if (p->drawn)
 			fputc('\n', stderr);
 		p->drawn = 0;
 		p->step = step;
 		p->start_ms = now;
-		p->quarter = 0;
-		if (!p->tty)
-			fprintf(stderr, "%s\n", step);
 	}
-	if (p->tty) {
-		if (now - p->last_ms >= 100 || (total > 0 && done == total)) {
-			cli_progress_bar(p, done, total, now);
-			p->last_ms = now;
-		}
-	} else if (total > 0) {
-		quarter = (int)(done * 4 / total);
-		if (quarter > p->quarter) {
-			p->quarter = quarter;
-			fprintf(stderr, "%s: %d%%\n", step, quarter * 25);
-		}
+	if (now - p->last_ms >= 100 || (total > 0 && done == total)) {
+		cli_progress_bar(p, done, total, now);
+		p->last_ms = now;
 	}
 	return (0);
 }

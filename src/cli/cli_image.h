@@ -17,14 +17,14 @@ struct cli_progress {
 	int		 drawn;		/* a bar line is open */
 	uint64_t	 last_ms;
 	uint64_t	 start_ms;	/* of the step */
-	int		 quarter;	/* last quarter shown (no tty) */
 };
 
 /* vmdesk images [--json] | prune. */
 int	cli_images(struct cli *, int, char **);
 /*
- * Start showing progress, and catch SIGINT, SIGTERM and SIGHUP (a
- * closed terminal): the callback then cancels the work, which cleans up.
+ * Start showing progress (on a terminal; nothing without one), and catch
+ * SIGINT, SIGTERM and SIGHUP (a closed terminal): the callback then
+ * cancels the work, which cleans up.
  */
 void	cli_progress_begin(struct cli_progress *);
 /* End the display and restore the signals. */

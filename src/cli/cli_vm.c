@@ -520,6 +520,10 @@ cli_vm_stop(struct cli *cli, int argc, char **argv)
 		printf("VM %s did not power off within %d s and was killed.\n",
 		    name, a.timeout);
 		break;
+	case VMCTL_FORCED_NOMON:
+		printf("VM %s: its monitor is gone, so no power button: QEMU "
+		    "was ended.\n", name);
+		break;
 	case VMCTL_DONE:
 		printf("VM %s powered off.\n", name);
 		break;

@@ -54,8 +54,7 @@ library_check_private(const char *dir, char **cause)
 		return (-1);
 	}
 	if (!S_ISDIR(sb.st_mode) || sb.st_uid != getuid()) {
-		*cause = xasprintf("%s is not a folder owned by you: remove it",
-		    dir);
+		*cause = xasprintf("%s is not a folder owned by you", dir);
 		return (-1);
 	}
 	if ((sb.st_mode & 077) != 0 && chmod(dir, 0700) != 0) {
@@ -65,25 +64,88 @@ library_check_private(const char *dir, char **cause)
 	return (0);
 }
 
+/*
+ * The runtime folder recorded for this usual one, if it is still there,
+ * ours and private: the note holds the usual folder's path, then the
+ * private one's (the usual path, a dot and six characters of mkdtemp).
+ */
 static char *
-library_runtime(char **cause)
+library_runtime_recorded(const char *note, const char *usual)
 {
-	const char	*env;
-	char		*dir;
+	char	*text, *why = NULL, *nl, *dir = NULL;
+	size_t	 len, ulen = strlen(usual);
 
-	if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
-		dir = fs_path_join(env, "vmdesk");
-	else
-		dir = xasprintf("/tmp/vmdesk-%ld", (long)getuid());
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	if ((text = fs_read_file(note, &len, &why)) == NULL) {
+		free(why);
+		return (NULL);
+	}
+	nl = strchr(text, '\n');
+	if (nl != NULL && (size_t)(nl - text) == ulen &&
+	    strncmp(text, usual, ulen) == 0 && strncmp(nl + 1, usual,
+	    ulen) == 0 && nl[1 + ulen] == '.' && strlen(nl + 1) == ulen + 8 &&
+	    nl[ulen + 8] == '\n' && strchr(nl + ulen + 2, '/') == NULL) {
+		nl[ulen + 8] = '\0';
+		if (library_check_private(nl + 1, &why) == 0)
+			dir = xstrdup(nl + 1);
+		free(why);
+	}
+	free(text);
+	return (dir);
+}
+
+/*
+ * Another user can make /tmp/vmdesk-UID first (or a link there): then a
+ * private folder from mkdtemp beside it, recorded in the library so that
+ * every later vmdesk finds the same one.
+ */
+static char *
+library_runtime_fallback(const char *note, const char *usual, char **cause)
+{
+	char	*dir, *text;
+
+	dir = xasprintf("%s.XXXXXX", usual);
+	if (mkdtemp(dir) == NULL) {
 		*cause = xasprintf("%s: %s", dir, strerror(errno));
 		free(dir);
 		return (NULL);
 	}
-	if (library_check_private(dir, cause) != 0) {
+	text = xasprintf("%s\n%s\n", usual, dir);
+	if (fs_write_atomic(note, text, strlen(text), 0600, cause) != 0) {
+		rmdir(dir);
 		free(dir);
-		return (NULL);
+		dir = NULL;
 	}
+	free(text);
+	return (dir);
+}
+
+/*
+ * The runtime folder: one recorded earlier for the same usual folder
+ * (VMs started then keep their sockets there), else the usual one when
+ * it is ours, else a new private one; *why (caller frees) then says why.
+ */
+static char *
+library_runtime(const char *home, char **why, char **cause)
+{
+	const char	*env;
+	char		*usual, *note, *dir = NULL, *what = NULL;
+
+	if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
+		usual = fs_path_join(env, "vmdesk");
+	else
+		usual = xasprintf("/tmp/vmdesk-%ld", (long)getuid());
+	note = fs_path_join(home, LIBRARY_RUNTIME_NOTE);
+	if ((dir = library_runtime_recorded(note, usual)) != NULL)
+		*why = xasprintf("%s is not usable (see %s)", usual, note);
+	else if (mkdir(usual, 0700) != 0 && errno != EEXIST)
+		*cause = xasprintf("%s: %s", usual, strerror(errno));
+	else if (library_check_private(usual, &what) == 0)
+		dir = xstrdup(usual);
+	else if ((dir = library_runtime_fallback(note, usual, cause)) != NULL)
+		*why = xasprintf("%s (recorded in %s)", what, note);
+	free(what);
+	free(note);
+	free(usual);
 	return (dir);
 }
 
@@ -101,7 +163,8 @@ library_open(char **cause)
 	if (fs_mkdir_p(lib->vms, 0755, cause) != 0 ||
 	    fs_mkdir_p(lib->images, 0755, cause) != 0)
 		goto fail;
-	if ((lib->runtime = library_runtime(cause)) == NULL)
+	lib->runtime = library_runtime(lib->home, &lib->runtime_why, cause);
+	if (lib->runtime == NULL)
 		goto fail;
 	return (lib);
 
@@ -120,6 +183,7 @@ library_free(struct library *lib)
 	free(lib->images);
 	free(lib->templates);
 	free(lib->runtime);
+	free(lib->runtime_why);
 	free(lib);
 }
 
@@ -278,7 +342,8 @@ library_create_begin(const struct library *lib, const char *name,
 		free(stage);
 		return (NULL);
 	}
-	if (mkdir(stage, 0755) != 0) {
+	/* A VM's folder may hold secrets (the seed's password hash). */
+	if (mkdir(stage, 0700) != 0) {
 		*cause = xasprintf("%s: %s", stage, strerror(errno));
 		free(stage);
 		return (NULL);

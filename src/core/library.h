@@ -10,6 +10,12 @@
 #include "core/vmdef.h"
 #include "util/strv.h"
 
+/*
+ * A file in the library naming the private runtime folder used when the
+ * usual one belongs to someone else.
+ */
+#define LIBRARY_RUNTIME_NOTE	"runtime"
+
 /* Where linked clones keep their frozen bases, under the image cache. */
 #define LIBRARY_BASES_DIR	"bases"
 
@@ -19,12 +25,17 @@ struct library {
 	char	*images;	/* home/images */
 	char	*templates;	/* home/templates: the user's own */
 	char	*runtime;	/* $XDG_RUNTIME_DIR/vmdesk or /tmp/vmdesk-UID */
+	char	*runtime_why;	/* why runtime is another folder, or NULL */
 };
 
 /* A held per-VM lock. */
 struct vm_lock;
 
-/* Find the library's folders and create them (runtime mode 0700). */
+/*
+ * Find the library's folders and create them (runtime mode 0700). When
+ * the usual runtime folder is someone else's, a private one made with
+ * mkdtemp beside it is used and recorded; runtime_why says so.
+ */
 struct library	*library_open(char **);
 void		 library_free(struct library *);
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@ enum settings_kind {
 	COPT_ACCEL,
 	COPT_STRING,
 	COPT_INT,
+	COPT_SIZE,
 	COPT_BOOL,
 	COPT_COLORS,
 	COPT_GRAPHICS
@@ -38,6 +40,11 @@ static const struct settings_spec {
 	{ { "vm", "stop_timeout", "60", "seconds vmdesk stop waits for a "
 	    "guest to power off" },
 	  COPT_INT, offsetof(struct settings, stop_timeout), 1, 3600 },
+	{ { "vm", "serial_log_max", "8M", "the most a VM's serial.log holds "
+	    "(64K to 1T); beyond it the older part moves to serial.log.1, "
+	    "replacing the one there" },
+	  COPT_SIZE, offsetof(struct settings, serial_log_max), 64 << 10,
+	  1L << 40 },
 	{ { "desktop", "refresh", "1000", "milliseconds between two samples "
 	    "of the desktop's graphs (250 to 10000)" },
 	  COPT_INT, offsetof(struct settings, refresh), 250, 10000 },
@@ -89,9 +96,11 @@ static int
 settings_set(struct settings *c, const struct settings_spec *o,
     const char *value, char **cause)
 {
-	char	**sp = (char **)((char *)c + o->off);
-	int	 *ip = (int *)((char *)c + o->off);
-	long	  l;
+	char		**sp = (char **)((char *)c + o->off);
+	int		 *ip = (int *)((char *)c + o->off);
+	uint64_t	 *up = (uint64_t *)((char *)c + o->off);
+	char		 *lo, *hi;
+	long		  l;
 
 	switch (o->kind) {
 	case COPT_ACCEL:
@@ -111,6 +120,18 @@ settings_set(struct settings *c, const struct settings_spec *o,
 			return (-1);
 		*ip = (int)l;
 		return (0);
+	case COPT_SIZE:
+		if (str_to_size(value, 1, up, cause) != 0)
+			return (-1);
+		if (*up >= (uint64_t)o->min && *up <= (uint64_t)o->max)
+			return (0);
+		lo = str_size_short((uint64_t)o->min);
+		hi = str_size_short((uint64_t)o->max);
+		*cause = xasprintf("'%s' is not between %s and %s", value, lo,
+		    hi);
+		free(lo);
+		free(hi);
+		return (-1);
 	case COPT_BOOL:
 		return (str_to_bool(value, ip, cause));
 	case COPT_COLORS:

@@ -6,12 +6,15 @@
 #ifndef VMDESK_CORE_SETTINGS_H
 #define VMDESK_CORE_SETTINGS_H
 
+#include <stdint.h>
+
 #include "util/strv.h"
 
 struct settings {
 	char	*accel;		/* auto, kvm, tcg */
 	char	*qemu;		/* emulator program */
 	int	 stop_timeout;	/* seconds vmdesk stop waits */
+	uint64_t serial_log_max; /* bytes serial.log may hold */
 	int	 refresh;	/* desktop: milliseconds between samples */
 	char	*colors;	/* desktop: auto, none, 8, 256 */
 	int	 confirm;	/* desktop: ask before force stop and reset */

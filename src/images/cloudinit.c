@@ -273,12 +273,18 @@ cloudinit_write_iso(const char *path, const char *meta, const char *user,
 {
 	struct archive	*a;
 	char		*tmp, *why = NULL;
-	int		 rc = -1;
+	int		 rc = -1, fd;
 
 	if (lazy_archive_load(cause) != 0)
 		return (-1);
 	tmp = xasprintf("%s.tmp", path);
 	a = archive_write_new();
+	/* It may hold a password hash: the owner's alone, from the start. */
+	fd = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOFOLLOW, 0600);
+	if (fd == -1 || fchmod(fd, 0600) != 0) {
+		why = xstrdup(strerror(errno));
+		goto out;
+	}
 	if (archive_write_set_format_iso9660(a) != ARCHIVE_OK ||
 	    archive_write_set_format_option(a, "iso9660", "volume-id",
 	    "cidata") != ARCHIVE_OK ||
@@ -286,7 +292,7 @@ cloudinit_write_iso(const char *path, const char *meta, const char *user,
 	    "useful") != ARCHIVE_OK ||
 	    archive_write_set_format_option(a, "iso9660", "joliet",
 	    "1") != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		why = xstrdup(archive_error_string(a));
 		goto out;
 	}
@@ -297,13 +303,15 @@ cloudinit_write_iso(const char *path, const char *meta, const char *user,
 		why = xstrdup(archive_error_string(a));
 		goto out;
 	}
-	if (rename(tmp, path) != 0) {
+	if (fsync(fd) != 0 || rename(tmp, path) != 0) {
 		why = xstrdup(strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	archive_write_free(a);
+	if (fd != -1)
+		close(fd);
 	if (rc != 0) {
 		unlink(tmp);
 		*cause = xasprintf("cloud-init seed %s: %s", path,

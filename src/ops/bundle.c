@@ -980,9 +980,9 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 		free(def->name);
 		def->name = xstrdup(name);
 	}
-	/* Imported beside its original: the ssh port must differ. */
+	/* Imported beside its original: the host ports must differ. */
 	if (def != NULL && vmcreate_port_taken(lib, def) &&
-	    vmcreate_new_ssh_port(def, &why) != 0) {
+	    vmcreate_new_ports(lib, def, NULL, &why) != 0) {
 		vmdef_free(def);
 		def = NULL;
 	}

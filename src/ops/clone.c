@@ -778,9 +778,6 @@ clone_seed(struct vm_def *def, struct clone_disk *disks, size_t n,
 
 	if (def->instance_id == NULL)
 		return (0);
-	/* Both VMs may run at once: each needs its own ssh port. */
-	if (vmcreate_new_ssh_port(def, cause) != 0)
-		return (-1);
 	free(def->instance_id);
 	def->instance_id = cloudinit_instance_id();
 	for (i = 0; i < n && rc == 0; i++) {
@@ -907,7 +904,9 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 		free(def->nics[i].mac);
 		def->nics[i].mac = vmdef_random_mac();
 	}
-	if (clone_seed(def, disks, n, cause) != 0)
+	/* Both VMs may run at once: each needs its own host ports. */
+	if (vmcreate_new_ports(lib, def, notes, cause) != 0 ||
+	    clone_seed(def, disks, n, cause) != 0)
 		goto out;
 	if (clone_extra_files(&ctx, def, srcdir, stage, cause) != 0)
 		goto out;

@@ -132,74 +132,139 @@ vmcreate_name_disk(struct vm_def *def, const struct template *t,
 	d->file = xstrdup("disk.qcow2");
 }
 
-int
-vmcreate_new_ssh_port(struct vm_def *def, char **cause)
+/* Whether a forward of def other than skip uses f's host port. */
+static int
+vmcreate_uses_port(const struct vm_def *def, const struct vm_forward *f,
+    const struct vm_forward *skip)
 {
-	size_t	i, j;
-	int	port;
+	const struct vm_forward	*g;
+	size_t			 i, j;
 
 	for (i = 0; i < def->nnics; i++) {
 		for (j = 0; j < def->nics[i].nforwards; j++) {
-			if (def->nics[i].forwards[j].udp ||
-			    def->nics[i].forwards[j].guest_port != 22)
-				continue;
-			if ((port = netport_free(cause)) == -1)
-				return (-1);
-			def->nics[i].forwards[j].host_port = port;
+			g = &def->nics[i].forwards[j];
+			if (g != skip && g->udp == f->udp &&
+			    g->host_port == f->host_port)
+				return (1);
 		}
 	}
 	return (0);
 }
 
-/* Whether other forwards a host port that def's ssh forward uses. */
+/* Whether other uses a host port that one of def's forwards uses. */
 static int
 vmcreate_shares_port(const struct vm_def *def, const struct vm_def *other)
 {
-	const struct vm_forward	*f, *g;
-	size_t			 i, j, k, l;
+	size_t	i, j;
 
 	for (i = 0; i < def->nnics; i++) {
 		for (j = 0; j < def->nics[i].nforwards; j++) {
-			f = &def->nics[i].forwards[j];
-			if (f->udp || f->guest_port != 22)
-				continue;
-			for (k = 0; k < other->nnics; k++) {
-				for (l = 0; l < other->nics[k].nforwards; l++) {
-					g = &other->nics[k].forwards[l];
-					if (!g->udp && g->host_port ==
-					    f->host_port)
-						return (1);
-				}
-			}
+			if (vmcreate_uses_port(other,
+			    &def->nics[i].forwards[j], NULL))
+				return (1);
 		}
 	}
 	return (0);
 }
 
-int
-vmcreate_port_taken(const struct library *lib, const struct vm_def *def)
+/* The definitions of every VM of the library but def's. */
+static struct vm_def **
+vmcreate_others(const struct library *lib, const struct vm_def *def,
+    size_t *np)
 {
-	struct vm_def	*other;
-	struct strv	 names;
-	char		*why = NULL;
-	size_t		 n;
-	int		 taken = 0;
+	struct vm_def	**v, *other;
+	struct strv	  names;
+	char		 *why = NULL;
+	size_t		  n;
 
+	*np = 0;
 	strv_init(&names);
 	if (library_list(lib, &names, &why) != 0) {
 		free(why);
-		return (0);
+		why = NULL;
 	}
-	for (n = 0; n < names.n && !taken; n++) {
+	v = xcalloc(names.n + 1, sizeof *v);
+	for (n = 0; n < names.n; n++) {
+		if (strcmp(names.v[n], def->name) == 0)
+			continue;
 		if ((other = library_load(lib, names.v[n], &why)) == NULL) {
 			free(why);
 			why = NULL;
 			continue;
 		}
-		taken = vmcreate_shares_port(def, other);
-		vmdef_free(other);
+		v[(*np)++] = other;
 	}
 	strv_clear(&names);
+	return (v);
+}
+
+static void
+vmcreate_others_free(struct vm_def **v, size_t n)
+{
+	while (n > 0)
+		vmdef_free(v[--n]);
+	free(v);
+}
+
+/* Give f a host port free now that def and no other VM uses. */
+static int
+vmcreate_new_port(struct vm_def *def, struct vm_forward *f,
+    struct vm_def **others, size_t nothers, char **cause)
+{
+	size_t	k;
+	int	tries, used;
+
+	for (tries = 0; tries < 64; tries++) {
+		if ((f->host_port = netport_free_proto(f->udp, cause)) == -1)
+			return (-1);
+		used = vmcreate_uses_port(def, f, f);
+		for (k = 0; k < nothers && !used; k++)
+			used = vmcreate_uses_port(others[k], f, NULL);
+		if (!used)
+			return (0);
+	}
+	*cause = xasprintf("no free %s port on 127.0.0.1 that no VM uses",
+	    f->udp ? "UDP" : "TCP");
+	return (-1);
+}
+
+int
+vmcreate_new_ports(const struct library *lib, struct vm_def *def,
+    struct strv *notes, char **cause)
+{
+	struct vm_def		**others;
+	struct vm_forward	 *f;
+	size_t			  i, j, n;
+	int			  old, rc = 0;
+
+	others = vmcreate_others(lib, def, &n);
+	for (i = 0; i < def->nnics && rc == 0; i++) {
+		for (j = 0; j < def->nics[i].nforwards && rc == 0; j++) {
+			f = &def->nics[i].forwards[j];
+			old = f->host_port;
+			if ((rc = vmcreate_new_port(def, f, others, n,
+			    cause)) != 0 || notes == NULL)
+				continue;
+			strv_pushf(notes, "forward %s %d->%d is now %d->%d",
+			    f->udp ? "udp" : "tcp", old, f->guest_port,
+			    f->host_port, f->guest_port);
+		}
+	}
+	vmcreate_others_free(others, n);
+	return (rc);
+}
+
+int
+vmcreate_port_taken(const struct library *lib, const struct vm_def *def)
+{
+	struct vm_def	**others;
+	size_t		  k, n;
+	int		  taken = 0;
+
+	others = vmcreate_others(lib, def, &n);
+	for (k = 0; k < n && !taken; k++)
+		taken = vmcreate_shares_port(def, others[k]);
+	vmcreate_others_free(others, n);
 	return (taken);
 }
 

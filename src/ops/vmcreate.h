@@ -27,11 +27,17 @@ int	vmcreate_from_template(const struct library *,
  * template: q35, BIOS, 2 CPUs, 1G, virtio. Caller frees.
  */
 struct template	*vmcreate_bare_template(int);
-/* Give the forwards to guest port 22 a host port free right now. */
-int	vmcreate_new_ssh_port(struct vm_def *, char **);
 /*
- * Whether another VM of the library forwards the host port that this
- * one's ssh forward uses.
+ * Give every host forward of def a host port free right now that no other
+ * VM of the library uses (a clone must run beside its source). Each
+ * change is added to notes (may be NULL) as "forward tcp 2222->22 is now
+ * 37101->22".
+ */
+int	vmcreate_new_ports(const struct library *, struct vm_def *,
+	    struct strv *, char **);
+/*
+ * Whether another VM of the library forwards a host port that one of
+ * this one's forwards uses.
  */
 int	vmcreate_port_taken(const struct library *, const struct vm_def *);
 

@@ -100,8 +100,9 @@ vmctl_stop(const struct library *lib, const char *name, int timeout_s,
 		*out = VMCTL_CLEANED;
 		rc = vmproc_cleanup(&p, cause);
 	} else if ((rc = vmproc_stop(&p, timeout_s, force, &forced,
-	    cause)) == 0 && forced)
-		*out = VMCTL_FORCED;
+	    cause)) == 0 && forced != 0)
+		*out = forced == VMPROC_FORCED_NOMONITOR ? VMCTL_FORCED_NOMON :
+		    VMCTL_FORCED;
 	vmctl_end(&p, lock, &st);
 	return (rc);
 }

@@ -24,7 +24,8 @@ enum vmctl_outcome {
 	VMCTL_DONE,		/* did what was asked */
 	VMCTL_ALREADY,		/* nothing to do: already in that state */
 	VMCTL_CLEANED,		/* QEMU had crashed; its files were cleaned */
-	VMCTL_FORCED		/* stop: the guest ignored ACPI and was killed */
+	VMCTL_FORCED,		/* stop: the guest ignored ACPI; killed */
+	VMCTL_FORCED_NOMON	/* stop: no monitor for ACPI; QEMU was ended */
 };
 
 /* The runtime paths of a VM by name. */

@@ -317,6 +317,50 @@ app_vm_connect(struct app *app, struct app_vm *vm)
 	}
 }
 
+/*
+ * The monitor to ask about a VM: the desktop's own. vmdesk view leaves
+ * that one to the desktop (QEMU serves one client per monitor: a view
+ * holding it starves the desktop of events and balloon statistics) and
+ * asks only about the VM it shows, on a short connection to the CLI
+ * monitor that the caller closes.
+ */
+static struct qmp *
+app_vm_monitor(struct app *app, struct app_vm *vm)
+{
+	struct qmp	*q;
+	char		*cause = NULL;
+
+	if (app->view == NULL) {
+		app_vm_connect(app, vm);
+		return (vm->mon);
+	}
+	if (strcmp(app->view, vm->name) != 0)
+		return (NULL);
+	if ((q = vmproc_monitor(&vm->paths, APP_QMP_TIMEOUT, &cause)) == NULL) {
+		log_debug("monitor %s: %s", vm->name, cause);
+		free(cause);
+	}
+	return (q);
+}
+
+const struct stats_series *
+app_vm_mem_graph(const struct app_vm *vm, const char **title)
+{
+	const struct vm_stats	*st = vm->stats;
+
+	if (st->guest_mem_known) {
+		*title = "guest memory used";
+		return (&st->guest_used_bytes);
+	}
+	/* Never a different quantity under the same words. */
+	if (vm->mon == NULL)
+		*title = "QEMU memory (RSS): guest memory unknown, the "
+		    "monitor is busy";
+	else
+		*title = "QEMU memory (RSS): the guest does not report";
+	return (&st->rss_bytes);
+}
+
 void
 app_vm_refresh(struct app *app, struct app_vm *vm)
 {
@@ -331,6 +375,7 @@ static void
 app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 {
 	struct vm_facts	 f;
+	struct qmp	*mon = NULL;
 	json_t		*r;
 	const char	*s;
 	char		*cause = NULL;
@@ -356,11 +401,11 @@ app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 			vm->kvm = -1;
 		}
 		if (monitor)
-			app_vm_connect(app, vm);
+			mon = app_vm_monitor(app, vm);
 	} else
 		app_vm_close_monitor(vm);
-	if (vm->mon != NULL) {
-		r = qmp_command(vm->mon, "query-status", NULL, APP_QMP_TIMEOUT,
+	if (mon != NULL) {
+		r = qmp_command(mon, "query-status", NULL, APP_QMP_TIMEOUT,
 		    &cause);
 		if (r != NULL && (s = json_string_value(json_object_get(r,
 		    "status"))) != NULL) {
@@ -372,12 +417,10 @@ app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 		if (r == NULL) {
 			free(cause);
 			cause = NULL;
-			if (qmp_closed(vm->mon))
-				app_vm_close_monitor(vm);
 		}
 	}
-	if (vm->mon != NULL && vm->kvm == -1) {
-		r = qmp_command(vm->mon, "query-kvm", NULL, APP_QMP_TIMEOUT,
+	if (f.monitor && vm->kvm == -1) {
+		r = qmp_command(mon, "query-kvm", NULL, APP_QMP_TIMEOUT,
 		    &cause);
 		if (r != NULL)
 			vm->kvm = json_is_true(json_object_get(r, "enabled"));
@@ -385,6 +428,10 @@ app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 			free(cause);
 		json_decref(r);
 	}
+	if (mon != NULL && mon != vm->mon)
+		qmp_close(mon);
+	else if (mon != NULL && qmp_closed(mon))
+		app_vm_close_monitor(vm);
 	vm->st.state = vmstate_derive(&f);
 	if (!vmstate_is_alive(vm->st.state) && vmstate_is_alive(was) &&
 	    vm->stats != NULL)
@@ -771,6 +818,7 @@ app_free(struct app *app)
 	free(app->vms);
 	free(app->status);
 	free(app->select);
+	free(app->view);
 	close(app->sigpipe[0]);
 	close(app->sigpipe[1]);
 }
@@ -900,6 +948,7 @@ app_main(struct library *lib, struct settings *set, const char *select,
 	app_rescan(&app);
 	if (view) {
 		app.view_only = 1;
+		app.view = xstrdup(select);
 		app_push(&app, screen_console(&app, select));
 	}
 	app.dirty = 1;

@@ -125,6 +125,8 @@ struct app {
 	int			 colors;	/* 0 none, 8, 256 */
 	int			 exit_after_first_frame;
 	int			 view_only;	/* vmdesk view: one console */
+	char			*view;		/* the VM it shows; it never
+						   holds a desktop monitor */
 };
 
 /*
@@ -152,6 +154,12 @@ void		 app_say(struct app *, int, const char *, ...)
 void		 app_error(struct app *, const char *, const char *);
 /* Find a VM by name, or NULL. */
 struct app_vm	*app_vm_find(struct app *, const char *);
+/*
+ * What a VM's memory graph shows: guest memory when the guest reports it,
+ * else QEMU's RSS with a title that says so and why. vm->stats non-NULL.
+ */
+const struct stats_series *app_vm_mem_graph(const struct app_vm *,
+		     const char **);
 /* Open a VM's serial console screen (Ctrl-] leaves it). */
 void		 app_console(struct app *, const char *);
 /* Look at a VM's process and monitor again now. */

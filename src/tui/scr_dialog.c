@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/strutil.h"
@@ -143,7 +144,6 @@ dialog_key(struct app *app, struct screen *s, int key)
 	dialog_fn	 fn = d->fn;
 	void		*arg = d->arg;
 	char		*text;
-	size_t		 len;
 
 	switch (d->kind) {
 	case DIALOG_MESSAGE:
@@ -169,6 +169,7 @@ dialog_key(struct app *app, struct screen *s, int key)
 			dialog_refuse(app, d);
 			if (d->why != NULL)
 				return (1);
+			field_finish(d->input);
 			text = xstrdup(d->input);
 			d->arg = NULL;
 			app_pop(app);
@@ -178,14 +179,7 @@ dialog_key(struct app *app, struct screen *s, int key)
 			free(arg);
 			return (1);
 		}
-		len = strlen(d->input);
-		if ((key == KEY_BACKSPACE || key == 127 || key == 8) &&
-		    len > 0)
-			d->input[len - 1] = '\0';
-		else if (key >= 32 && key < 127 && len + 1 < sizeof d->input) {
-			d->input[len] = (char)key;
-			d->input[len + 1] = '\0';
-		} else
+		if (!field_key(d->input, sizeof d->input, key, 0))
 			return (0);
 		free(d->why);
 		d->why = NULL;

@@ -13,6 +13,7 @@
 
 #include "ops/vmctl.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/strutil.h"
@@ -46,6 +47,7 @@ edit_apply(struct vm_def *def, void *arg, char **cause)
 	size_t		 i;
 
 	for (i = 0; i < e->n; i++) {
+		field_finish(e->f[i].value);
 		if (strcmp(e->f[i].value, e->f[i].orig) == 0)
 			continue;
 		if (vmdef_assign(def, e->f[i].path, e->f[i].value,
@@ -161,24 +163,21 @@ edit_cycle(struct edit_field *f)
 	snprintf(f->value, sizeof f->value, "%s", names[i + 1]);
 }
 
-/* A key typed into the selected field's text. */
+/* A key typed into the selected field: text (UTF-8 where it may be). */
 static int
 edit_type(struct edit_field *f, int key)
 {
-	size_t	len = strlen(f->value);
+	int	flags;
 
 	if (f->key->names != NULL) {
 		if (key != ' ')
 			return (0);
 		edit_cycle(f);
-	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
-		f->value[len - 1] = '\0';
-	else if (key >= 32 && key < 127 && len + 1 < sizeof f->value) {
-		f->value[len] = (char)key;
-		f->value[len + 1] = '\0';
-	} else
-		return (0);
-	return (1);
+		return (1);
+	}
+	flags = f->key->kind == VMDEF_STRING || f->key->kind == VMDEF_PATH ?
+	    0 : FIELD_ASCII;
+	return (field_key(f->value, sizeof f->value, key, flags));
 }
 
 static int

@@ -22,6 +22,8 @@ graphs_draw(struct app *app, struct screen *s)
 	struct graphs		*g = s->data;
 	struct app_vm		*vm = app_vm_find(app, g->name);
 	struct vm_stats		*st;
+	const struct stats_series *mem;
+	const char		*title_mem;
 	char			 title[64];
 	int			 rows, h, y = 1, cols, w, x, n, i;
 
@@ -63,10 +65,9 @@ graphs_draw(struct app *app, struct screen *s)
 			y += h;
 	}
 	if (y + h <= LINES - 2) {
-		graph_draw(y, 0, h, w - 1, st->guest_mem_known ?
-		    "guest memory used" : "QEMU memory (RSS; the guest does not "
-		    "report)", st->guest_mem_known ? &st->guest_used_bytes :
-		    &st->rss_bytes, GRAPH_BYTES, app->utf8);
+		mem = app_vm_mem_graph(vm, &title_mem);
+		graph_draw(y, 0, h, w - 1, title_mem, mem, GRAPH_BYTES,
+		    app->utf8);
 		if (cols == 2)
 			graph_draw(y, w, h, w - 1, "disk read",
 			    &st->disk_rd_Bps, GRAPH_RATE, app->utf8);

@@ -357,6 +357,8 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 {
 	const struct vm_def	*def = vm->def;
 	struct vm_stats		*st = vm->stats;
+	const struct stats_series *memg;
+	const char		*title;
 	char			*mem, *a, *b, *path;
 	uint64_t		 virt, used;
 	size_t			 i, j;
@@ -473,12 +475,9 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 		graph_draw(y, x, gh, w, "CPU", &st->cpu_total, GRAPH_PERCENT,
 		    app->utf8);
 		y += gh;
-		if (st->guest_mem_known)
-			graph_draw(y, x, ymax - y, w, "guest memory used",
-			    &st->guest_used_bytes, GRAPH_BYTES, app->utf8);
-		else
-			graph_draw(y, x, ymax - y, w, "QEMU memory (RSS)",
-			    &st->rss_bytes, GRAPH_BYTES, app->utf8);
+		memg = app_vm_mem_graph(vm, &title);
+		graph_draw(y, x, ymax - y, w, title, memg, GRAPH_BYTES,
+		    app->utf8);
 	}
 }
 

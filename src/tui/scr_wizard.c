@@ -16,6 +16,7 @@
 #include "ops/vmcreate.h"
 #include "ops/vmctl.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/strutil.h"
@@ -507,19 +508,11 @@ wizard_create(struct app *app, struct wizard *w)
 static int
 wizard_edit(char *buf, size_t size, int key, const char *allowed)
 {
-	size_t	len = strlen(buf);
-
-	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
-		buf[len - 1] = '\0';
-		return (1);
-	}
-	if (key >= 32 && key < 127 && len + 1 < size &&
-	    (allowed == NULL || strchr(allowed, key) != NULL)) {
-		buf[len] = (char)key;
-		buf[len + 1] = '\0';
-		return (1);
-	}
-	return (0);
+	/* A restricted field (a name, a size) takes its ASCII set only. */
+	if (allowed != NULL && key >= 32 && key < 127 &&
+	    strchr(allowed, key) == NULL)
+		return (0);
+	return (field_key(buf, size, key, allowed != NULL ? FIELD_ASCII : 0));
 }
 
 static int

@@ -14,19 +14,7 @@ ok() { passed=$((passed + 1)); }
 VMS="$VMDESK_HOME/vms"
 BASES="$VMDESK_HOME/images/bases"
 
-# Linked clones freeze bases into the image cache this build tree
-# shares between tests: remove the ones made here.
-clones_cleanup() {
-	for f in "$VMS"/*/*.qcow2; do
-		[ -f "$f" ] || continue
-		b=$(qemu-img info -U --output=json "$f" 2>/dev/null |
-		    sed -n 's/^ *"backing-filename": "\(.*\)",*$/\1/p')
-		case "$b" in "$BASES"/*) rm -f "$b" ;; esac
-	done
-	rmdir "$BASES" 2>/dev/null
-	cleanup
-}
-trap clones_cleanup EXIT
+trap 'remove_frozen_bases; cleanup' EXIT
 
 # A disk's backing file ("" for none).
 backing() {

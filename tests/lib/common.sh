@@ -36,6 +36,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Linked clones freeze bases into the image cache, which the tests of a
+# build tree share: remove those the VMs of this test stand on.
+remove_frozen_bases() {
+	bases="$VMDESK_HOME/images/bases"
+	for f in "$VMDESK_HOME"/vms/*/*.qcow2; do
+		[ -f "$f" ] || continue
+		b=$(qemu-img info -U --output=json "$f" 2>/dev/null |
+		    sed -n 's/^ *"backing-filename": "\(.*\)",*$/\1/p')
+		case "$b" in "$bases"/*) rm -f "$b" ;; esac
+	done
+	rmdir "$bases" 2>/dev/null
+}
+
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
 	exit 1
@@ -104,6 +117,13 @@ vm_field() {
 	    sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"
 }
 
+# The VM's serial output kept on disk: serial.log.1 (the part rotated
+# out when serial.log outgrew serial_log_max), then serial.log.
+serial_text() {
+	cat "$VMDESK_HOME/vms/$1/serial.log.1" \
+	    "$VMDESK_HOME/vms/$1/serial.log" 2>/dev/null
+}
+
 # Wait until the VM's serial log has shown $2 $3 times (default once).
 wait_log() {
 	vm=$1
@@ -113,8 +133,8 @@ wait_log() {
 	logf="$VMDESK_HOME/vms/$vm/serial.log"
 	i=0
 	while [ "$i" -lt $((limit * 10)) ]; do
-		if [ -f "$logf" ] &&
-		    [ "$(grep -c -F -- "$text" "$logf")" -ge "$count" ]; then
+		if [ -f "$logf" ] && [ "$(serial_text "$vm" |
+		    grep -c -F -- "$text")" -ge "$count" ]; then
 			return 0
 		fi
 		sleep 0.1
@@ -141,6 +161,12 @@ serial_expect() {
 	esac
 	i=0
 	while [ "$i" -lt 300 ]; do
+		# Smaller than before: the older part moved to serial.log.1.
+		if [ "$(stat -c %s "$logf" 2>/dev/null || echo 0)" -lt "$before" ]
+		then
+			{ tail -c +"$((before + 1))" "$logf.1"; cat "$logf"; } \
+			    2>/dev/null | grep -qF -- "$3" && return 0
+		fi
 		tail -c +"$((before + 1))" "$logf" 2>/dev/null |
 		    grep -qF -- "$3" && return 0
 		sleep 0.1
