@@ -24,6 +24,7 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/netport.h"
+#include "util/random.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
@@ -463,13 +464,8 @@ vmproc_vnc_password(void)
 	unsigned char		 r[VMPROC_VNC_PASSWORD_LEN];
 	char			*pw;
 	size_t			 i;
-	int			 fd;
 
-	if ((fd = open("/dev/urandom", O_RDONLY|O_CLOEXEC)) == -1)
-		fatal("cannot read /dev/urandom");
-	if (read(fd, r, sizeof r) != (ssize_t)sizeof r)
-		fatal("short read from /dev/urandom");
-	close(fd);
+	random_bytes(r, sizeof r);
 	pw = xmalloc(sizeof r + 1);
 	for (i = 0; i < sizeof r; i++)
 		pw[i] = set[r[i] % (sizeof set - 1)];

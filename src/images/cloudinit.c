@@ -20,25 +20,12 @@
 #include "core/names.h"
 #include "util/fsutil.h"
 #include "util/lazy_archive.h"
+#include "util/random.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
 /* Longest member read back from a seed, and longest key file. */
 #define CLOUDINIT_MAX_MEMBER	(1U << 20)
-
-static void
-cloudinit_random(unsigned char *buf, size_t len)
-{
-	ssize_t	n;
-	int	fd;
-
-	if ((fd = open("/dev/urandom", O_RDONLY|O_CLOEXEC)) == -1)
-		fatal("cannot read /dev/urandom");
-	n = read(fd, buf, len);
-	close(fd);
-	if (n != (ssize_t)len)
-		fatal("short read from /dev/urandom");
-}
 
 int
 cloudinit_user_check(const char *user, char **cause)
@@ -58,7 +45,7 @@ cloudinit_instance_id(void)
 {
 	unsigned char	b[8];
 
-	cloudinit_random(b, sizeof b);
+	random_bytes(b, sizeof b);
 	return (xasprintf("i-%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1],
 	    b[2], b[3], b[4], b[5], b[6], b[7]));
 }
@@ -79,7 +66,7 @@ cloudinit_hash_password(const char *password, char **cause)
 		*cause = xstrdup("the password is empty");
 		return (NULL);
 	}
-	cloudinit_random(b, sizeof b);
+	random_bytes(b, sizeof b);
 	memcpy(salt, "$6$", 3);
 	for (i = 0; i < sizeof b; i++)
 		salt[3 + i] = set[b[i] % (sizeof set - 1)];
