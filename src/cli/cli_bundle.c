@@ -17,6 +17,7 @@
 #include "ops/bundle.h"
 #include "ops/ova.h"
 #include "ops/vmctl.h"
+#include "util/cancel.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
@@ -25,21 +26,13 @@
 /* Longest password read. */
 #define CLI_PASSWORD_MAX	1024
 
-static volatile sig_atomic_t	cli_bundle_interrupted;
-
-static void
-cli_bundle_signal(int sig)
-{
-	cli_bundle_interrupted = sig;
-}
-
 struct cli_bundle_job {
 	const char		*verb;		/* "exporting" */
 	int			 tty;
 	int			 shown;
 	uint64_t		 t0;
 	uint64_t		 bytes;
-	struct sigaction	 old_int, old_term;
+	struct cancel		 cancel;
 };
 
 /* A progress line on a terminal; a cancel after SIGINT or SIGTERM. */
@@ -51,7 +44,7 @@ cli_bundle_progress(void *arg, const char *what, uint64_t done,
 	char			*d, *t;
 
 	j->bytes = done;
-	if (cli_bundle_interrupted)
+	if (cancel_signal() != 0)
 		return (1);
 	if (!j->tty || total == 0)
 		return (0);
@@ -69,29 +62,21 @@ cli_bundle_progress(void *arg, const char *what, uint64_t done,
 static void
 cli_bundle_begin(struct cli_bundle_job *j, const char *verb)
 {
-	struct sigaction	sa;
-
 	memset(j, 0, sizeof *j);
 	j->verb = verb;
 	j->tty = isatty(STDERR_FILENO);
 	j->t0 = time_mono_ms();
-	cli_bundle_interrupted = 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cli_bundle_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &j->old_int);
-	sigaction(SIGTERM, &sa, &j->old_term);
+	cancel_catch(&j->cancel, CANCEL_INT|CANCEL_TERM);
 }
 
 /* Restore the signals; whether the job was interrupted. */
 static int
 cli_bundle_end(struct cli_bundle_job *j)
 {
-	sigaction(SIGINT, &j->old_int, NULL);
-	sigaction(SIGTERM, &j->old_term, NULL);
+	cancel_release(&j->cancel);
 	if (j->shown)
 		fprintf(stderr, "\r\033[K");
-	return (cli_bundle_interrupted != 0);
+	return (cancel_signal() != 0);
 }
 
 static double

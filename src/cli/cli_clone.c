@@ -14,19 +14,12 @@
 #include "cli/cli_vm.h"
 #include "ops/clone.h"
 #include "ops/vmctl.h"
+#include "util/cancel.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
 
 #define CLI_CLONE_LOCK_WAIT	30000
-
-static volatile sig_atomic_t	cli_clone_interrupted;
-
-static void
-cli_clone_signal(int sig)
-{
-	cli_clone_interrupted = sig;
-}
 
 struct cli_clone_progress {
 	int	tty;
@@ -41,7 +34,7 @@ cli_clone_progress(void *arg, const char *what, uint64_t done,
 	struct cli_clone_progress	*p = arg;
 	char				*d, *t;
 
-	if (cli_clone_interrupted)
+	if (cancel_signal() != 0)
 		return (1);
 	if (!p->tty || total == 0)
 		return (0);
@@ -93,7 +86,7 @@ cli_clone(struct cli *cli, int argc, char **argv)
 	};
 	struct cli_clone_args		 a;
 	struct cli_clone_progress	 prog;
-	struct sigaction		 sa, old_int, old_term;
+	struct cancel			 cancel;
 	enum clone_mode			 mode;
 	struct strv			 notes;
 	const char			*src, *dst;
@@ -132,22 +125,16 @@ cli_clone(struct cli *cli, int argc, char **argv)
 
 	memset(&prog, 0, sizeof prog);
 	prog.tty = isatty(STDERR_FILENO);
-	cli_clone_interrupted = 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cli_clone_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cancel_catch(&cancel, CANCEL_INT|CANCEL_TERM);
 	strv_init(&notes);
 	t0 = time_mono_ms();
 	mode = a.full || a.snapshot != NULL ? CLONE_FULL : CLONE_LINKED;
 	c = vmctl_clone(cli->lib, src, dst, mode, a.snapshot,
 	    cli_clone_progress, &prog, &notes, &cause);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cancel_release(&cancel);
 	if (prog.shown)
 		fprintf(stderr, "\r\033[K");
-	if (c != 0 && cli_clone_interrupted) {
+	if (c != 0 && cancel_signal() != 0) {
 		/* clone_vm removed what it had made. */
 		free(cause);
 		cli_error("clone of VM %s interrupted: VM %s was not made, and "

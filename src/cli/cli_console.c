@@ -15,6 +15,7 @@
 
 #include "backend/serial.h"
 #include "backend/vmproc.h"
+#include "util/cancel.h"
 #include "util/xmalloc.h"
 
 /* Scrollback shown on attach, from serial.log. */
@@ -22,13 +23,6 @@
 /* With a pipe on stdin: after its end, wait this long for quiet output. */
 #define CONSOLE_QUIET_MS	1500
 
-static volatile sig_atomic_t	console_signalled;
-
-static void
-console_signal(int sig)
-{
-	console_signalled = sig;
-}
 
 static void
 console_write(int fd, const char *buf, size_t len)
@@ -51,7 +45,7 @@ int
 cli_console_run(const struct vm_paths *p, const char *name, int tty)
 {
 	struct termios		 saved, raw;
-	struct sigaction	 sa, old_term, old_hup;
+	struct cancel		 cancel;
 	enum serial_end		 end;
 	char			*cause = NULL, *tail, *msg;
 	const char		*nl;
@@ -77,19 +71,14 @@ cli_console_run(const struct vm_paths *p, const char *name, int tty)
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
 	}
-	console_signalled = 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = console_signal;
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	cancel_catch(&cancel, CANCEL_TERM|CANCEL_HUP);
 	/* No terminal reads the output: the guest's questions to one go. */
 	if (!isatty(STDOUT_FILENO))
 		flags |= SERIAL_NO_QUERIES;
 	end = serial_relay(sock, STDIN_FILENO, STDOUT_FILENO,
 	    tty ? CLI_CONSOLE_DETACH : -1, CONSOLE_QUIET_MS, flags,
-	    &console_signalled);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	    cancel_flag());
+	cancel_release(&cancel);
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 	close(sock);

@@ -12,37 +12,21 @@
 #include <unistd.h>
 
 #include "images/imgcache.h"
+#include "util/cancel.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
 
-static volatile sig_atomic_t	cli_progress_signal;
-static struct sigaction		cli_progress_oldint;
-static struct sigaction		cli_progress_oldterm;
-static struct sigaction		cli_progress_oldhup;
+static struct cancel	cli_progress_cancel;
 
 /* ---- Progress ------------------------------------------------------------ */
-
-static void
-cli_progress_handler(int sig)
-{
-	cli_progress_signal = sig;
-}
 
 void
 cli_progress_begin(struct cli_progress *p)
 {
-	struct sigaction	sa;
-
 	memset(p, 0, sizeof *p);
 	p->tty = isatty(STDERR_FILENO);
-	cli_progress_signal = 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cli_progress_handler;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &cli_progress_oldint);
-	sigaction(SIGTERM, &sa, &cli_progress_oldterm);
-	sigaction(SIGHUP, &sa, &cli_progress_oldhup);
+	cancel_catch(&cli_progress_cancel, CANCEL_INT|CANCEL_TERM|CANCEL_HUP);
 }
 
 void
@@ -51,15 +35,13 @@ cli_progress_end(struct cli_progress *p)
 	if (p->drawn)
 		fputc('\n', stderr);
 	p->drawn = 0;
-	sigaction(SIGINT, &cli_progress_oldint, NULL);
-	sigaction(SIGTERM, &cli_progress_oldterm, NULL);
-	sigaction(SIGHUP, &cli_progress_oldhup, NULL);
+	cancel_release(&cli_progress_cancel);
 }
 
 int
 cli_progress_interrupted(void)
 {
-	return (cli_progress_signal != 0);
+	return (cancel_signal() != 0);
 }
 
 static void
@@ -94,7 +76,7 @@ cli_progress_cb(void *arg, const char *step, uint64_t done, uint64_t total)
 	struct cli_progress	*p = arg;
 	uint64_t		 now = time_mono_ms();
 
-	if (cli_progress_signal != 0)
+	if (cancel_signal() != 0)
 		return (1);
 	/* Without a terminal the steps are noise in a log or a pipe. */
 	if (!p->tty)
