@@ -23,6 +23,8 @@
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "images/imgcheck.h"
+#include "images/template.h"
 #include "ops/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
@@ -856,6 +858,68 @@ bundle_check_def(struct bundle *b, const struct vm_def *def, char **cause)
 	return (0);
 }
 
+/*
+ * One member the VM opens as an image, inspected as format before
+ * qemu-img or QEMU opens it. Before the rebase, a qcow2 the manifest
+ * gives a base may name any backing file (the rebase replaces the name
+ * unread); after it, only that base.
+ */
+static int
+bundle_check_image(struct bundle *b, const char *stage, const char *member,
+    int format, int rebased, char **cause)
+{
+	struct bundle_file	*f;
+	const char		*backing = NULL;
+	char			*path, *what;
+	int			 flags = 0, rc;
+
+	if ((f = bundle_find(b, member)) == NULL)
+		return (0);
+	if (f->backing != NULL && rebased)
+		backing = f->backing;
+	else if (f->backing != NULL)
+		flags = IMGCHECK_BACKING_ANY;
+	path = fs_path_join(stage, member);
+	what = xasprintf("member '%s'", member);
+	rc = imgcheck_file(path, what, format, backing, flags, cause);
+	free(what);
+	free(path);
+	return (rc < 0 ? -1 : 0);
+}
+
+/*
+ * Every image the VM opens (its disks, their bases, its ISO) names no
+ * file but the members the manifest says it stands on.
+ */
+static int
+bundle_check_images(struct bundle *b, const struct vm_def *def,
+    const char *stage, int rebased, char **cause)
+{
+	size_t	i;
+	int	format;
+
+	for (i = 0; i < def->ndisks; i++) {
+		format = def->disks[i].format == VM_FORMAT_QCOW2 ?
+		    TEMPLATE_FORMAT_QCOW2 : TEMPLATE_FORMAT_RAW;
+		if (bundle_check_image(b, stage, def->disks[i].file, format,
+		    rebased, cause) != 0)
+			return (-1);
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].backing == NULL)
+			continue;
+		format = strcmp(b->f[i].backing_fmt, "qcow2") == 0 ?
+		    TEMPLATE_FORMAT_QCOW2 : TEMPLATE_FORMAT_RAW;
+		if (bundle_check_image(b, stage, b->f[i].backing, format,
+		    rebased, cause) != 0)
+			return (-1);
+	}
+	if (def->boot.iso != NULL)
+		return (bundle_check_image(b, stage, def->boot.iso,
+		    TEMPLATE_FORMAT_ISO, rebased, cause));
+	return (0);
+}
+
 /* Point each overlay at its base in the new folder; bases read-only. */
 static int
 bundle_rebase(struct bundle *b, const char *stage, char **cause)
@@ -984,7 +1048,9 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 		def = NULL;
 	}
 	if (def == NULL || bundle_check_def(&b, def, &why) != 0 ||
+	    bundle_check_images(&b, def, stage, 0, &why) != 0 ||
 	    bundle_rebase(&b, stage, &why) != 0 ||
+	    bundle_check_images(&b, def, stage, 1, &why) != 0 ||
 	    vmdef_validate(def, stage, &why) != 0 ||
 	    vmdef_save(def, conf, &why) != 0) {
 		free(conf);

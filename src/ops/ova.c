@@ -21,6 +21,8 @@
 
 #include "backend/qemu_img.h"
 #include "core/names.h"
+#include "images/imgcheck.h"
+#include "images/template.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/proc.h"
@@ -843,6 +845,27 @@ out:
 	return (rc);
 }
 
+/* An inspected VMDK to qcow2, the source pinned to the one file. */
+static int
+ova_qemu_convert(const char *src, const char *dst, char **cause)
+{
+	struct strv	 args;
+	char		*source;
+	int		 rc;
+
+	source = imgcheck_qemu_source(src, "vmdk");
+	strv_init(&args);
+	strv_push(&args, "convert");
+	strv_push(&args, "-O");
+	strv_push(&args, "qcow2");
+	strv_push(&args, source);
+	strv_push(&args, dst);
+	rc = qemu_img_run(&args, NULL, cause);
+	strv_clear(&args);
+	free(source);
+	return (rc);
+}
+
 /* Second pass: each disk out of the tar, then qemu-img convert. */
 static int
 ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
@@ -850,7 +873,6 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 {
 	struct archive		*a;
 	struct archive_entry	*e;
-	struct strv		 args;
 	const char		*name;
 	char			*src, *dst;
 	size_t			 i;
@@ -876,18 +898,13 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 			    archive_entry_size(e), cause);
 			if (rc == 0)
 				rc = ova_verify(c, name, src, cause);
+			/* Before qemu-img: no extent or parent outside. */
+			if (rc == 0 && imgcheck_file(src, name,
+			    TEMPLATE_FORMAT_VMDK, NULL, 0, cause) < 0)
+				rc = -1;
 			if (rc == 0) {
 				crashpoint("ova: disk copied out");
-				strv_init(&args);
-				strv_push(&args, "convert");
-				strv_push(&args, "-f");
-				strv_push(&args, "vmdk");
-				strv_push(&args, "-O");
-				strv_push(&args, "qcow2");
-				strv_push(&args, src);
-				strv_push(&args, dst);
-				rc = qemu_img_run(&args, NULL, cause);
-				strv_clear(&args);
+				rc = ova_qemu_convert(src, dst, cause);
 			}
 			unlink(src);
 			free(src);
