@@ -696,6 +696,26 @@ bad:
 	return (-1);
 }
 
+int
+bundle_manifest_parse(const char *text, size_t len, size_t *nfiles,
+    uint64_t *total, char **cause)
+{
+	struct bundle	 b;
+	char		*copy;
+	int		 rc;
+
+	memset(&b, 0, sizeof b);
+	copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	rc = bundle_parse_manifest(&b, copy, cause);
+	free(copy);
+	*nfiles = b.n;
+	*total = b.total;
+	bundle_clear(&b);
+	return (rc);
+}
+
 /* Read the first member, which must be the manifest. */
 static int
 bundle_read_manifest(struct archive *a, struct bundle *b, char **cause)

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/library.h"
@@ -33,6 +34,12 @@ struct archive_entry;
 /* bundle_member_check() for a libarchive entry, under this name. */
 int	bundle_entry_check(struct archive_entry *, const char *, char **);
 
+/*
+ * Parse a manifest's text as an import reads it (a NUL ends it): the
+ * members it lists and their declared bytes, or -1 and *cause.
+ */
+int	bundle_manifest_parse(const char *, size_t, size_t *, uint64_t *,
+	    char **);
 /*
  * Write VM name to file (which must not exist) as a .tar.zst bundle. The
  * caller holds the VM's lock and has made sure it is stopped.
