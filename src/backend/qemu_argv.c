@@ -339,8 +339,12 @@ qemu_argv_disks(const struct qemu_argv_in *in, struct strv *av,
 		file = qemu_argv_file(in, def->boot.iso);
 		bus = qemu_argv_ide_bus(in, &ide_slot);
 		strv_push(av, "-drive");
-		strv_pushf(av, "if=none,id=cdrom,file=%s,media=cdrom,"
-		    "readonly=on", file);
+		/*
+		 * format=raw: QEMU never probes a CD's format, so an ISO that
+		 * is really a qcow2 or VMDK cannot name a host file.
+		 */
+		strv_pushf(av, "if=none,id=cdrom,file=%s,format=raw,"
+		    "media=cdrom,readonly=on", file);
 		strv_push(av, "-device");
 		strv_pushf(av, "ide-cd,drive=cdrom,bus=%s", bus);
 		free(file);

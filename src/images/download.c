@@ -18,6 +18,7 @@
 #include "util/lazy_curl.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
+#include "util/timeutil.h"
 #include "util/xmalloc.h"
 
 #define DOWNLOAD_TEXT_MAX	(1 << 20)
@@ -26,7 +27,8 @@
 /* Limits, each overridable by the environment (tests make them short). */
 struct download_limits {
 	long	connect_s;	/* VMDESK_CONNECT_TIMEOUT */
-	long	stall_s;	/* VMDESK_STALL_TIMEOUT: silence allowed */
+	long	stall_s;	/* VMDESK_STALL_TIMEOUT: the low-speed window */
+	long	stall_bytes;	/* VMDESK_STALL_BYTES: the least in it */
 	long	retries;	/* VMDESK_DOWNLOAD_RETRIES */
 	long	delay_ms;	/* VMDESK_RETRY_DELAY_MS: first back-off */
 };
@@ -46,6 +48,11 @@ struct download {
 	int				 werrno;	/* write failed */
 	int				 cancelled;
 	CURL				*c;
+	const struct download_limits	*l;
+	uint64_t			 mark;		/* window start, ms */
+	uint64_t			 markbytes;	/* bytes then */
+	uint64_t			 slow;		/* bytes if stalled */
+	int				 stalled;
 };
 
 static long
@@ -69,6 +76,8 @@ download_limits(struct download_limits *l)
 {
 	l->connect_s = download_env("VMDESK_CONNECT_TIMEOUT", 20, 1, 3600);
 	l->stall_s = download_env("VMDESK_STALL_TIMEOUT", 30, 1, 3600);
+	l->stall_bytes = download_env("VMDESK_STALL_BYTES", 32768, 1,
+	    1L << 30);
 	l->retries = download_env("VMDESK_DOWNLOAD_RETRIES", 4, 0, 100);
 	l->delay_ms = download_env("VMDESK_RETRY_DELAY_MS", 1000, 0, 600000);
 }
@@ -437,9 +446,7 @@ download_easy(const char *url, const struct download_limits *l,
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" VERSION);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, l->connect_s);
-	/* A stall: under one byte a second for stall_s seconds. */
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, l->stall_s);
+	/* Stalls are download_window()'s: a trickle is one too. */
 	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
 	return (c);
 }
@@ -550,6 +557,34 @@ download_header(char *p, size_t size, size_t nmemb, void *arg)
 	return (len);
 }
 
+/*
+ * The low-speed window: fewer than stall_bytes in stall_s seconds is a
+ * stall, whether the server is silent or sends 2 bytes a second (curl's
+ * own check is a speed, which a trickle can keep above any floor low
+ * enough for real mirrors). now is the bytes of this transfer.
+ */
+static int
+download_window(struct download *d, uint64_t now)
+{
+	uint64_t	t = time_mono_ms() + 1;
+
+	if (d->mark == 0 || now < d->markbytes) {
+		d->mark = t;
+		d->markbytes = now;
+		return (0);
+	}
+	if (t - d->mark < (uint64_t)d->l->stall_s * 1000)
+		return (0);
+	if (now - d->markbytes < (uint64_t)d->l->stall_bytes) {
+		d->slow = now - d->markbytes;
+		d->stalled = 1;
+		return (-1);
+	}
+	d->mark = t;
+	d->markbytes = now;
+	return (0);
+}
+
 static int
 download_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     curl_off_t ultotal, curl_off_t ulnow)
@@ -559,6 +594,8 @@ download_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 
 	(void)ultotal;
 	(void)ulnow;
+	if (download_window(d, dlnow > 0 ? (uint64_t)dlnow : 0) != 0)
+		return (1);
 	if (d->o == NULL || d->o->progress == NULL)
 		return (0);
 	if (dltotal > 0)
@@ -589,6 +626,26 @@ download_transient(CURLcode rc, long code)
 	}
 }
 
+/* The host a URL names, or the URL when it names none. Caller frees. */
+static char *
+download_host(const char *url)
+{
+	CURLU	*u;
+	char	*part = NULL, *host;
+
+	if ((u = curl_url()) == NULL)
+		fatal("curl_url failed");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK &&
+	    *part != '\0')
+		host = xstrdup(part);
+	else
+		host = xstrdup(url);
+	curl_free(part);
+	curl_url_cleanup(u);
+	return (host);
+}
+
 /* Why a try failed, for people. Caller frees. */
 static char *
 download_why(struct download *d, CURLcode rc, const char *errbuf,
@@ -597,7 +654,17 @@ download_why(struct download *d, CURLcode rc, const char *errbuf,
 	double		 connect = 0;
 	curl_off_t	 total = -1;
 	long		 code = download_code(d->c);
+	char		*host, *why;
 
+	if (d->stalled) {
+		host = download_host(d->url);
+		why = xasprintf("%s: stalled: %llu bytes in the last %ld s "
+		    "from %s (less than %ld)", d->url,
+		    (unsigned long long)d->slow, d->l->stall_s, host,
+		    d->l->stall_bytes);
+		free(host);
+		return (why);
+	}
 	switch (rc) {
 	case CURLE_HTTP_RETURNED_ERROR:
 		return (xasprintf("HTTP %ld from %s", code, d->url));
@@ -675,6 +742,7 @@ download_file(const char *url, const char *path, struct download_opts *o,
 	d.url = url;
 	d.path = path;
 	d.o = o;
+	d.l = &l;
 	if ((d.fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644)) < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return (-1);
@@ -688,6 +756,8 @@ download_file(const char *url, const char *path, struct download_opts *o,
 		errbuf[0] = '\0';
 		d.got = 0;
 		d.checked = 0;
+		d.mark = 0;
+		d.stalled = 0;
 		d.c = download_easy(url, &l, errbuf);
 		curl_easy_setopt(d.c, CURLOPT_WRITEFUNCTION, download_write);
 		curl_easy_setopt(d.c, CURLOPT_WRITEDATA, &d);
@@ -725,6 +795,8 @@ download_file(const char *url, const char *path, struct download_opts *o,
 		if (rc == CURLE_OK)
 			break;
 		free(why);
+		if (d.stalled)
+			rc = CURLE_OPERATION_TIMEDOUT;
 		if (d.cancelled || rc == CURLE_ABORTED_BY_CALLBACK) {
 			why = xstrdup("cancelled");
 			d.cancelled = 1;
@@ -835,10 +907,14 @@ download_text(const char *url, char **cause)
 	memset(&d, 0, sizeof d);
 	d.url = url;
 	d.path = url;
+	d.l = &l;
 	errbuf[0] = '\0';
 	d.c = download_easy(url, &l, errbuf);
 	curl_easy_setopt(d.c, CURLOPT_WRITEFUNCTION, download_mem_write);
 	curl_easy_setopt(d.c, CURLOPT_WRITEDATA, &m);
+	curl_easy_setopt(d.c, CURLOPT_XFERINFOFUNCTION, download_xferinfo);
+	curl_easy_setopt(d.c, CURLOPT_XFERINFODATA, &d);
+	curl_easy_setopt(d.c, CURLOPT_NOPROGRESS, 0L);
 	rc = curl_easy_perform(d.c);
 	if (rc != CURLE_OK) {
 		if (m.toobig)

@@ -21,6 +21,7 @@
 
 #include "backend/qemu_img.h"
 #include "images/download.h"
+#include "images/imgcheck.h"
 #include "images/unpack.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
@@ -464,39 +465,8 @@ imgcache_lock(const struct library *lib, char **cause)
 	return (fd);
 }
 
-/* What a plain image file is, from its bytes. */
-static int
-imgcache_detect(const char *path, char **cause)
-{
-	unsigned char	 buf[512];
-	ssize_t		 n;
-	off_t		 end;
-	int		 fd, format = TEMPLATE_FORMAT_RAW;
-
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) < 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	n = pread(fd, buf, sizeof buf, 0);
-	if (n >= 4 && memcmp(buf, "QFI\xfb", 4) == 0)
-		format = TEMPLATE_FORMAT_QCOW2;
-	else if (n >= 4 && (memcmp(buf, "KDMV", 4) == 0 || (n >= 21 &&
-	    memcmp(buf, "# Disk DescriptorFile", 21) == 0)))
-		format = TEMPLATE_FORMAT_VMDK;
-	else if (n >= 8 && memcmp(buf, "conectix", 8) == 0)
-		format = TEMPLATE_FORMAT_VHD;
-	else if (pread(fd, buf, 5, 0x8001) == 5 &&
-	    memcmp(buf, "CD001", 5) == 0)
-		format = TEMPLATE_FORMAT_ISO;
-	else if ((end = lseek(fd, -512, SEEK_END)) > 0 &&
-	    pread(fd, buf, 8, end) == 8 && memcmp(buf, "conectix", 8) == 0)
-		format = TEMPLATE_FORMAT_VHD;
-	close(fd);
-	return (format);
-}
-
-/* A downloaded qcow2 must stand alone: a backing file could name any
- * file of this machine. Its virtual size in *vsize. */
+/* The virtual size of a qcow2 imgcheck_file() has passed, in *vsize;
+ * the backing file refused again, as qemu-img sees it. */
 static int
 imgcache_check_qcow2(const char *path, const char *what, uint64_t *vsize,
     char **cause)
@@ -527,19 +497,21 @@ static int
 imgcache_convert(const char *in, const char *fmt, const char *out,
     char **cause)
 {
-	struct strv	args;
-	int		rc;
+	struct strv	 args;
+	char		*source;
+	int		 rc;
 
+	/* The inspected file, and only it, as fmt (never probed). */
+	source = imgcheck_qemu_source(in, fmt);
 	strv_init(&args);
 	strv_push(&args, "convert");
-	strv_push(&args, "-f");
-	strv_push(&args, fmt);
 	strv_push(&args, "-O");
 	strv_push(&args, "qcow2");
-	strv_push(&args, in);
+	strv_push(&args, source);
 	strv_push(&args, out);
 	rc = qemu_img_run(&args, NULL, cause);
 	strv_clear(&args);
+	free(source);
 	return (rc);
 }
 
@@ -582,7 +554,8 @@ imgcache_publish(struct imgcache_job *job, const struct imgcache_source *src,
 			return (NULL);
 		image = job->unpacked;
 	}
-	format = src->format >= 0 ? src->format : imgcache_detect(image, cause);
+	/* Before anything opens it: no file outside may be named. */
+	format = imgcheck_file(image, job->url, src->format, NULL, 0, cause);
 	if (format < 0)
 		return (NULL);
 	if (format == TEMPLATE_FORMAT_QCOW2) {
@@ -640,8 +613,23 @@ imgcache_add_source(const struct library *lib, struct imgcache_entry *e,
 	return (imgcache_meta_save(lib, e, cause));
 }
 
-struct imgcache_entry *
-imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
+/*
+ * An entry found in the cache is inspected again before it is used: it
+ * may have been published before vmdesk inspected images.
+ */
+static int
+imgcache_recheck(const struct imgcache_entry *e, char **cause)
+{
+	int	format;
+
+	format = strcmp(e->format, "iso") == 0 ? TEMPLATE_FORMAT_ISO :
+	    TEMPLATE_FORMAT_QCOW2;
+	return (imgcheck_file(e->path, NULL, format, NULL, 0, cause) < 0 ?
+	    -1 : 0);
+}
+
+static struct imgcache_entry *
+imgcache_get(const struct library *lib, const struct imgcache_source *src,
     imgcache_progress_cb cb, void *arg, char **cause)
 {
 	struct imgcache_job	 job;
@@ -729,6 +717,20 @@ out:
 	if (lockfd >= 0)
 		close(lockfd);
 	imgcache_job_clear(&job);
+	return (e);
+}
+
+struct imgcache_entry *
+imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
+    imgcache_progress_cb cb, void *arg, char **cause)
+{
+	struct imgcache_entry	*e;
+
+	e = imgcache_get(lib, src, cb, arg, cause);
+	if (e != NULL && imgcache_recheck(e, cause) != 0) {
+		imgcache_entry_free(e);
+		return (NULL);
+	}
 	return (e);
 }
 

@@ -216,26 +216,34 @@ fail:
 	return (-1);
 }
 
-/* The limit for a single stream: the ratio times its compressed size,
- * or the floor. */
-static uint64_t
-unpack_stream_limit(const char *src)
+uint64_t
+unpack_limit(uint64_t compressed)
 {
-	struct stat	 st;
 	const char	*env;
-	long		 ratio = UNPACK_RATIO_DEFAULT;
+	uint64_t	 ratio = UNPACK_RATIO_DEFAULT;
 
 	if ((env = getenv("VMDESK_UNPACK_RATIO")) != NULL && atol(env) > 0)
-		ratio = atol(env);
-	if (stat(src, &st) != 0)
-		return (UINT64_MAX);
+		ratio = (uint64_t)atol(env);
 	/*
 	 * An empty file system compresses beyond any ratio (a 32M ext2
 	 * image is 2K as bzip2): below the floor nothing is a bomb.
 	 */
-	if ((uint64_t)st.st_size * (uint64_t)ratio < UNPACK_FLOOR)
+	if (compressed > UINT64_MAX / ratio)
+		return (UINT64_MAX);
+	if (compressed * ratio < UNPACK_FLOOR)
 		return (UNPACK_FLOOR);
-	return ((uint64_t)st.st_size * (uint64_t)ratio);
+	return (compressed * ratio);
+}
+
+/* The limit for a single stream, from its compressed size. */
+static uint64_t
+unpack_stream_limit(const char *src)
+{
+	struct stat	 st;
+
+	if (stat(src, &st) != 0)
+		return (UINT64_MAX);
+	return (unpack_limit((uint64_t)st.st_size));
 }
 
 /*

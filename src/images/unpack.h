@@ -26,6 +26,12 @@ typedef int (*unpack_progress_cb)(void *, uint64_t, uint64_t);
 #define UNPACK_RATIO_DEFAULT	1000
 #define UNPACK_FLOOR		(256ULL << 20)
 
+/*
+ * What an archive of this many bytes may write: the ratio
+ * (VMDESK_UNPACK_RATIO, else UNPACK_RATIO_DEFAULT) times its size, at
+ * least UNPACK_FLOOR. Bundles and OVAs are bound by it too.
+ */
+uint64_t	unpack_limit(uint64_t);
 /* Sniff a file's kind. */
 int	unpack_kind(const char *, enum unpack_kind *, char **);
 /*

@@ -21,6 +21,9 @@
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "images/imgcheck.h"
+#include "images/template.h"
+#include "images/unpack.h"
 #include "ops/vmcreate.h"
 #include "util/fsutil.h"
 #include "util/lazy_archive.h"
@@ -37,6 +40,8 @@
 #define BUNDLE_PROGRESS_STEP	(8U << 20)
 /* Deepest backing chain followed. */
 #define BUNDLE_MAX_CHAIN	16
+/* Zeros are holes: an extracted file's blocks of zeros are not written. */
+#define BUNDLE_BLOCK		4096
 
 /* One file of a bundle. */
 struct bundle_file {
@@ -46,6 +51,7 @@ struct bundle_file {
 	char		*backing;	/* member backing this qcow2, or NULL */
 	char		*backing_fmt;
 	int		 seen;		/* import: extracted */
+	int		 raw;		/* import: a raw disk, may be sparse */
 };
 
 struct bundle {
@@ -57,6 +63,11 @@ struct bundle {
 	uint64_t		 reported;
 	bundle_progress_cb	 progress;
 	void			*arg;
+	uint64_t		 limit;		/* import: bytes it may write */
+	uint64_t		 room;		/* free, less the margin */
+	uint64_t		 written;	/* zeros aside */
+	uint64_t		 archive;	/* the bundle's bytes */
+	const char		*stage;
 };
 
 static void
@@ -695,6 +706,26 @@ bad:
 	return (-1);
 }
 
+int
+bundle_manifest_parse(const char *text, size_t len, size_t *nfiles,
+    uint64_t *total, char **cause)
+{
+	struct bundle	 b;
+	char		*copy;
+	int		 rc;
+
+	memset(&b, 0, sizeof b);
+	copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	rc = bundle_parse_manifest(&b, copy, cause);
+	free(copy);
+	*nfiles = b.n;
+	*total = b.total;
+	bundle_clear(&b);
+	return (rc);
+}
+
 /* Read the first member, which must be the manifest. */
 static int
 bundle_read_manifest(struct archive *a, struct bundle *b, char **cause)
@@ -731,24 +762,129 @@ bundle_read_manifest(struct archive *a, struct bundle *b, char **cause)
 	return (rc);
 }
 
-static int
-bundle_room(const char *dir, uint64_t need, char **cause)
+int
+bundle_bounds(const char *file, const char *dir, uint64_t *size,
+    uint64_t *limit, uint64_t *room, char **cause)
 {
+	struct stat	sb;
 	struct statvfs	sv;
-	uint64_t	avail;
-	char		*n, *h;
+	uint64_t	avail, margin;
 
-	if (statvfs(dir, &sv) != 0)
-		return (0);
-	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-	if (need <= avail)
-		return (0);
+	if (stat(file, &sb) != 0) {
+		*cause = xasprintf("%s: %s", file, strerror(errno));
+		return (-1);
+	}
+	*size = (uint64_t)sb.st_size;
+	*limit = unpack_limit(*size);
+	*room = UINT64_MAX;
+	if (statvfs(dir, &sv) == 0) {
+		avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		margin = (uint64_t)sv.f_blocks * sv.f_frsize /
+		    BUNDLE_MARGIN_SHARE;
+		if (margin > BUNDLE_MARGIN_MAX)
+			margin = BUNDLE_MARGIN_MAX;
+		*room = avail > margin ? avail - margin : 0;
+	}
+	return (0);
+}
+
+/* What an import may not go past: why, in words. Caller frees. */
+static char *
+bundle_too_much(const struct bundle *b, uint64_t need, int declared)
+{
+	const char	*verb = declared ? "its files declare" :
+			    "it would write more than";
+	char		*n, *l, *z, *why;
+
 	n = str_size_short(need);
-	h = str_size_short(avail);
-	*cause = xasprintf("it holds %s of files and only %s is free in %s",
-	    n, h, dir);
+	z = str_size_short(b->archive);
+	if (declared ? need > b->limit : need == b->limit) {
+		l = str_size_short(b->limit);
+		why = xasprintf("%s %s (zeros of raw disks aside) in a "
+		    "bundle of %s, more than the %s an archive of that size "
+		    "may hold (a decompression bomb?): refused", verb, n, z,
+		    l);
+	} else {
+		l = str_size_short(b->room);
+		why = xasprintf("%s %s and only %s is free in %s (less the "
+		    "margin an import leaves free)", verb, n, l, b->stage);
+	}
+	free(l);
 	free(n);
-	free(h);
+	free(z);
+	return (why);
+}
+
+/*
+ * Once vm.conf is in: raw disks and raw bases may be sparse (an export
+ * writes a raw disk's zeros, which compress to nothing), so they count
+ * by the bytes they really hold as they come; every other member by the
+ * size it declares, which must fit the archive's ratio and free space.
+ */
+static int
+bundle_bound(struct bundle *b, const struct vm_def *def, char **cause)
+{
+	struct bundle_file	*f;
+	uint64_t		 dense = 0;
+	size_t			 i;
+
+	for (i = 0; i < def->ndisks; i++) {
+		if (def->disks[i].format == VM_FORMAT_RAW &&
+		    (f = bundle_find(b, def->disks[i].file)) != NULL)
+			f->raw = 1;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].backing != NULL &&
+		    strcmp(b->f[i].backing_fmt, "raw") == 0 &&
+		    (f = bundle_find(b, b->f[i].backing)) != NULL)
+			f->raw = 1;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (!b->f[i].raw)
+			dense += b->f[i].size;
+	}
+	if (dense > b->limit || dense > b->room) {
+		*cause = bundle_too_much(b, dense, 1);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Write a chunk of a member, its blocks of zeros as holes, counting
+ * what is written against the import's bounds.
+ */
+static int
+bundle_write_sparse(struct bundle *b, int fd, const char *path,
+    const char *buf, size_t n, char **cause)
+{
+	static const char	zero[BUNDLE_BLOCK];
+	size_t			off, len, done;
+	ssize_t			w;
+
+	for (off = 0; off < n; off += len) {
+		len = n - off < BUNDLE_BLOCK ? n - off : BUNDLE_BLOCK;
+		if (memcmp(buf + off, zero, len) == 0) {
+			if (lseek(fd, (off_t)len, SEEK_CUR) == -1)
+				goto fail;
+			continue;
+		}
+		b->written += len;
+		if (b->written > b->limit || b->written > b->room) {
+			*cause = xstrdup("");
+			return (1);
+		}
+		for (done = 0; done < len; done += (size_t)w) {
+			w = write(fd, buf + off + done, len - done);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w < 0)
+				goto fail;
+		}
+	}
+	return (0);
+fail:
+	*cause = xasprintf("%s: %s", path, strerror(errno));
 	return (-1);
 }
 
@@ -760,9 +896,7 @@ bundle_extract(struct bundle *b, struct archive *a, struct bundle_file *f,
 	char		*path, *dir;
 	uint64_t	 got = 0;
 	la_ssize_t	 n;
-	ssize_t		 w;
-	size_t		 off;
-	int		 fd, rc = -1;
+	int		 fd, w, rc = -1;
 
 	if (str_has_prefix(f->member, "snapshots/")) {
 		dir = fs_path_join(stage, "snapshots");
@@ -795,18 +929,15 @@ bundle_extract(struct bundle *b, struct archive *a, struct bundle_file *f,
 			    (unsigned long long)f->size);
 			goto out;
 		}
-		for (off = 0; off < (size_t)n; off += (size_t)w) {
-			w = write(fd, buf + off, (size_t)n - off);
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w < 0) {
-				*cause = xasprintf("%s: %s", path,
-				    strerror(errno));
-				goto out;
-			}
+		if ((w = bundle_write_sparse(b, fd, path, buf, (size_t)n,
+		    cause)) == 1) {
+			free(*cause);
+			*cause = bundle_too_much(b, b->limit < b->room ?
+			    b->limit : b->room, 0);
+			goto out;
 		}
+		if (w != 0)
+			goto out;
 		if (bundle_report(b, f->member, (uint64_t)n, cause) != 0)
 			goto out;
 	}
@@ -816,7 +947,8 @@ bundle_extract(struct bundle *b, struct archive *a, struct bundle_file *f,
 		    (unsigned long long)f->size);
 		goto out;
 	}
-	if (fsync(fd) != 0) {
+	/* A trailing hole is the file's length too. */
+	if (ftruncate(fd, (off_t)got) != 0 || fsync(fd) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -857,6 +989,68 @@ bundle_check_def(struct bundle *b, const struct vm_def *def, char **cause)
 	return (0);
 }
 
+/*
+ * One member the VM opens as an image, inspected as format before
+ * qemu-img or QEMU opens it. Before the rebase, a qcow2 the manifest
+ * gives a base may name any backing file (the rebase replaces the name
+ * unread); after it, only that base.
+ */
+static int
+bundle_check_image(struct bundle *b, const char *stage, const char *member,
+    int format, int rebased, char **cause)
+{
+	struct bundle_file	*f;
+	const char		*backing = NULL;
+	char			*path, *what;
+	int			 flags = 0, rc;
+
+	if ((f = bundle_find(b, member)) == NULL)
+		return (0);
+	if (f->backing != NULL && rebased)
+		backing = f->backing;
+	else if (f->backing != NULL)
+		flags = IMGCHECK_BACKING_ANY;
+	path = fs_path_join(stage, member);
+	what = xasprintf("member '%s'", member);
+	rc = imgcheck_file(path, what, format, backing, flags, cause);
+	free(what);
+	free(path);
+	return (rc < 0 ? -1 : 0);
+}
+
+/*
+ * Every image the VM opens (its disks, their bases, its ISO) names no
+ * file but the members the manifest says it stands on.
+ */
+static int
+bundle_check_images(struct bundle *b, const struct vm_def *def,
+    const char *stage, int rebased, char **cause)
+{
+	size_t	i;
+	int	format;
+
+	for (i = 0; i < def->ndisks; i++) {
+		format = def->disks[i].format == VM_FORMAT_QCOW2 ?
+		    TEMPLATE_FORMAT_QCOW2 : TEMPLATE_FORMAT_RAW;
+		if (bundle_check_image(b, stage, def->disks[i].file, format,
+		    rebased, cause) != 0)
+			return (-1);
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].backing == NULL)
+			continue;
+		format = strcmp(b->f[i].backing_fmt, "qcow2") == 0 ?
+		    TEMPLATE_FORMAT_QCOW2 : TEMPLATE_FORMAT_RAW;
+		if (bundle_check_image(b, stage, b->f[i].backing, format,
+		    rebased, cause) != 0)
+			return (-1);
+	}
+	if (def->boot.iso != NULL)
+		return (bundle_check_image(b, stage, def->boot.iso,
+		    TEMPLATE_FORMAT_ISO, rebased, cause));
+	return (0);
+}
+
 /* Point each overlay at its base in the new folder; bases read-only. */
 static int
 bundle_rebase(struct bundle *b, const char *stage, char **cause)
@@ -894,19 +1088,95 @@ bundle_rebase(struct bundle *b, const char *stage, char **cause)
 	return (rc);
 }
 
+/* Whether an archive entry may be extracted as its manifest's member. */
+static struct bundle_file *
+bundle_entry(struct bundle *b, struct archive_entry *e, int first,
+    char **cause)
+{
+	struct bundle_file	*f;
+	const char		*member;
+
+	if ((member = archive_entry_pathname(e)) == NULL)
+		member = "";
+	if (bundle_entry_check(e, member, cause) != 0)
+		return (NULL);
+	if ((f = bundle_find(b, member)) == NULL)
+		*cause = xasprintf("member '%s' is unknown (not in its "
+		    "manifest)", member);
+	else if (f->seen)
+		*cause = xasprintf("member '%s' comes twice", member);
+	else if (archive_entry_size_is_set(e) &&
+	    (uint64_t)archive_entry_size(e) != f->size)
+		*cause = xasprintf("member '%s' is %llu bytes, its manifest "
+		    "declares %llu", member,
+		    (unsigned long long)archive_entry_size(e),
+		    (unsigned long long)f->size);
+	/* vm.conf says which disks are raw: it comes before any disk. */
+	else if (first && (strcmp(member, "vm.conf") != 0 ||
+	    f->size > BUNDLE_MAX_TEXT))
+		*cause = xasprintf("member '%s' comes where vm.conf (of 1M "
+		    "at most) must, right after the manifest", member);
+	else
+		return (f);
+	return (NULL);
+}
+
+/*
+ * Extract every member within the import's bounds; vm.conf, first, is
+ * read to bound the rest. Its definition, or NULL and *cause.
+ */
+static struct vm_def *
+bundle_extract_all(struct bundle *b, struct archive *a, const char *stage,
+    char **cause)
+{
+	struct archive_entry	*e;
+	struct bundle_file	*f;
+	struct vm_def		*def = NULL;
+	char			*buf, *conf;
+	size_t			 i;
+	int			 r;
+
+	buf = xmalloc(BUNDLE_CHUNK);
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		if ((f = bundle_entry(b, e, def == NULL, cause)) == NULL ||
+		    bundle_extract(b, a, f, stage, buf, cause) != 0)
+			goto fail;
+		if (def != NULL)
+			continue;
+		conf = fs_path_join(stage, "vm.conf");
+		def = vmdef_load(conf, cause);
+		free(conf);
+		if (def == NULL || bundle_bound(b, def, cause) != 0)
+			goto fail;
+	}
+	if (r != ARCHIVE_EOF) {
+		*cause = xasprintf("%s", archive_error_string(a));
+		goto fail;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (!b->f[i].seen) {
+			*cause = xasprintf("member '%s' is missing (a "
+			    "truncated bundle?)", b->f[i].member);
+			goto fail;
+		}
+	}
+	free(buf);
+	return (def);
+fail:
+	free(buf);
+	vmdef_free(def);
+	return (NULL);
+}
+
 int
 bundle_import(const struct library *lib, const char *file, const char *name,
     bundle_progress_cb progress, void *arg, char **namep, char **cause)
 {
 	struct bundle		 b;
-	struct bundle_file	*f;
 	struct archive		*a;
-	struct archive_entry	*e;
 	struct vm_def		*def = NULL;
-	char			*stage = NULL, *why = NULL, *conf, *buf = NULL;
-	const char		*member;
-	size_t			 i;
-	int			 r, rc = -1;
+	char			*stage = NULL, *why = NULL, *conf;
+	int			 rc = -1;
 
 	if (lazy_archive_load(cause) != 0)
 		return (-1);
@@ -934,60 +1204,24 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	}
 	if ((stage = library_create_begin(lib, name, cause)) == NULL)
 		goto out;
-	if (bundle_room(stage, b.total, &why) != 0)
+	b.stage = stage;
+	if (bundle_bounds(file, stage, &b.archive, &b.limit, &b.room,
+	    &why) != 0 ||
+	    (def = bundle_extract_all(&b, a, stage, &why)) == NULL)
 		goto fail;
-	buf = xmalloc(BUNDLE_CHUNK);
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		member = archive_entry_pathname(e);
-		if (member == NULL)
-			member = "";
-		if (bundle_entry_check(e, member, &why) != 0)
-			goto fail;
-		if ((f = bundle_find(&b, member)) == NULL) {
-			why = xasprintf("member '%s' is unknown (not in its "
-			    "manifest)", member);
-			goto fail;
-		}
-		if (f->seen) {
-			why = xasprintf("member '%s' comes twice", member);
-			goto fail;
-		}
-		if (archive_entry_size_is_set(e) &&
-		    (uint64_t)archive_entry_size(e) != f->size) {
-			why = xasprintf("member '%s' is %llu bytes, its "
-			    "manifest declares %llu", member,
-			    (unsigned long long)archive_entry_size(e),
-			    (unsigned long long)f->size);
-			goto fail;
-		}
-		if (bundle_extract(&b, a, f, stage, buf, &why) != 0)
-			goto fail;
-	}
-	if (r != ARCHIVE_EOF) {
-		why = xasprintf("%s", archive_error_string(a));
-		goto fail;
-	}
-	for (i = 0; i < b.n; i++) {
-		if (!b.f[i].seen) {
-			why = xasprintf("member '%s' is missing (a truncated "
-			    "bundle?)", b.f[i].member);
-			goto fail;
-		}
-	}
 	conf = fs_path_join(stage, "vm.conf");
-	def = vmdef_load(conf, &why);
-	if (def != NULL) {
-		free(def->name);
-		def->name = xstrdup(name);
-	}
+	free(def->name);
+	def->name = xstrdup(name);
 	/* Imported beside its original: the host ports must differ. */
-	if (def != NULL && vmcreate_port_taken(lib, def) &&
+	if (vmcreate_port_taken(lib, def) &&
 	    vmcreate_new_ports(lib, def, NULL, &why) != 0) {
 		vmdef_free(def);
 		def = NULL;
 	}
 	if (def == NULL || bundle_check_def(&b, def, &why) != 0 ||
+	    bundle_check_images(&b, def, stage, 0, &why) != 0 ||
 	    bundle_rebase(&b, stage, &why) != 0 ||
+	    bundle_check_images(&b, def, stage, 1, &why) != 0 ||
 	    vmdef_validate(def, stage, &why) != 0 ||
 	    vmdef_save(def, conf, &why) != 0) {
 		free(conf);
@@ -1008,7 +1242,6 @@ out:
 		library_create_abort(stage);
 	archive_read_free(a);
 	free(why);
-	free(buf);
 	free(stage);
 	vmdef_free(def);
 	bundle_clear(&b);

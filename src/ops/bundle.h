@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/library.h"
@@ -33,6 +34,25 @@ struct archive_entry;
 /* bundle_member_check() for a libarchive entry, under this name. */
 int	bundle_entry_check(struct archive_entry *, const char *, char **);
 
+/*
+ * What an import (bundle or OVA) leaves free on the library's file
+ * system: a 32nd of its size, at most 256 MiB.
+ */
+#define BUNDLE_MARGIN_SHARE	32
+#define BUNDLE_MARGIN_MAX	(256ULL << 20)
+/*
+ * The bounds of an import of file into dir: the archive's size, what it
+ * may write (unpack_limit() of that size; zeros of raw disks aside) and
+ * the free space less the margin (UINT64_MAX when unknown).
+ */
+int	bundle_bounds(const char *, const char *, uint64_t *, uint64_t *,
+	    uint64_t *, char **);
+/*
+ * Parse a manifest's text as an import reads it (a NUL ends it): the
+ * members it lists and their declared bytes, or -1 and *cause.
+ */
+int	bundle_manifest_parse(const char *, size_t, size_t *, uint64_t *,
+	    char **);
 /*
  * Write VM name to file (which must not exist) as a .tar.zst bundle. The
  * caller holds the VM's lock and has made sure it is stopped.

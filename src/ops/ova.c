@@ -14,8 +14,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "backend/qemu_img.h"
 #include "core/names.h"
+#include "images/imgcheck.h"
+#include "images/template.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/lazy_archive.h"
@@ -590,6 +594,10 @@ struct ova_ctx {
 	uint64_t		 total, done;
 	bundle_progress_cb	 progress;
 	void			*arg;
+	uint64_t		 size;		/* the OVA's bytes */
+	uint64_t		 limit;		/* what it may write */
+	uint64_t		 room;		/* free, less the margin */
+	uint64_t		 written;	/* converted disks */
 };
 
 static struct archive *
@@ -844,6 +852,89 @@ out:
 	return (rc);
 }
 
+/*
+ * Whether an import may write need more bytes: within what an archive
+ * of its size may hold (a compressed tar of zeros, or grains that
+ * inflate a thousandfold, would fill the disk) and the free space.
+ */
+static int
+ova_bound(struct ova_ctx *c, uint64_t need, const char *what, char **cause)
+{
+	char	*n, *z, *l;
+
+	if (need <= c->limit && need <= c->room)
+		return (0);
+	n = str_size_short(need);
+	z = str_size_short(c->size);
+	l = str_size_short(need > c->limit ? c->limit : c->room);
+	if (need > c->limit)
+		*cause = xasprintf("%s would write %s from an OVA of %s, more "
+		    "than the %s an archive of that size may hold (a "
+		    "decompression bomb?): refused", what, n, z, l);
+	else
+		*cause = xasprintf("%s would write %s and only %s is free "
+		    "(less the margin an import leaves free)", what, n, l);
+	free(n);
+	free(z);
+	free(l);
+	return (-1);
+}
+
+/* What qemu-img says converting an inspected VMDK needs, bounded. */
+static int
+ova_measure(struct ova_ctx *c, const char *src, const char *member,
+    char **cause)
+{
+	struct strv	 args;
+	json_t		*j;
+	char		*source, *out = NULL, *what;
+	uint64_t	 need;
+	int		 rc;
+
+	source = imgcheck_qemu_source(src, "vmdk");
+	strv_init(&args);
+	strv_push(&args, "measure");
+	strv_push(&args, "--output=json");
+	strv_push(&args, "-O");
+	strv_push(&args, "qcow2");
+	strv_push(&args, source);
+	rc = qemu_img_run(&args, &out, cause);
+	strv_clear(&args);
+	free(source);
+	if (rc != 0)
+		return (-1);
+	j = json_loads(out, 0, NULL);
+	free(out);
+	need = (uint64_t)json_integer_value(json_object_get(j, "required"));
+	json_decref(j);
+	what = xasprintf("disk '%s'", member);
+	rc = ova_bound(c, c->written + need, what, cause);
+	free(what);
+	c->written += need;
+	return (rc);
+}
+
+/* An inspected VMDK to qcow2, the source pinned to the one file. */
+static int
+ova_qemu_convert(const char *src, const char *dst, char **cause)
+{
+	struct strv	 args;
+	char		*source;
+	int		 rc;
+
+	source = imgcheck_qemu_source(src, "vmdk");
+	strv_init(&args);
+	strv_push(&args, "convert");
+	strv_push(&args, "-O");
+	strv_push(&args, "qcow2");
+	strv_push(&args, source);
+	strv_push(&args, dst);
+	rc = qemu_img_run(&args, NULL, cause);
+	strv_clear(&args);
+	free(source);
+	return (rc);
+}
+
 /* Second pass: each disk out of the tar, then qemu-img convert. */
 static int
 ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
@@ -851,7 +942,6 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 {
 	struct archive		*a;
 	struct archive_entry	*e;
-	struct strv		 args;
 	const char		*name;
 	char			*src, *dst;
 	size_t			 i;
@@ -877,18 +967,15 @@ ova_convert(struct ova_ctx *c, const struct ova_spec *s, const char *stage,
 			    archive_entry_size(e), cause);
 			if (rc == 0)
 				rc = ova_verify(c, name, src, cause);
+			/* Before qemu-img: no extent or parent outside. */
+			if (rc == 0 && imgcheck_file(src, name,
+			    TEMPLATE_FORMAT_VMDK, NULL, 0, cause) < 0)
+				rc = -1;
+			if (rc == 0)
+				rc = ova_measure(c, src, name, cause);
 			if (rc == 0) {
 				crashpoint("ova: disk copied out");
-				strv_init(&args);
-				strv_push(&args, "convert");
-				strv_push(&args, "-f");
-				strv_push(&args, "vmdk");
-				strv_push(&args, "-O");
-				strv_push(&args, "qcow2");
-				strv_push(&args, src);
-				strv_push(&args, dst);
-				rc = qemu_img_run(&args, NULL, cause);
-				strv_clear(&args);
+				rc = ova_qemu_convert(src, dst, cause);
 			}
 			unlink(src);
 			free(src);
@@ -1008,7 +1095,10 @@ ova_import(const struct library *lib, const char *file, const char *name,
 	}
 	if ((stage = library_create_begin(lib, vmname, cause)) == NULL)
 		goto out;
-	if (ova_verify_ovf(&c, stage, &why) != 0 ||
+	/* The disks as the tar declares them, before any is copied out. */
+	if (bundle_bounds(file, stage, &c.size, &c.limit, &c.room,
+	    &why) != 0 || ova_bound(&c, c.total, "its disks", &why) != 0 ||
+	    ova_verify_ovf(&c, stage, &why) != 0 ||
 	    ova_convert(&c, s, stage, &why) != 0)
 		goto fail;
 	def = ova_vmdef(s, vmname);

@@ -22,7 +22,11 @@
 	X(curl_free) \
 	X(curl_global_init) \
 	X(curl_slist_append) \
-	X(curl_slist_free_all)
+	X(curl_slist_free_all) \
+	X(curl_url) \
+	X(curl_url_cleanup) \
+	X(curl_url_get) \
+	X(curl_url_set)
 
 LAZY_CURL_SYMS(LAZY_DECLARE)
 
@@ -40,6 +44,10 @@ LAZY_CURL_SYMS(LAZY_DECLARE)
 #define curl_global_init (*lazy_curl_global_init)
 #define curl_slist_append (*lazy_curl_slist_append)
 #define curl_slist_free_all (*lazy_curl_slist_free_all)
+#define curl_url (*lazy_curl_url)
+#define curl_url_cleanup (*lazy_curl_url_cleanup)
+#define curl_url_get (*lazy_curl_url_get)
+#define curl_url_set (*lazy_curl_url_set)
 #endif
 
 /* Load the library once; -1 and *cause when it is missing. */

@@ -400,7 +400,8 @@ vd_fails 1 "member 'extra.bin' is unknown (not in its manifest)" import \
     "$W/unknown.tar.gz"; ok
 vd_fails 1 "member 'd.qcow2' is 67108864 bytes, its manifest declares 1000" \
     import "$W/bomb.tar.gz"; ok
-vd_fails 1 "of files and only" import "$W/huge.tar.gz"; ok
+vd_fails 1 "(a decompression bomb?): refused" import "$W/huge.tar.gz"
+ok
 vd_fails 1 "names disk file '/etc/passwd', which the bundle does not hold" \
     import "$W/hostfile.tar.gz"; ok
 vd_fails 1 "not a vmdesk bundle" import "$W/plain.tar.gz"; ok
@@ -440,8 +441,10 @@ if mount -t tmpfs -o size=64m,nr_inodes=64 tmpfs "$MNT" 2>/dev/null; then
 	# Space, not inodes: the bundle's declared size does not fit.
 	umount "$MNT"
 	mount -t tmpfs -o size=4m tmpfs "$MNT" || fail "remount"
-	VMDESK_HOME="$MNT" vd_fails 1 "of files and only" import \
+	VMDESK_HOME="$MNT" vd_fails 1 "and only" import \
 	    "$W/b1.tar.zst" full
+	case "$OUT" in *"is free in $MNT/vms/.new-full-"*) ;;
+	*) fail "a full disk: $OUT" ;; esac
 	ok
 	# An export that runs out of room removes its partial file.
 	vd_fails 1 "No space left on device" export b2 "$MNT/b2.tar.zst"
@@ -512,5 +515,77 @@ grep -q "import of $W/big.tar.zst interrupted: no VM was made" \
     "$W/int.out" || fail "interrupted import said: $(cat "$W/int.out")"
 [ ! -e "$VMS/big3" ] || fail "an interrupted import made big3"
 no_leftovers "interrupted import"; ok
+
+log "import bombs: 1 GiB declared in a few KiB"
+# zbundle OUT FORMAT BYTE MIB: a .tar.zst whose one disk (vm.conf says
+# FORMAT) is MIB MiB of BYTE, streamed (never held in memory).
+zbundle() {
+	python3 - "$2" "$3" "$4" <<'EOF' | zstd -q -1 -o "$1" || fail "zbundle"
+import io, sys, tarfile
+fmt, byte, mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+conf = ("[vm]\nname = zb\nmemory = 128M\n\n[disk disk]\nfile = d.img\n"
+        "format = %s\n" % fmt).encode()
+size = mib << 20
+man = ("vmdesk-bundle 1\nname zb\nfile vm.conf %d\nfile d.img %d\n" %
+       (len(conf), size)).encode()
+out = sys.stdout.buffer
+for name, data in (("vmdesk-bundle", man), ("vm.conf", conf)):
+    i = tarfile.TarInfo(name); i.size = len(data)
+    out.write(i.tobuf(tarfile.USTAR_FORMAT) + data +
+              bytes(-len(data) % 512))
+i = tarfile.TarInfo("d.img"); i.size = size
+out.write(i.tobuf(tarfile.USTAR_FORMAT))
+chunk = bytes([byte]) * (1 << 20)
+for _ in range(mib):
+    out.write(chunk)
+out.write(bytes(1024))
+EOF
+}
+zbundle "$W/bomb.tar.zst" qcow2 0 1024
+log "the bomb: $(stat -c %s "$W/bomb.tar.zst") bytes"
+vd_fails 1 "its files declare 1.0G (zeros of raw disks aside) in a bundle of" \
+    import "$W/bomb.tar.zst"
+case "$OUT" in *"(a decompression bomb?): refused"*) ;;
+*) fail "the bomb: $OUT" ;; esac
+[ ! -e "$VMS/zb" ] || fail "the bomb made a VM"
+no_leftovers "the bomb"; ok
+# The same zeros as a raw disk are a real VM's sparse disk: taken, as
+# holes (an export writes a raw disk's zeros in full).
+zbundle "$W/sparse.tar.zst" raw 0 1024
+vd_ok import "$W/sparse.tar.zst"
+[ "$(stat -c %s "$VMS/zb/d.img")" -eq 1073741824 ] ||
+    fail "the sparse disk is $(stat -c %s "$VMS/zb/d.img") bytes"
+[ "$(du -k "$VMS/zb/d.img" | cut -f1)" -lt 1024 ] ||
+    fail "the sparse disk takes $(du -k "$VMS/zb/d.img" | cut -f1) KiB"
+vd_ok delete zb; ok
+# A raw disk whose bytes are not zeros counts as it is written: 300 MiB
+# of 0x01 from a few KiB is refused past the 256 MiB floor.
+zbundle "$W/ones.tar.zst" raw 1 300
+vd_fails 1 "(a decompression bomb?): refused" import "$W/ones.tar.zst"
+[ ! -e "$VMS/zb" ] || fail "the raw bomb made a VM"
+no_leftovers "the raw bomb"; ok
+
+# An OVA is a tar, and libarchive reads a compressed one too: 1 GiB of
+# "disk" in a .ova of a few KiB is refused before anything is copied.
+python3 - "$W/ova/appl.ovf" <<'EOF' | zstd -q -1 -o "$W/bomb.ova" ||
+import sys, tarfile
+ovf = open(sys.argv[1], "rb").read()
+out = sys.stdout.buffer
+i = tarfile.TarInfo("appl.ovf"); i.size = len(ovf)
+out.write(i.tobuf(tarfile.USTAR_FORMAT) + ovf + bytes(-len(ovf) % 512))
+i = tarfile.TarInfo("appl-disk1.vmdk"); i.size = 1 << 30
+out.write(i.tobuf(tarfile.USTAR_FORMAT))
+chunk = bytes(1 << 20)
+for _ in range(1024):
+    out.write(chunk)
+out.write(bytes(1024))
+EOF
+    fail "the OVA bomb"
+vd_fails 1 "its disks would write 1G from an OVA of" import-ova \
+    "$W/bomb.ova" ovabomb
+case "$OUT" in *"(a decompression bomb?): refused"*) ;;
+*) fail "the OVA bomb: $OUT" ;; esac
+[ ! -e "$VMS/ovabomb" ] || fail "the OVA bomb made a VM"
+no_leftovers "the OVA bomb"; ok
 
 echo "$passed passed, 0 failed"

@@ -258,6 +258,31 @@ vd_fails 1 "ended early" create d1 --image "$URL/truncate/big.qcow2"
 nothing_left d1 5 part; ok
 vd_fails 1 "stalled" create d1 --image "$URL/stall/disk.qcow2"
 nothing_left d1 5 part; ok
+# A trickle (2 bytes a second) is a stall too, for an image and for a
+# checksum file: fewer than VMDESK_STALL_BYTES in VMDESK_STALL_TIMEOUT
+# seconds. Under a timeout: without the window it never ends.
+t0=$(date +%s)
+OUT=$(VMDESK_STALL_BYTES=100 timeout 60 "$VMDESK" create d1 \
+    --image "$URL/trickle/disk.qcow2" 2>&1)
+RC=$?
+[ "$RC" -eq 1 ] || fail "a trickled image: exit $RC: $OUT"
+case "$OUT" in
+*"stalled: "*" bytes in the last 2 s from 127.0.0.1"*) ;;
+*) fail "a trickled image: $OUT" ;;
+esac
+nothing_left d1 5 part; ok
+template trickle-sums image "$URL/big.qcow2" \
+    "checksum_url = $URL/trickle/SHA256SUMS" "format = qcow2"
+OUT=$(VMDESK_STALL_BYTES=100 timeout 60 "$VMDESK" create d1 \
+    --template trickle-sums 2>&1)
+RC=$?
+[ "$RC" -eq 1 ] || fail "a trickled checksum file: exit $RC: $OUT"
+case "$OUT" in
+*"trickle/SHA256SUMS: stalled: "*" bytes in the last 2 s from "*) ;;
+*) fail "a trickled checksum file: $OUT" ;;
+esac
+nothing_left d1 5 part
+log "trickles refused in $(($(date +%s) - t0)) s"; ok
 vd_fails 1 "HTTP 404 from $URL/nothere.qcow2" create d1 \
     --image "$URL/nothere.qcow2"
 nothing_left d1 5 part; ok

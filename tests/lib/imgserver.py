@@ -8,6 +8,7 @@ servers under path prefixes:
   /truncate/F   declares F's full length, sends half, closes
   /flaky/F      like /truncate the first time, then serves F with ranges
   /slow/F       serves F at about 2 MiB/s
+  /trickle/F    declares F's full length, then sends 2 bytes a second
   /status/N     answers HTTP N
 Files carry an ETag; a Range whose If-Range differs gets the whole file.
 Every request is logged as "METHOD PATH RANGE IF-RANGE" to the log file.
@@ -72,6 +73,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 return
+            if mode == "trickle":
+                f.seek(start)
+                left = end - start
+                while left > 0:
+                    chunk = f.read(min(left, 2))
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                    left -= len(chunk)
+                    time.sleep(1)
+                return
             if mode == "slow":
                 f.seek(start)
                 left = end - start
@@ -92,7 +103,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parts = self.path.lstrip("/").split("/", 1)
         mode, rest = "", self.path.lstrip("/")
         if len(parts) == 2 and parts[0] in ("stall", "truncate", "flaky",
-                                            "slow", "status"):
+                                            "slow", "trickle", "status"):
             mode, rest = parts
         if mode == "status":
             self.send_response(int(rest))
