@@ -101,13 +101,16 @@ snapshot_tags_from_json(json_t *snaps, struct snap_disk_tags *d)
 int
 snapshot_file_tags(const char *path, struct snap_disk_tags *d, char **cause)
 {
-	json_t	*info;
+	struct qemu_img_info	info;
+	size_t			i;
 
 	/* -U: QEMU may hold the image. */
-	if ((info = qemu_img_info(path, "qcow2", 1, cause)) == NULL)
+	if (qemu_img_info(path, "qcow2", 1, &info, cause) != 0)
 		return (-1);
-	snapshot_tags_from_json(json_object_get(info, "snapshots"), d);
-	json_decref(info);
+	for (i = 0; i < info.nsnaps; i++)
+		snap_disk_tags_add(d, info.snaps[i].name,
+		    info.snaps[i].date_sec, info.snaps[i].vm_state_size);
+	qemu_img_info_clear(&info);
 	return (0);
 }
 

@@ -80,4 +80,13 @@ void			 imgcache_entry_free(struct imgcache_entry *);
 int			 imgcache_prune(const struct library *,
 			     struct strv *, uint64_t *, char **);
 
+/*
+ * Hold the cache: shared by a create, clone or import from before it
+ * looks up or adds an image until its VM folder is in place (so its
+ * disks name what they stand on), exclusive by prune and doctor --fix.
+ * A file descriptor to pass to imgcache_release, or -1 and *cause.
+ */
+int			 imgcache_hold(const struct library *, int, char **);
+void			 imgcache_release(int);
+
 #endif

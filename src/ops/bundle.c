@@ -291,54 +291,44 @@ bundle_stat(const char *path, uint64_t *size, char **cause)
 static int
 bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
 {
+	struct qemu_img_chain	 c;
 	struct bundle_file	*f = top, *base;
-	json_t			*info;
-	const char		*next, *fmt;
-	char			*path, *member;
+	char			*member;
 	uint64_t		 size;
-	size_t			 fi;
-	int			 depth;
+	size_t			 i, fi;
+	int			 rc = 0;
 
-	for (depth = 0; depth < BUNDLE_MAX_CHAIN; depth++) {
-		if ((info = qemu_img_info(f->path, "qcow2", 0, cause)) == NULL)
-			return (-1);
-		next = json_string_value(json_object_get(info,
-		    "full-backing-filename"));
-		fmt = json_string_value(json_object_get(info,
-		    "backing-filename-format"));
-		if (next == NULL) {
-			json_decref(info);
-			return (0);
-		}
-		path = fs_abspath(next);
-		if ((base = bundle_find_path(b, path)) == NULL) {
-			if (bundle_stat(path, &size, cause) != 0) {
-				free(path);
-				json_decref(info);
-				return (-1);
-			}
-			member = bundle_unique(b, "base-", path);
+	qemu_img_chain(top->path, "qcow2", 0, &c);
+	if (c.broken == NULL && c.n > BUNDLE_MAX_CHAIN)
+		c.broken = xasprintf("%s: backing chain deeper than %d",
+		    top->path, BUNDLE_MAX_CHAIN);
+	if (c.broken != NULL) {
+		*cause = xstrdup(c.broken);
+		qemu_img_chain_clear(&c);
+		return (-1);
+	}
+	for (i = 1; i < c.n && f->backing == NULL; i++) {
+		if ((base = bundle_find_path(b, c.v[i].path)) == NULL) {
+			if ((rc = bundle_stat(c.v[i].path, &size,
+			    cause)) != 0)
+				break;
+			member = bundle_unique(b, "base-", c.v[i].path);
 			/* bundle_add may move f. */
 			fi = (size_t)(f - b->f);
-			base = bundle_add(b, member, path, size);
+			base = bundle_add(b, member, c.v[i].path, size);
 			f = &b->f[fi];
 			free(member);
 		}
-		free(path);
 		f->backing = xstrdup(base->member);
-		f->backing_fmt = xstrdup(fmt != NULL ? fmt : "qcow2");
-		json_decref(info);
+		f->backing_fmt = xstrdup(c.v[i].format);
 		if (strcmp(f->backing_fmt, "qcow2") != 0 ||
-		    (f = bundle_find(b, f->backing)) == NULL ||
-		    f->backing != NULL)
-			return (0);
+		    (f = bundle_find(b, f->backing)) == NULL)
+			break;
 	}
-	*cause = xasprintf("%s: backing chain deeper than %d", top->path,
-	    BUNDLE_MAX_CHAIN);
-	return (-1);
+	qemu_img_chain_clear(&c);
+	return (rc);
 }
 
-/* Plan a file named in vm.conf: its member, and vm.conf names that. */
 static int
 bundle_plan_file(struct bundle *b, const char *vmdir, char **file,
     int qcow2, char **cause)

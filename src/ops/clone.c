@@ -138,18 +138,14 @@ clone_probe(const char *path, struct clone_qcow2 *q, char **cause)
 static int
 clone_tags(const char *path, struct strv *tags, char **cause)
 {
-	json_t		*info, *s;
-	const char	*name;
-	size_t		 i;
+	struct qemu_img_info	info;
+	size_t			i;
 
-	if ((info = qemu_img_info(path, "qcow2", 0, cause)) == NULL)
+	if (qemu_img_info(path, "qcow2", 0, &info, cause) != 0)
 		return (-1);
-	json_array_foreach(json_object_get(info, "snapshots"), i, s) {
-		if ((name = json_string_value(json_object_get(s,
-		    "name"))) != NULL)
-			strv_push(tags, name);
-	}
-	json_decref(info);
+	for (i = 0; i < info.nsnaps; i++)
+		strv_push(tags, info.snaps[i].name);
+	qemu_img_info_clear(&info);
 	return (0);
 }
 
