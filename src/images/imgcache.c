@@ -23,6 +23,7 @@
 #include "backend/qemu_img.h"
 #include "images/download.h"
 #include "images/unpack.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -507,6 +508,70 @@ imgcache_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+/* ---- Shared bases --------------------------------------------------------- */
+
+/* Whether the cached image images/HEX.qcow2 holds exactly these bytes. */
+static char *
+imgcache_same_image(const struct library *lib, const char *hex,
+    const struct stat *sb)
+{
+	struct stat	 csb;
+	char		*path, *why = NULL, chex[65];
+
+	path = xasprintf("%s/%s.qcow2", lib->images, hex);
+	if (stat(path, &csb) == 0 && S_ISREG(csb.st_mode) &&
+	    csb.st_size == sb->st_size &&
+	    download_sha256_file(path, chex, &why) == 0 &&
+	    strcmp(chex, hex) == 0)
+		return (path);
+	free(why);
+	free(path);
+	return (NULL);
+}
+
+int
+imgcache_share_base(const struct library *lib, const char *path,
+    char **shared, char **cause)
+{
+	struct stat	 sb, dsb;
+	char		*dir, *dest, hex[65];
+	int		 rc = -1;
+
+	*shared = NULL;
+	dir = fs_path_join(lib->images, LIBRARY_BASES_DIR);
+	if (fs_mkdir_p(dir, 0755, cause) != 0)
+		goto out;
+	if (stat(path, &sb) != 0 || stat(dir, &dsb) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* On another file system (no link): it stays where it is. */
+	if (sb.st_dev != dsb.st_dev) {
+		rc = 0;
+		goto out;
+	}
+	if (download_sha256_file(path, hex, cause) != 0)
+		goto out;
+	if ((*shared = imgcache_same_image(lib, hex, &sb)) != NULL) {
+		rc = 0;
+		goto out;
+	}
+	dest = xasprintf("%s/%s.qcow2", dir, hex);
+	/* Named by its bytes: one already there is this one. */
+	if (link(path, dest) != 0 && errno != EEXIST)
+		*cause = xasprintf("%s: %s", dest, strerror(errno));
+	else if (fs_sync_dir(dir, cause) == 0) {
+		crashpoint("import: base shared");
+		*shared = dest;
+		dest = NULL;
+		rc = 0;
+	}
+	free(dest);
+out:
+	free(dir);
+	return (rc);
 }
 
 /* What a plain image file is, from its bytes. */

@@ -88,5 +88,15 @@ int			 imgcache_prune(const struct library *,
  */
 int			 imgcache_hold(const struct library *, int, char **);
 void			 imgcache_release(int);
+/*
+ * Share a frozen base an import brought (read-only, its own backing
+ * already pointing into the cache): it joins images/bases as
+ * SHA256.qcow2, named by its bytes so one copy serves every import, or
+ * is the cached image with those very bytes. *shared gets the path in
+ * the cache (caller frees), or NULL when the cache is on another file
+ * system and the base stays where it is.
+ */
+int			 imgcache_share_base(const struct library *,
+			     const char *, char **, char **);
 
 #endif

@@ -23,6 +23,7 @@
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "images/cloudinit.h"
+#include "images/imgcache.h"
 #include "ops/vmcreate.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
@@ -847,7 +848,7 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 	char			*srcdir = NULL, *stage = NULL, *conf;
 	char			*why = NULL;
 	size_t			 i, n = 0;
-	int			 rc = -1;
+	int			 rc = -1, hold = -1;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.opts = opts;
@@ -879,6 +880,9 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 			    &def->disks[n]);
 	}
 
+	/* Until the clone is in place, no prune or doctor takes its base. */
+	if ((hold = imgcache_hold(lib, 0, cause)) < 0)
+		goto out;
 	if ((stage = library_create_begin(lib, dst, cause)) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -929,6 +933,7 @@ out:
 		clone_undo(disks, n);
 		library_create_abort(stage);
 	}
+	imgcache_release(hold);
 	for (i = 0; i < n; i++) {
 		free(disks[i].src);
 		free(disks[i].file);
