@@ -407,9 +407,9 @@ snapshot_pick_disks(struct snapshot_vm *sv)
 		    "there is nothing to keep a snapshot in", sv->name);
 }
 
-struct snapshot_vm *
-snapshot_open(const struct library *lib, const char *name, int lock_ms,
-    char **cause)
+static struct snapshot_vm *
+snapshot_open_as(const struct library *lib, const char *name, int lock_ms,
+    int save, char **cause)
 {
 	struct snapshot_vm	*sv;
 	struct vm_status	 st;
@@ -462,13 +462,27 @@ snapshot_open(const struct library *lib, const char *name, int lock_ms,
 	if (snapshot_read_tags(sv, cause) != 0)
 		goto fail;
 	if (snaptree_reconcile(sv->tree, sv->tags, sv->ndisks, &sv->notes) &&
-	    snaptree_save(sv->tree, sv->tree_file, 0, cause) != 0)
+	    save && snaptree_save(sv->tree, sv->tree_file, 0, cause) != 0)
 		goto fail;
 	return (sv);
 
 fail:
 	snapshot_close(sv);
 	return (NULL);
+}
+
+struct snapshot_vm *
+snapshot_open(const struct library *lib, const char *name, int lock_ms,
+    char **cause)
+{
+	return (snapshot_open_as(lib, name, lock_ms, 1, cause));
+}
+
+struct snapshot_vm *
+snapshot_view(const struct library *lib, const char *name, int lock_ms,
+    char **cause)
+{
+	return (snapshot_open_as(lib, name, lock_ms, 0, cause));
 }
 
 void
