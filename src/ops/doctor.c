@@ -504,9 +504,11 @@ doctor_fix_runtime(const struct library *lib, const char *run, char **cause)
 	vmdir = library_vm_dir(lib, name);
 	rc = vm_paths_init(&p, vmdir, run, cause);
 	if (rc == 0) {
-		if (vmproc_pid(&p) == 0)
-			rc = vmproc_cleanup(&p, cause);
-		if (rc == 0)
+		if (vmproc_pid(&p) != 0) {
+			*cause = xasprintf("%s: VM %s started meanwhile", run,
+			    name);
+			rc = -1;
+		} else if ((rc = vmproc_cleanup(&p, cause)) == 0)
 			rc = fs_rm_rf(run, cause);
 		vm_paths_clear(&p);
 	}
