@@ -215,6 +215,7 @@ qemu_img_chain_add(struct qemu_img_chain *c, const char *path,
 	l = &c->v[c->n++];
 	memset(l, 0, sizeof *l);
 	l->format = xstrdup(format);
+	l->named = xstrdup(path);
 	if (stat(path, &sb) != 0 || realpath(path, real) == NULL) {
 		l->path = xstrdup(path);
 		l->missing = 1;
@@ -336,6 +337,7 @@ qemu_img_chain_clear(struct qemu_img_chain *c)
 
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].path);
+		free(c->v[i].named);
 		free(c->v[i].format);
 	}
 	free(c->v);

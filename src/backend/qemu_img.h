@@ -58,6 +58,7 @@ void		 qemu_img_info_clear(struct qemu_img_info *);
 /* One file of a backing chain. */
 struct qemu_img_link {
 	char		*path;		/* resolved; as named when missing */
+	char		*named;		/* as its overlay (or caller) names it */
 	char		*format;
 	int		 missing;	/* no such file (the chain is broken) */
 	dev_t		 dev;		/* the file itself, when not missing */

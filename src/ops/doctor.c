@@ -33,11 +33,25 @@ struct doctor_use {
 	ino_t	ino;
 };
 
+/*
+ * A folder entry some chain names: its folder (device and inode, after
+ * resolving) and its name there. A second (hard) link to a used file is
+ * not used: removing it frees nothing, and a crashed linked clone leaves
+ * just that.
+ */
+struct doctor_entry {
+	dev_t	 dev;
+	ino_t	 ino;
+	char	*name;
+};
+
 struct doctor_ctx {
 	const struct library	*lib;
 	struct doctor_findings	*out;
 	struct doctor_use	*uses;
 	size_t			 nuses;
+	struct doctor_entry	*entries;
+	size_t			 nentries;
 	struct strv		 running;	/* VMs alive: never touched */
 	char			*unsure;	/* why strays must be kept */
 };
@@ -214,21 +228,81 @@ doctor_use(struct doctor_ctx *ctx, dev_t dev, ino_t ino)
 	ctx->uses[ctx->nuses++].ino = ino;
 }
 
+/* The folder a path's entry is in, and its name there. */
+static int
+doctor_entry_of(const char *path, struct stat *dsb, const char **name)
+{
+	char	*dir, *slash;
+	int	 rc;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+		*name = path;
+	} else {
+		*slash = '\0';
+		*name = path + (slash - dir) + 1;
+	}
+	rc = stat(*dir == '\0' ? "/" : dir, dsb);
+	free(dir);
+	return (rc);
+}
+
+static void
+doctor_entry_add(struct doctor_ctx *ctx, const char *path)
+{
+	struct doctor_entry	*e;
+	struct stat		 dsb;
+	const char		*name;
+
+	if (doctor_entry_of(path, &dsb, &name) != 0)
+		return;
+	ctx->entries = xreallocarray(ctx->entries, ctx->nentries + 1,
+	    sizeof *ctx->entries);
+	e = &ctx->entries[ctx->nentries++];
+	e->dev = dsb.st_dev;
+	e->ino = dsb.st_ino;
+	e->name = xstrdup(name);
+}
+
+/* A file is used: its inode, the entry naming it and the one it is. */
+static void
+doctor_use_link(struct doctor_ctx *ctx, const char *named, const char *real,
+    const struct stat *sb)
+{
+	doctor_use(ctx, sb->st_dev, sb->st_ino);
+	doctor_entry_add(ctx, named);
+	doctor_entry_add(ctx, real);
+}
+
 static void
 doctor_use_path(struct doctor_ctx *ctx, const char *path)
 {
 	struct stat	sb;
+	char		real[PATH_MAX];
 
-	if (stat(path, &sb) == 0)
-		doctor_use(ctx, sb.st_dev, sb.st_ino);
+	if (stat(path, &sb) == 0 && realpath(path, real) != NULL)
+		doctor_use_link(ctx, path, real, &sb);
 }
 
+/*
+ * Whether the entry name in folder dir is used: some chain names it, or
+ * it is the only name of a file some chain reaches.
+ */
 static int
-doctor_used(const struct doctor_ctx *ctx, const struct stat *sb)
+doctor_used(const struct doctor_ctx *ctx, const struct stat *dsb,
+    const char *name, const struct stat *sb)
 {
 	size_t	i;
 
-	for (i = 0; i < ctx->nuses; i++) {
+	for (i = 0; i < ctx->nentries; i++) {
+		if (ctx->entries[i].dev == dsb->st_dev &&
+		    ctx->entries[i].ino == dsb->st_ino &&
+		    strcmp(ctx->entries[i].name, name) == 0)
+			return (1);
+	}
+	for (i = 0; i < ctx->nuses && sb->st_nlink <= 1; i++) {
 		if (ctx->uses[i].dev == sb->st_dev &&
 		    ctx->uses[i].ino == sb->st_ino)
 			return (1);
@@ -260,13 +334,16 @@ doctor_disk(struct doctor_ctx *ctx, const char *vm, const char *path,
     const char *format)
 {
 	struct qemu_img_chain	 c;
+	struct stat		 sb;
 	const char		*last;
 	size_t			 i;
 
 	qemu_img_chain(path, format, 1, &c);
 	for (i = 0; i < c.n; i++) {
+		sb.st_dev = c.v[i].dev;
+		sb.st_ino = c.v[i].ino;
 		if (!c.v[i].missing)
-			doctor_use(ctx, c.v[i].dev, c.v[i].ino);
+			doctor_use_link(ctx, c.v[i].named, c.v[i].path, &sb);
 	}
 	if (c.broken != NULL && c.v[c.n - 1].missing) {
 		last = c.v[c.n - 1].path;
@@ -359,19 +436,20 @@ doctor_strays(struct doctor_ctx *ctx, const char *dir, enum doctor_kind kind,
 {
 	struct doctor_finding	*f;
 	struct dirent		*de;
-	struct stat		 sb;
+	struct stat		 sb, dsb;
 	DIR			*dp;
 	char			*path;
 
-	if ((dp = opendir(dir)) == NULL)
+	if (stat(dir, &dsb) != 0 || (dp = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    !str_has_suffix(de->d_name, ".qcow2"))
 			continue;
 		path = fs_path_join(dir, de->d_name);
-		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    !doctor_used(ctx, &sb)) {
+		/* Only files: a symbolic link frees nothing. */
+		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    !doctor_used(ctx, &dsb, de->d_name, &sb)) {
 			f = doctor_add(ctx, kind, path, NULL);
 			if (vm != NULL && strv_find(&ctx->running, vm) >= 0)
 				f->why_kept = xasprintf("VM %s is running",
@@ -588,6 +666,9 @@ doctor_run(const struct library *lib, int fix, struct doctor_findings *out,
 			doctor_fix(lib, &out->v[i]);
 	}
 	imgcache_release(hold);
+	for (i = 0; i < ctx.nentries; i++)
+		free(ctx.entries[i].name);
+	free(ctx.entries);
 	free(ctx.uses);
 	free(ctx.unsure);
 	strv_clear(&ctx.running);

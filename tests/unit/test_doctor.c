@@ -214,6 +214,30 @@ test_doctor_removes_stray(void **state)
 	free(base);
 }
 
+/* A second name of a used disk (a crashed linked clone) is a stray. */
+static void
+test_doctor_second_link_is_stray(void **state)
+{
+	struct fixture		*f = *state;
+	struct doctor_findings	 o;
+	char			*top, *base;
+
+	make_vm(f, "h", "disk.qcow2");
+	top = vm_file(f, "h", "disk.qcow2");
+	base = base_file(f, "h-disk-1.qcow2");
+	make_qcow2(top, NULL);
+	assert_int_equal(link(top, base), 0);
+	run(f, 1, &o);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(count(&o, DOCTOR_STRAY_BASE, base), 1);
+	assert_true(o.v[0].fixed);
+	assert_false(fs_exists(base));
+	assert_true(fs_exists(top));
+	doctor_findings_clear(&o);
+	free(top);
+	free(base);
+}
+
 /* A clone of a clone: every base of the chain is kept. */
 static void
 test_doctor_keeps_deep_chain(void **state)
@@ -344,6 +368,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doctor_removes_stray,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_doctor_second_link_is_stray, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doctor_keeps_deep_chain,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doctor_symlinked_library,
