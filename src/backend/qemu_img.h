@@ -58,7 +58,7 @@ void		 qemu_img_info_clear(struct qemu_img_info *);
 /* One file of a backing chain. */
 struct qemu_img_link {
 	char		*path;		/* resolved; as named when missing */
-	char		*named;		/* as its overlay (or caller) names it */
+	char		*named;		/* as its overlay names it */
 	char		*format;
 	int		 missing;	/* no such file (the chain is broken) */
 	dev_t		 dev;		/* the file itself, when not missing */
@@ -69,7 +69,7 @@ struct qemu_img_link {
 struct qemu_img_chain {
 	struct qemu_img_link	*v;
 	size_t			 n;
-	char			*broken;	/* why the walk stopped, or NULL */
+	char			*broken;	/* NULL, or why it stopped */
 };
 
 #define QEMU_IMG_MAX_CHAIN	64

@@ -280,14 +280,9 @@ static void
 doctor_library(struct doctor *d, struct cli *cli)
 {
 	struct doctor_findings	 found;
-	char			*cause = NULL;
 	size_t			 i;
 
-	if (doctor_run(cli->lib, d->fix, &found, &cause) != 0) {
-		doctor_say(d, DOCTOR_FAIL, "leftover", "%s", cause);
-		free(cause);
-		return;
-	}
+	doctor_run(cli->lib, d->fix, &found);
 	for (i = 0; i < found.n; i++)
 		doctor_finding(d, &found.v[i]);
 	doctor_findings_clear(&found);

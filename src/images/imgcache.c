@@ -493,8 +493,13 @@ imgcache_hold(const struct library *lib, int exclusive, char **cause)
 
 	path = fs_path_join(lib->images, IMGCACHE_HOLD);
 	fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	/* Exclusive never waits: a download may hold it for minutes. */
+	if (fd < 0 || flock(fd, exclusive ? LOCK_EX|LOCK_NB : LOCK_SH) != 0) {
+		if (fd >= 0 && errno == EWOULDBLOCK)
+			*cause = xstrdup("a create, clone or import is under "
+			    "way: try again when it ends");
+		else
+			*cause = xasprintf("%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		fd = -1;
@@ -510,7 +515,7 @@ imgcache_release(int fd)
 		close(fd);
 }
 
-/* ---- Shared bases --------------------------------------------------------- */
+/* ---- Shared bases -------------------------------------------------------- */
 
 /* Whether the cached image images/HEX.qcow2 holds exactly these bytes. */
 static char *

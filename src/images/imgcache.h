@@ -83,7 +83,8 @@ int			 imgcache_prune(const struct library *,
 /*
  * Hold the cache: shared by a create, clone or import from before it
  * looks up or adds an image until its VM folder is in place (so its
- * disks name what they stand on), exclusive by prune and doctor --fix.
+ * disks name what they stand on), exclusive by prune and doctor --fix
+ * (which never wait: -1 and "under way" in *cause when it is held).
  * A file descriptor to pass to imgcache_release, or -1 and *cause.
  */
 int			 imgcache_hold(const struct library *, int, char **);

@@ -645,9 +645,8 @@ doctor_find(struct doctor_ctx *ctx)
 	strv_clear(&names);
 }
 
-int
-doctor_run(const struct library *lib, int fix, struct doctor_findings *out,
-    char **cause)
+void
+doctor_run(const struct library *lib, int fix, struct doctor_findings *out)
 {
 	struct doctor_ctx	 ctx;
 	size_t			 i;
@@ -658,8 +657,10 @@ doctor_run(const struct library *lib, int fix, struct doctor_findings *out,
 	ctx.lib = lib;
 	ctx.out = out;
 	strv_init(&ctx.running);
-	if (fix && (hold = imgcache_hold(lib, 1, cause)) < 0)
-		return (-1);
+	/* Busy: what is not a stray can still be mended. */
+	if (fix && (hold = imgcache_hold(lib, 1, &ctx.unsure)) < 0 &&
+	    ctx.unsure == NULL)
+		ctx.unsure = xstrdup("the image cache is busy");
 	doctor_find(&ctx);
 	for (i = 0; fix && i < out->n; i++) {
 		if (out->v[i].fixable)
@@ -672,5 +673,4 @@ doctor_run(const struct library *lib, int fix, struct doctor_findings *out,
 	free(ctx.uses);
 	free(ctx.unsure);
 	strv_clear(&ctx.running);
-	return (0);
 }

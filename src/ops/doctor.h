@@ -43,11 +43,12 @@ struct doctor_findings {
 
 /*
  * Look through the library. With fix, hold the image cache exclusively
- * (no create, clone, import or prune runs meanwhile) and remove what is
- * fixable, each removal marked in its finding.
+ * (no create, clone, import or prune runs meanwhile; while one does,
+ * strays are kept) and remove what is fixable, each removal marked in
+ * its finding. It never fails: what cannot be looked at is a finding.
  */
-int		 doctor_run(const struct library *, int,
-		     struct doctor_findings *, char **);
+void		 doctor_run(const struct library *, int,
+		     struct doctor_findings *);
 void		 doctor_findings_clear(struct doctor_findings *);
 /* Whether a kind is damage (a problem) rather than something left over. */
 int		 doctor_is_damage(enum doctor_kind);
