@@ -154,12 +154,13 @@ doctor_temp_kind(const char *name)
 	return (-1);
 }
 
-/* Temp files in a VM folder (and its snapshots folder). */
+/*
+ * Temp files in a VM folder (and its snapshots folder). Those of a
+ * vmdesk that is gone go even while the VM runs: QEMU never opens them.
+ */
 static void
-doctor_temps(struct doctor_ctx *ctx, const char *dir, int deeper,
-    const char *vm)
+doctor_temps(struct doctor_ctx *ctx, const char *dir, int deeper)
 {
-	struct doctor_finding	*f;
 	struct dirent		*de;
 	DIR			*dp;
 	char			*path;
@@ -170,15 +171,10 @@ doctor_temps(struct doctor_ctx *ctx, const char *dir, int deeper,
 	while ((de = readdir(dp)) != NULL) {
 		path = fs_path_join(dir, de->d_name);
 		if (deeper && strcmp(de->d_name, "snapshots") == 0)
-			doctor_temps(ctx, path, 0, vm);
+			doctor_temps(ctx, path, 0);
 		else if ((kind = doctor_temp_kind(de->d_name)) >= 0 &&
-		    !doctor_owner_alive(de->d_name)) {
-			f = doctor_add(ctx, kind, path, NULL);
-			if (vm != NULL && strv_find(&ctx->running, vm) >= 0) {
-				f->fixable = 0;
-				f->why_kept = xasprintf("VM %s is running", vm);
-			}
-		}
+		    !doctor_owner_alive(de->d_name))
+			doctor_add(ctx, kind, path, NULL);
 		free(path);
 	}
 	closedir(dp);
@@ -203,7 +199,7 @@ doctor_staging(struct doctor_ctx *ctx)
 		else if (strncmp(de->d_name, ".deleted-", 9) == 0)
 			kind = DOCTOR_DELETED;
 		else if (de->d_name[0] != '.')
-			doctor_temps(ctx, path, 1, de->d_name);
+			doctor_temps(ctx, path, 1);
 		else if ((kind = doctor_temp_kind(de->d_name)) < 0)
 			kind = -1;
 		if (kind >= 0 && doctor_owner_alive(de->d_name)) {
@@ -609,7 +605,7 @@ doctor_fix(const struct library *lib, struct doctor_finding *f)
 	if (vm != NULL && library_exists(lib, vm) &&
 	    (lock = library_lock(lib, vm, 0, &f->error)) == NULL)
 		goto out;
-	if (vm != NULL && f->kind != DOCTOR_RUNTIME &&
+	if (vm != NULL && f->kind == DOCTOR_STRAY_DISK &&
 	    doctor_running(lib, vm)) {
 		f->error = xasprintf("%s: VM %s is running", f->path, vm);
 		goto out;
