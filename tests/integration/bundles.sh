@@ -67,10 +67,14 @@ case "$OUT" in *"Exported VM b1 to $W/b1.tar.zst"*) ;;
     fail "the bundle is not zstd"; ok
 vd_fails 1 "$W/b1.tar.zst already exists" export b1 "$W/b1.tar.zst"; ok
 # A partial file whose writer lives (holds its lock) is another's.
-flock "$W/busy.tar.zst.vmdesk-part" sleep 60 &
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$W/busy.tar.zst.vmdesk-part" "$W/locked" &
 holder=$!
 i=0
-until [ -e "$W/busy.tar.zst.vmdesk-part" ] || [ "$i" -ge 100 ]; do
+until [ -e "$W/locked" ] || [ "$i" -ge 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
