@@ -101,13 +101,16 @@ snapshot_tags_from_json(json_t *snaps, struct snap_disk_tags *d)
 int
 snapshot_file_tags(const char *path, struct snap_disk_tags *d, char **cause)
 {
-	json_t	*info;
+	struct qemu_img_info	info;
+	size_t			i;
 
 	/* -U: QEMU may hold the image. */
-	if ((info = qemu_img_info(path, "qcow2", 1, cause)) == NULL)
+	if (qemu_img_info(path, "qcow2", 1, &info, cause) != 0)
 		return (-1);
-	snapshot_tags_from_json(json_object_get(info, "snapshots"), d);
-	json_decref(info);
+	for (i = 0; i < info.nsnaps; i++)
+		snap_disk_tags_add(d, info.snaps[i].name,
+		    info.snaps[i].date_sec, info.snaps[i].vm_state_size);
+	qemu_img_info_clear(&info);
 	return (0);
 }
 
@@ -404,9 +407,9 @@ snapshot_pick_disks(struct snapshot_vm *sv)
 		    "there is nothing to keep a snapshot in", sv->name);
 }
 
-struct snapshot_vm *
-snapshot_open(const struct library *lib, const char *name, int lock_ms,
-    char **cause)
+static struct snapshot_vm *
+snapshot_open_as(const struct library *lib, const char *name, int lock_ms,
+    int save, char **cause)
 {
 	struct snapshot_vm	*sv;
 	struct vm_status	 st;
@@ -459,13 +462,27 @@ snapshot_open(const struct library *lib, const char *name, int lock_ms,
 	if (snapshot_read_tags(sv, cause) != 0)
 		goto fail;
 	if (snaptree_reconcile(sv->tree, sv->tags, sv->ndisks, &sv->notes) &&
-	    snaptree_save(sv->tree, sv->tree_file, 0, cause) != 0)
+	    save && snaptree_save(sv->tree, sv->tree_file, 0, cause) != 0)
 		goto fail;
 	return (sv);
 
 fail:
 	snapshot_close(sv);
 	return (NULL);
+}
+
+struct snapshot_vm *
+snapshot_open(const struct library *lib, const char *name, int lock_ms,
+    char **cause)
+{
+	return (snapshot_open_as(lib, name, lock_ms, 1, cause));
+}
+
+struct snapshot_vm *
+snapshot_view(const struct library *lib, const char *name, int lock_ms,
+    char **cause)
+{
+	return (snapshot_open_as(lib, name, lock_ms, 0, cause));
 }
 
 void

@@ -56,6 +56,13 @@ struct snapshot_vm {
  */
 struct snapshot_vm *snapshot_open(const struct library *, const char *, int,
 		     char **);
+/*
+ * Open a VM only to look at it (snapshot list, tree): the same, but the
+ * reconciled tree stays in memory. Nothing is written, so it works on a
+ * full disk.
+ */
+struct snapshot_vm *snapshot_view(const struct library *, const char *, int,
+		     char **);
 /* Unlock and free. */
 void		 snapshot_close(struct snapshot_vm *);
 /*

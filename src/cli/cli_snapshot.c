@@ -105,9 +105,12 @@ cli_snapshot_args(const char *sub, int argc, char **argv, const char *optstr,
 	return (optind);
 }
 
-/* Open the VM, saying what reconcile found. NULL after printing why. */
+/*
+ * Open the VM (only to look at it when view), saying what reconcile
+ * found. NULL after printing why.
+ */
 static struct snapshot_vm *
-cli_snapshot_open(struct cli *cli, const char *name)
+cli_snapshot_open_as(struct cli *cli, const char *name, int view)
 {
 	struct snapshot_vm	*sv;
 	char			*cause = NULL;
@@ -115,8 +118,8 @@ cli_snapshot_open(struct cli *cli, const char *name)
 
 	if (cli_library(cli) == NULL)
 		return (NULL);
-	if ((sv = snapshot_open(cli->lib, name, CLI_SNAPSHOT_LOCK_WAIT,
-	    &cause)) == NULL) {
+	if ((sv = (view ? snapshot_view : snapshot_open)(cli->lib, name,
+	    CLI_SNAPSHOT_LOCK_WAIT, &cause)) == NULL) {
 		cli_fail(cause);
 		return (NULL);
 	}
@@ -125,6 +128,12 @@ cli_snapshot_open(struct cli *cli, const char *name)
 	for (i = 0; i < sv->notes.n; i++)
 		cli_error("VM %s: %s", name, sv->notes.v[i]);
 	return (sv);
+}
+
+static struct snapshot_vm *
+cli_snapshot_open(struct cli *cli, const char *name)
+{
+	return (cli_snapshot_open_as(cli, name, 0));
 }
 
 /* "2026-11-22 13:40:01" in local time. Caller frees. */
@@ -265,7 +274,7 @@ cli_snapshot_list(struct cli *cli, int argc, char **argv)
 	if ((k = cli_snapshot_args("list", argc, argv, "j", opts,
 	    cli_json_flag, &json)) == -1)
 		return (CLI_USAGE);
-	if ((sv = cli_snapshot_open(cli, argv[k])) == NULL)
+	if ((sv = cli_snapshot_open_as(cli, argv[k], 1)) == NULL)
 		return (CLI_FAIL);
 	count = snaptree_order(sv->tree, &ids, NULL);
 	if (json) {
@@ -350,7 +359,7 @@ cli_snapshot_tree(struct cli *cli, int argc, char **argv)
 	if ((k = cli_snapshot_args("tree", argc, argv, "", NULL, NULL,
 	    NULL)) == -1)
 		return (CLI_USAGE);
-	if ((sv = cli_snapshot_open(cli, argv[k])) == NULL)
+	if ((sv = cli_snapshot_open_as(cli, argv[k], 1)) == NULL)
 		return (CLI_FAIL);
 	cs = nl_langinfo(CODESET);
 	if (sv->tree->nnodes == 0)

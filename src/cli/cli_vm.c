@@ -652,20 +652,20 @@ cli_vm_status(struct cli *cli, int argc, char **argv)
 static void
 cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
 {
-	json_t	*info;
-	char	*cause = NULL;
+	struct qemu_img_info	 info;
+	char			*cause = NULL;
 
 	/* Shared: a running VM holds the write lock; we only read. */
-	if ((info = qemu_img_info(path, vmdef_format_name(d->format), 1,
-	    &cause)) != NULL) {
-		json_object_set(j, "virtual_size",
-		    json_object_get(info, "virtual-size"));
-		json_object_set(j, "actual_size",
-		    json_object_get(info, "actual-size"));
-		if (json_object_get(info, "backing-filename") != NULL)
-			json_object_set(j, "backing_file",
-			    json_object_get(info, "backing-filename"));
-		json_decref(info);
+	if (qemu_img_info(path, vmdef_format_name(d->format), 1, &info,
+	    &cause) == 0) {
+		json_object_set_new(j, "virtual_size",
+		    json_integer((json_int_t)info.virtual_size));
+		json_object_set_new(j, "actual_size",
+		    json_integer((json_int_t)info.actual_size));
+		if (info.backing != NULL)
+			json_object_set_new(j, "backing_file",
+			    json_string(info.backing));
+		qemu_img_info_clear(&info);
 	} else
 		json_object_set_new(j, "error", json_string(cause));
 	free(cause);

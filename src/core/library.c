@@ -287,6 +287,10 @@ library_lock(const struct library *lib, const char *name, int timeout_ms,
 
 	path = xasprintf("%s/%s/.lock", lib->vms, name);
 	fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
+	/* A full or read-only disk: flock needs no write access. */
+	if (fd == -1 && (errno == ENOSPC || errno == EROFS ||
+	    errno == EDQUOT || errno == EACCES))
+		fd = open(path, O_RDONLY|O_NOFOLLOW|O_CLOEXEC);
 	if (fd == -1) {
 		if (errno == ENOENT)
 			*cause = xasprintf("no VM named '%s'", name);

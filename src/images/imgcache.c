@@ -23,12 +23,14 @@
 #include "images/download.h"
 #include "images/imgcheck.h"
 #include "images/unpack.h"
+#include "util/crashpoint.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
 #define IMGCACHE_PARTIAL	".partial"
 #define IMGCACHE_LOCK		".lock"
+#define IMGCACHE_HOLD		".hold"
 
 /* Formats as qemu-img names them, by enum template_format. */
 static const struct imgcache_format {
@@ -465,31 +467,123 @@ imgcache_lock(const struct library *lib, char **cause)
 	return (fd);
 }
 
+int
+imgcache_hold(const struct library *lib, int exclusive, char **cause)
+{
+	char	*path;
+	int	 fd;
+
+	path = fs_path_join(lib->images, IMGCACHE_HOLD);
+	fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
+	/* Exclusive never waits: a download may hold it for minutes. */
+	if (fd < 0 || flock(fd, exclusive ? LOCK_EX|LOCK_NB : LOCK_SH) != 0) {
+		if (fd >= 0 && errno == EWOULDBLOCK)
+			*cause = xstrdup("a create, clone or import is under "
+			    "way: try again when it ends");
+		else
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(path);
+	return (fd);
+}
+
+void
+imgcache_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- Shared bases -------------------------------------------------------- */
+
+/* Whether the cached image images/HEX.qcow2 holds exactly these bytes. */
+static char *
+imgcache_same_image(const struct library *lib, const char *hex,
+    const struct stat *sb)
+{
+	struct stat	 csb;
+	char		*path, *why = NULL, chex[65];
+
+	path = xasprintf("%s/%s.qcow2", lib->images, hex);
+	if (stat(path, &csb) == 0 && S_ISREG(csb.st_mode) &&
+	    csb.st_size == sb->st_size &&
+	    download_sha256_file(path, chex, &why) == 0 &&
+	    strcmp(chex, hex) == 0)
+		return (path);
+	free(why);
+	free(path);
+	return (NULL);
+}
+
+int
+imgcache_share_base(const struct library *lib, const char *path,
+    char **shared, char **cause)
+{
+	struct stat	 sb, dsb;
+	char		*dir, *dest, hex[65];
+	int		 rc = -1;
+
+	*shared = NULL;
+	dir = fs_path_join(lib->images, LIBRARY_BASES_DIR);
+	if (fs_mkdir_p(dir, 0755, cause) != 0)
+		goto out;
+	if (stat(path, &sb) != 0 || stat(dir, &dsb) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* On another file system (no link): it stays where it is. */
+	if (sb.st_dev != dsb.st_dev) {
+		rc = 0;
+		goto out;
+	}
+	if (download_sha256_file(path, hex, cause) != 0)
+		goto out;
+	if ((*shared = imgcache_same_image(lib, hex, &sb)) != NULL) {
+		rc = 0;
+		goto out;
+	}
+	dest = xasprintf("%s/%s.qcow2", dir, hex);
+	/* Named by its bytes: one already there is this one. */
+	if (link(path, dest) != 0 && errno != EEXIST)
+		*cause = xasprintf("%s: %s", dest, strerror(errno));
+	else if (fs_sync_dir(dir, cause) == 0) {
+		crashpoint("import: base shared");
+		*shared = dest;
+		dest = NULL;
+		rc = 0;
+	}
+	free(dest);
+out:
+	free(dir);
+	return (rc);
+}
+
 /* The virtual size of a qcow2 imgcheck_file() has passed, in *vsize;
  * the backing file refused again, as qemu-img sees it. */
 static int
 imgcache_check_qcow2(const char *path, const char *what, uint64_t *vsize,
     char **cause)
 {
-	json_t	*info;
-	char	*why = NULL;
+	struct qemu_img_info	 info;
+	char			*why = NULL;
 
-	if ((info = qemu_img_info(path, "qcow2", 0, &why)) == NULL) {
+	if (qemu_img_info(path, "qcow2", 0, &info, &why) != 0) {
 		*cause = xasprintf("%s: not a usable qcow2 image: %s", what,
 		    why);
 		free(why);
 		return (-1);
 	}
-	if (json_object_get(info, "backing-filename") != NULL) {
+	if (info.backing != NULL) {
 		*cause = xasprintf("%s: the qcow2 image has a backing file "
-		    "(%s): refused", what, json_string_value(
-		    json_object_get(info, "backing-filename")));
-		json_decref(info);
+		    "(%s): refused", what, info.backing);
+		qemu_img_info_clear(&info);
 		return (-1);
 	}
-	*vsize = (uint64_t)json_integer_value(json_object_get(info,
-	    "virtual-size"));
-	json_decref(info);
+	*vsize = info.virtual_size;
+	qemu_img_info_clear(&info);
 	return (0);
 }
 
@@ -736,180 +830,228 @@ imgcache_fetch(const struct library *lib, const struct imgcache_source *src,
 
 /* ---- Users --------------------------------------------------------------- */
 
-/* Record path (resolved) as used by who. */
-static void
-imgcache_use(struct strv *files, struct strv *who, const char *path,
-    const char *user)
-{
-	char	real[PATH_MAX];
+/* Files VMs use, by device and inode, and who uses each. */
+struct imgcache_uses {
+	struct imgcache_use {
+		dev_t	 dev;
+		ino_t	 ino;
+		char	*who;
+	}		*v;
+	size_t		 n;
+};
 
-	if (realpath(path, real) == NULL)
-		return;
-	strv_push(files, real);
-	strv_push(who, user);
+static void
+imgcache_uses_add(struct imgcache_uses *u, dev_t dev, ino_t ino,
+    const char *who)
+{
+	u->v = xreallocarray(u->v, u->n + 1, sizeof *u->v);
+	u->v[u->n].dev = dev;
+	u->v[u->n].ino = ino;
+	u->v[u->n++].who = xstrdup(who);
 }
 
-/* Every file in a disk's backing chain, one qemu-img info at a time (a
- * missing link ends the walk; it holds nothing of ours). */
 static void
-imgcache_chain(const char *path, const char *fmt, struct strv *files,
-    struct strv *who, const char *user)
+imgcache_uses_clear(struct imgcache_uses *u)
 {
-	json_t		*info;
-	const char	*next, *nfmt;
-	char		*cur, *curfmt, *why = NULL;
-	int		 depth;
+	size_t	i;
 
-	cur = xstrdup(path);
-	curfmt = xstrdup(fmt);
-	for (depth = 0; depth < 64; depth++) {
-		imgcache_use(files, who, cur, user);
-		if ((info = qemu_img_info(cur, curfmt, 1, &why)) == NULL) {
-			free(why);
-			break;
-		}
-		next = json_string_value(json_object_get(info,
-		    "full-backing-filename"));
-		nfmt = json_string_value(json_object_get(info,
-		    "backing-filename-format"));
-		if (next == NULL) {
-			json_decref(info);
-			break;
-		}
-		free(cur);
-		free(curfmt);
-		cur = xstrdup(next);
-		curfmt = xstrdup(nfmt != NULL ? nfmt : "qcow2");
-		json_decref(info);
-	}
-	free(cur);
-	free(curfmt);
+	for (i = 0; i < u->n; i++)
+		free(u->v[i].who);
+	free(u->v);
+	memset(u, 0, sizeof *u);
+}
+
+/* Record a file (if it exists) as used by who. */
+static void
+imgcache_use(struct imgcache_uses *u, const char *path, const char *who)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == 0)
+		imgcache_uses_add(u, sb.st_dev, sb.st_ino, who);
 }
 
 /*
- * Which files VMs and linked-clone bases use: files[i] by who[i]. A VM
- * whose definition cannot be read fails when strict (pruning must not
- * guess), else it is passed over.
+ * Every file in a disk's backing chain. A missing link ends the walk (it
+ * holds nothing of ours); one qemu-img cannot read fails when strict, as
+ * what stands under it is unknown.
  */
 static int
-imgcache_users(const struct library *lib, struct strv *files,
-    struct strv *who, int strict, char **cause)
+imgcache_chain(const char *path, const char *fmt, struct imgcache_uses *u,
+    const char *who, int strict, char **cause)
 {
-	struct strv	 names;
-	struct vm_def	*def;
+	struct qemu_img_chain	c;
+	size_t			i;
+	int			rc = 0;
+
+	qemu_img_chain(path, fmt, 1, &c);
+	for (i = 0; i < c.n; i++) {
+		if (!c.v[i].missing)
+			imgcache_uses_add(u, c.v[i].dev, c.v[i].ino, who);
+	}
+	if (strict && c.broken != NULL && !c.v[c.n - 1].missing) {
+		*cause = xasprintf("%s: %s; cannot tell which images it uses",
+		    who, c.broken);
+		rc = -1;
+	}
+	qemu_img_chain_clear(&c);
+	return (rc);
+}
+
+/* The disks and ISO of one VM. */
+static int
+imgcache_vm_uses(const struct library *lib, const char *name,
+    const struct vm_def *def, struct imgcache_uses *u, int strict,
+    char **cause)
+{
+	char	*dir, *path;
+	size_t	 j;
+	int	 rc = 0;
+
+	dir = library_vm_dir(lib, name);
+	for (j = 0; j < def->ndisks && rc == 0; j++) {
+		path = vmdef_disk_path(&def->disks[j], dir);
+		rc = imgcache_chain(path, vmdef_format_name(
+		    def->disks[j].format), u, name, strict, cause);
+		free(path);
+	}
+	if (def->boot.iso != NULL) {
+		path = *def->boot.iso == '/' ? xstrdup(def->boot.iso) :
+		    fs_path_join(dir, def->boot.iso);
+		imgcache_use(u, path, name);
+		free(path);
+	}
+	free(dir);
+	return (rc);
+}
+
+/* The linked-clone bases and what they stand on. */
+static int
+imgcache_bases_uses(const struct library *lib, struct imgcache_uses *u,
+    int strict, char **cause)
+{
 	DIR		*d;
 	struct dirent	*de;
-	char		*dir, *path, *why = NULL, *user;
-	size_t		 i, j;
+	char		*dir, *path, *who;
+	int		 rc = 0;
 
-	strv_init(&names);
-	if (library_list(lib, &names, cause) != 0)
-		return (-1);
-	for (i = 0; i < names.n; i++) {
-		if ((def = library_load(lib, names.v[i], &why)) == NULL) {
-			if (!strict) {
-				free(why);
-				why = NULL;
-				continue;
-			}
-			*cause = xasprintf("VM %s: %s; cannot tell which "
-			    "images it uses", names.v[i], why);
-			free(why);
-			strv_clear(&names);
-			return (-1);
-		}
-		dir = library_vm_dir(lib, names.v[i]);
-		for (j = 0; j < def->ndisks; j++) {
-			path = vmdef_disk_path(&def->disks[j], dir);
-			imgcache_chain(path, def->disks[j].format ==
-			    VM_FORMAT_RAW ? "raw" : "qcow2", files, who,
-			    names.v[i]);
-			free(path);
-		}
-		if (def->boot.iso != NULL) {
-			path = *def->boot.iso == '/' ? xstrdup(def->boot.iso) :
-			    fs_path_join(dir, def->boot.iso);
-			imgcache_use(files, who, path, names.v[i]);
-			free(path);
-		}
-		free(dir);
-		vmdef_free(def);
-	}
-	strv_clear(&names);
 	dir = fs_path_join(lib->images, LIBRARY_BASES_DIR);
 	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
+		while (rc == 0 && (de = readdir(d)) != NULL) {
 			if (*de->d_name == '.')
 				continue;
 			path = fs_path_join(dir, de->d_name);
-			user = xasprintf("%s/%s", LIBRARY_BASES_DIR, de->d_name);
-			imgcache_chain(path, "qcow2", files, who, user);
-			free(user);
+			who = xasprintf("%s/%s", LIBRARY_BASES_DIR,
+			    de->d_name);
+			rc = imgcache_chain(path, "qcow2", u, who, strict,
+			    cause);
+			free(who);
 			free(path);
 		}
 		closedir(d);
 	}
 	free(dir);
-	return (0);
+	return (rc);
+}
+
+/*
+ * Which files VMs and linked-clone bases use. A VM whose definition or
+ * chain cannot be read fails when strict (pruning must not guess), else
+ * it is passed over.
+ */
+static int
+imgcache_users(const struct library *lib, struct imgcache_uses *u,
+    int strict, char **cause)
+{
+	struct strv	 names;
+	struct vm_def	*def;
+	char		*why = NULL;
+	size_t		 i;
+	int		 rc = 0;
+
+	strv_init(&names);
+	if (library_list(lib, &names, cause) != 0)
+		return (-1);
+	for (i = 0; i < names.n && rc == 0; i++) {
+		if ((def = library_load(lib, names.v[i], &why)) == NULL) {
+			if (strict) {
+				*cause = xasprintf("VM %s: %s; cannot tell "
+				    "which images it uses", names.v[i], why);
+				rc = -1;
+			}
+			free(why);
+			why = NULL;
+			continue;
+		}
+		rc = imgcache_vm_uses(lib, names.v[i], def, u, strict, cause);
+		vmdef_free(def);
+	}
+	strv_clear(&names);
+	if (rc == 0)
+		rc = imgcache_bases_uses(lib, u, strict, cause);
+	return (rc);
 }
 
 static void
-imgcache_fill_users(struct imgcache_entry *e, const struct strv *files,
-    const struct strv *who)
+imgcache_fill_users(struct imgcache_entry *e, const struct imgcache_uses *u)
 {
-	char	real[PATH_MAX];
-	size_t	i;
+	struct stat	sb;
+	size_t		i;
 
-	if (realpath(e->path, real) == NULL)
+	if (stat(e->path, &sb) != 0)
 		return;
-	for (i = 0; i < files->n; i++) {
-		if (strcmp(files->v[i], real) == 0 &&
-		    strv_find(&e->users, who->v[i]) < 0 &&
-		    !str_has_prefix(who->v[i], LIBRARY_BASES_DIR "/"))
-			strv_push(&e->users, who->v[i]);
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].dev == sb.st_dev && u->v[i].ino == sb.st_ino &&
+		    strv_find(&e->users, u->v[i].who) < 0 &&
+		    !str_has_prefix(u->v[i].who, LIBRARY_BASES_DIR "/"))
+			strv_push(&e->users, u->v[i].who);
 	}
 }
 
+/* Whether a cached image is used; one that cannot be looked at is. */
 static int
-imgcache_used(const struct imgcache_entry *e, const struct strv *files)
+imgcache_used(const struct imgcache_entry *e, const struct imgcache_uses *u)
 {
-	char	real[PATH_MAX];
+	struct stat	sb;
+	size_t		i;
 
-	if (realpath(e->path, real) == NULL)
-		return (0);
-	return (strv_find(files, real) >= 0);
+	if (stat(e->path, &sb) != 0)
+		return (errno != ENOENT);
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].dev == sb.st_dev && u->v[i].ino == sb.st_ino)
+			return (1);
+	}
+	return (0);
 }
 
 int
 imgcache_list(const struct library *lib, struct imgcache_entry ***vp,
     size_t *np, char **cause)
 {
-	struct strv		 shas, files, who;
+	struct strv		 shas;
+	struct imgcache_uses	 u;
 	struct imgcache_entry	*e;
 	size_t			 i;
 
 	*vp = NULL;
 	*np = 0;
 	strv_init(&shas);
-	strv_init(&files);
-	strv_init(&who);
+	memset(&u, 0, sizeof u);
 	if (imgcache_shas(lib, &shas, cause) != 0 ||
-	    imgcache_users(lib, &files, &who, 0, cause) != 0) {
+	    imgcache_users(lib, &u, 0, cause) != 0) {
 		strv_clear(&shas);
-		strv_clear(&files);
-		strv_clear(&who);
+		imgcache_uses_clear(&u);
 		return (-1);
 	}
 	for (i = 0; i < shas.n; i++) {
 		if ((e = imgcache_meta_load(lib, shas.v[i])) == NULL)
 			continue;
-		imgcache_fill_users(e, &files, &who);
+		imgcache_fill_users(e, &u);
 		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
 		(*vp)[(*np)++] = e;
 	}
 	strv_clear(&shas);
-	strv_clear(&files);
-	strv_clear(&who);
+	imgcache_uses_clear(&u);
 	return (0);
 }
 
@@ -995,24 +1137,29 @@ int
 imgcache_prune(const struct library *lib, struct strv *removed,
     uint64_t *freed, char **cause)
 {
-	struct strv		 shas, files, who;
+	struct strv		 shas;
+	struct imgcache_uses	 u;
 	struct imgcache_entry	*e;
 	char			*meta;
 	size_t			 i;
-	int			 lockfd;
+	int			 lockfd, holdfd;
 
 	*freed = 0;
-	if ((lockfd = imgcache_lock(lib, cause)) < 0)
+	/* Exclusive: no create, clone or import is between fetch and use. */
+	if ((holdfd = imgcache_hold(lib, 1, cause)) < 0)
 		return (-1);
+	if ((lockfd = imgcache_lock(lib, cause)) < 0) {
+		imgcache_release(holdfd);
+		return (-1);
+	}
 	strv_init(&shas);
-	strv_init(&files);
-	strv_init(&who);
+	memset(&u, 0, sizeof u);
 	if (imgcache_shas(lib, &shas, cause) != 0 ||
-	    imgcache_users(lib, &files, &who, 1, cause) != 0) {
+	    imgcache_users(lib, &u, 1, cause) != 0) {
 		strv_clear(&shas);
-		strv_clear(&files);
-		strv_clear(&who);
+		imgcache_uses_clear(&u);
 		close(lockfd);
+		imgcache_release(holdfd);
 		return (-1);
 	}
 	for (i = 0; i < shas.n; i++) {
@@ -1023,7 +1170,7 @@ imgcache_prune(const struct library *lib, struct strv *removed,
 			free(meta);
 			continue;
 		}
-		if (!imgcache_used(e, &files) && unlink(e->path) == 0) {
+		if (!imgcache_used(e, &u) && unlink(e->path) == 0) {
 			*freed += e->size;
 			strv_push(removed, e->path);
 			unlink(meta);
@@ -1033,8 +1180,8 @@ imgcache_prune(const struct library *lib, struct strv *removed,
 	}
 	imgcache_prune_partial(lib, removed, freed);
 	strv_clear(&shas);
-	strv_clear(&files);
-	strv_clear(&who);
+	imgcache_uses_clear(&u);
 	close(lockfd);
+	imgcache_release(holdfd);
 	return (0);
 }

@@ -80,4 +80,24 @@ void			 imgcache_entry_free(struct imgcache_entry *);
 int			 imgcache_prune(const struct library *,
 			     struct strv *, uint64_t *, char **);
 
+/*
+ * Hold the cache: shared by a create, clone or import from before it
+ * looks up or adds an image until its VM folder is in place (so its
+ * disks name what they stand on), exclusive by prune and doctor --fix
+ * (which never wait: -1 and "under way" in *cause when it is held).
+ * A file descriptor to pass to imgcache_release, or -1 and *cause.
+ */
+int			 imgcache_hold(const struct library *, int, char **);
+void			 imgcache_release(int);
+/*
+ * Share a frozen base an import brought (read-only, its own backing
+ * already pointing into the cache): it joins images/bases as
+ * SHA256.qcow2, named by its bytes so one copy serves every import, or
+ * is the cached image with those very bytes. *shared gets the path in
+ * the cache (caller frees), or NULL when the cache is on another file
+ * system and the base stays where it is.
+ */
+int			 imgcache_share_base(const struct library *,
+			     const char *, char **, char **);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "ops/bundle.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
@@ -21,6 +22,7 @@
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "images/imgcache.h"
 #include "images/imgcheck.h"
 #include "images/template.h"
 #include "images/unpack.h"
@@ -46,7 +48,8 @@
 /* One file of a bundle. */
 struct bundle_file {
 	char		*member;	/* its name in the bundle */
-	char		*path;		/* export: where it is read from */
+	char		*path;		/* export: where it is read from;
+					   import: where a shared base went */
 	uint64_t	 size;
 	char		*backing;	/* member backing this qcow2, or NULL */
 	char		*backing_fmt;
@@ -301,51 +304,42 @@ bundle_stat(const char *path, uint64_t *size, char **cause)
 static int
 bundle_plan_chain(struct bundle *b, struct bundle_file *top, char **cause)
 {
+	struct qemu_img_chain	 c;
 	struct bundle_file	*f = top, *base;
-	json_t			*info;
-	const char		*next, *fmt;
-	char			*path, *member;
+	char			*member;
 	uint64_t		 size;
-	size_t			 fi;
-	int			 depth;
+	size_t			 i, fi;
+	int			 rc = 0;
 
-	for (depth = 0; depth < BUNDLE_MAX_CHAIN; depth++) {
-		if ((info = qemu_img_info(f->path, "qcow2", 0, cause)) == NULL)
-			return (-1);
-		next = json_string_value(json_object_get(info,
-		    "full-backing-filename"));
-		fmt = json_string_value(json_object_get(info,
-		    "backing-filename-format"));
-		if (next == NULL) {
-			json_decref(info);
-			return (0);
-		}
-		path = fs_abspath(next);
-		if ((base = bundle_find_path(b, path)) == NULL) {
-			if (bundle_stat(path, &size, cause) != 0) {
-				free(path);
-				json_decref(info);
-				return (-1);
-			}
-			member = bundle_unique(b, "base-", path);
+	qemu_img_chain(top->path, "qcow2", 0, &c);
+	if (c.broken == NULL && c.n > BUNDLE_MAX_CHAIN)
+		c.broken = xasprintf("%s: backing chain deeper than %d",
+		    top->path, BUNDLE_MAX_CHAIN);
+	if (c.broken != NULL) {
+		*cause = xstrdup(c.broken);
+		qemu_img_chain_clear(&c);
+		return (-1);
+	}
+	for (i = 1; i < c.n && f->backing == NULL; i++) {
+		if ((base = bundle_find_path(b, c.v[i].path)) == NULL) {
+			if ((rc = bundle_stat(c.v[i].path, &size,
+			    cause)) != 0)
+				break;
+			member = bundle_unique(b, "base-", c.v[i].path);
 			/* bundle_add may move f. */
 			fi = (size_t)(f - b->f);
-			base = bundle_add(b, member, path, size);
+			base = bundle_add(b, member, c.v[i].path, size);
 			f = &b->f[fi];
 			free(member);
 		}
-		free(path);
 		f->backing = xstrdup(base->member);
-		f->backing_fmt = xstrdup(fmt != NULL ? fmt : "qcow2");
-		json_decref(info);
+		f->backing_fmt = xstrdup(c.v[i].format);
 		if (strcmp(f->backing_fmt, "qcow2") != 0 ||
-		    (f = bundle_find(b, f->backing)) == NULL ||
-		    f->backing != NULL)
-			return (0);
+		    (f = bundle_find(b, f->backing)) == NULL)
+			break;
 	}
-	*cause = xasprintf("%s: backing chain deeper than %d", top->path,
-	    BUNDLE_MAX_CHAIN);
-	return (-1);
+	qemu_img_chain_clear(&c);
+	return (rc);
 }
 
 /* Plan a file named in vm.conf: its member, and vm.conf names that. */
@@ -524,6 +518,56 @@ out:
 	return (rc);
 }
 
+/* Whether fd is still the file at path (no one replaced it). */
+static int
+bundle_same_file(int fd, const char *path)
+{
+	struct stat	a, b;
+
+	return (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
+/*
+ * Create the partial file an export writes, locked while it is written.
+ * One left by a killed export holds no lock: it is removed and made
+ * again; one whose lock is held is another export's.
+ */
+static int
+bundle_open_part(const char *tmp, const char *file, char **cause)
+{
+	int	fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(tmp, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC,
+		    0644);
+		if (fd != -1 && flock(fd, LOCK_EX|LOCK_NB) == 0 &&
+		    bundle_same_file(fd, tmp))
+			return (fd);
+		if (fd != -1) {
+			close(fd);
+			break;
+		}
+		if (errno != EEXIST) {
+			*cause = xasprintf("%s: %s", tmp, strerror(errno));
+			return (-1);
+		}
+		fd = open(tmp, O_WRONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC);
+		if (fd == -1 || flock(fd, LOCK_EX|LOCK_NB) != 0 ||
+		    !bundle_same_file(fd, tmp)) {
+			if (fd != -1)
+				close(fd);
+			break;
+		}
+		/* Its export was killed: nobody holds it. */
+		unlink(tmp);
+		close(fd);
+	}
+	*cause = xasprintf("%s exists: another export is writing %s", tmp,
+	    file);
+	return (-1);
+}
+
 int
 bundle_export(const struct library *lib, const char *name, const char *file,
     bundle_progress_cb progress, void *arg, char **cause)
@@ -570,15 +614,8 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 		*cause = xasprintf("%s already exists", file);
 		goto out;
 	}
-	if ((fd = open(tmp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644)) == -1) {
-		if (errno == EEXIST)
-			*cause = xasprintf("%s exists: another export is "
-			    "writing %s, or one was killed (remove it)", tmp,
-			    file);
-		else
-			*cause = xasprintf("%s: %s", file, strerror(errno));
+	if ((fd = bundle_open_part(tmp, file, cause)) == -1)
 		goto out;
-	}
 	made = 1;
 	a = archive_write_new();
 	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
@@ -999,18 +1036,22 @@ static int
 bundle_check_image(struct bundle *b, const char *stage, const char *member,
     int format, int rebased, char **cause)
 {
-	struct bundle_file	*f;
+	struct bundle_file	*f, *base;
 	const char		*backing = NULL;
 	char			*path, *what;
 	int			 flags = 0, rc;
 
 	if ((f = bundle_find(b, member)) == NULL)
 		return (0);
-	if (f->backing != NULL && rebased)
-		backing = f->backing;
-	else if (f->backing != NULL)
+	/* After the rebase a base may have joined the cache (f->path). */
+	if (f->backing != NULL && rebased) {
+		base = bundle_find(b, f->backing);
+		backing = base != NULL && base->path != NULL ? base->path :
+		    f->backing;
+	} else if (f->backing != NULL)
 		flags = IMGCHECK_BACKING_ANY;
-	path = fs_path_join(stage, member);
+	path = rebased && f->path != NULL ? xstrdup(f->path) :
+	    fs_path_join(stage, member);
 	what = xasprintf("member '%s'", member);
 	rc = imgcheck_file(path, what, format, backing, flags, cause);
 	free(what);
@@ -1051,41 +1092,106 @@ bundle_check_images(struct bundle *b, const struct vm_def *def,
 	return (0);
 }
 
-/* Point each overlay at its base in the new folder; bases read-only. */
+/* Whether a member is a base: some file stands on it, no disk is it. */
 static int
-bundle_rebase(struct bundle *b, const char *stage, char **cause)
+bundle_is_base(const struct bundle *b, const struct vm_def *def,
+    const char *member)
+{
+	size_t	i, based = 0;
+
+	for (i = 0; i < def->ndisks; i++) {
+		if (strcmp(def->disks[i].file, member) == 0)
+			return (0);
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->f[i].backing != NULL &&
+		    strcmp(b->f[i].backing, member) == 0)
+			based = 1;
+	}
+	return (based);
+}
+
+/* Point a file at its base: in the staging folder, or in the cache. */
+static int
+bundle_rebase_one(const struct bundle_file *f, const struct bundle_file *base,
+    const char *stage, char **cause)
 {
 	struct strv	 args;
 	char		*path;
-	size_t		 i;
-	int		 rc = 0;
+	int		 rc;
 
-	for (i = 0; i < b->n && rc == 0; i++) {
-		if (b->f[i].backing == NULL)
-			continue;
-		path = fs_path_join(stage, b->f[i].member);
-		strv_init(&args);
-		strv_push(&args, "rebase");
-		strv_push(&args, "-u");
-		strv_push(&args, "-f");
-		strv_push(&args, "qcow2");
-		strv_push(&args, "-b");
-		strv_push(&args, b->f[i].backing);
-		strv_push(&args, "-F");
-		strv_push(&args, b->f[i].backing_fmt);
-		strv_push(&args, path);
-		rc = qemu_img_run(&args, NULL, cause);
-		strv_clear(&args);
-		free(path);
-	}
-	for (i = 0; i < b->n && rc == 0; i++) {
-		if (b->f[i].backing == NULL)
-			continue;
-		path = fs_path_join(stage, b->f[i].backing);
-		chmod(path, 0444);
-		free(path);
-	}
+	path = fs_path_join(stage, f->member);
+	strv_init(&args);
+	strv_push(&args, "rebase");
+	strv_push(&args, "-u");
+	strv_push(&args, "-f");
+	strv_push(&args, "qcow2");
+	strv_push(&args, "-b");
+	strv_push(&args, base->path != NULL ? base->path : base->member);
+	strv_push(&args, "-F");
+	strv_push(&args, f->backing_fmt);
+	strv_push(&args, path);
+	rc = qemu_img_run(&args, NULL, cause);
+	strv_clear(&args);
+	free(path);
 	return (rc);
+}
+
+/* A base, read-only, joins the image cache when it can. */
+static int
+bundle_share(const struct library *lib, struct bundle_file *f,
+    const char *stage, char **cause)
+{
+	char	*path;
+	int	 rc;
+
+	path = fs_path_join(stage, f->member);
+	chmod(path, 0444);
+	rc = imgcache_share_base(lib, path, &f->path, cause);
+	if (rc == 0 && f->path != NULL)
+		unlink(path);
+	free(path);
+	return (rc);
+}
+
+/*
+ * Point each overlay at its base, bases first: each base, once it
+ * stands on what is under it, joins the image cache (or stays in the
+ * new folder, read-only) before the files above are pointed at it.
+ */
+static int
+bundle_rebase(struct bundle *b, const struct library *lib,
+    const struct vm_def *def, const char *stage, char **cause)
+{
+	struct bundle_file	*f, *base;
+	size_t			 i, left = b->n, was;
+
+	for (i = 0; i < b->n; i++)
+		b->f[i].seen = 0;
+	while (left > 0) {
+		was = left;
+		for (i = 0; i < b->n; i++) {
+			f = &b->f[i];
+			base = f->backing != NULL ? bundle_find(b,
+			    f->backing) : NULL;
+			if (f->seen || (base != NULL && !base->seen))
+				continue;
+			if (base != NULL && bundle_rebase_one(f, base, stage,
+			    cause) != 0)
+				return (-1);
+			if (bundle_is_base(b, def, f->member) &&
+			    bundle_share(lib, f, stage, cause) != 0)
+				return (-1);
+			f->seen = 1;
+			left--;
+		}
+		if (left == was) {
+			*cause = xstrdup("its disks' backing files form a "
+			    "loop");
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 /* Whether an archive entry may be extracted as its manifest's member. */
@@ -1176,7 +1282,7 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	struct archive		*a;
 	struct vm_def		*def = NULL;
 	char			*stage = NULL, *why = NULL, *conf;
-	int			 rc = -1;
+	int			 rc = -1, hold = -1;
 
 	if (lazy_archive_load(cause) != 0)
 		return (-1);
@@ -1202,6 +1308,9 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 		    "another name: vmdesk import FILE NAME)", name);
 		goto out;
 	}
+	/* Until the VM is in place, no prune or doctor takes its bases. */
+	if ((hold = imgcache_hold(lib, 0, cause)) < 0)
+		goto out;
 	if ((stage = library_create_begin(lib, name, cause)) == NULL)
 		goto out;
 	b.stage = stage;
@@ -1220,7 +1329,7 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	}
 	if (def == NULL || bundle_check_def(&b, def, &why) != 0 ||
 	    bundle_check_images(&b, def, stage, 0, &why) != 0 ||
-	    bundle_rebase(&b, stage, &why) != 0 ||
+	    bundle_rebase(&b, lib, def, stage, &why) != 0 ||
 	    bundle_check_images(&b, def, stage, 1, &why) != 0 ||
 	    vmdef_validate(def, stage, &why) != 0 ||
 	    vmdef_save(def, conf, &why) != 0) {
@@ -1240,6 +1349,7 @@ fail:
 out:
 	if (rc != 0 && stage != NULL)
 		library_create_abort(stage);
+	imgcache_release(hold);
 	archive_read_free(a);
 	free(why);
 	free(stage);

@@ -23,6 +23,7 @@
 #include "backend/qemu_img.h"
 #include "core/names.h"
 #include "images/cloudinit.h"
+#include "images/imgcache.h"
 #include "ops/vmcreate.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
@@ -138,18 +139,14 @@ clone_probe(const char *path, struct clone_qcow2 *q, char **cause)
 static int
 clone_tags(const char *path, struct strv *tags, char **cause)
 {
-	json_t		*info, *s;
-	const char	*name;
-	size_t		 i;
+	struct qemu_img_info	info;
+	size_t			i;
 
-	if ((info = qemu_img_info(path, "qcow2", 0, cause)) == NULL)
+	if (qemu_img_info(path, "qcow2", 0, &info, cause) != 0)
 		return (-1);
-	json_array_foreach(json_object_get(info, "snapshots"), i, s) {
-		if ((name = json_string_value(json_object_get(s,
-		    "name"))) != NULL)
-			strv_push(tags, name);
-	}
-	json_decref(info);
+	for (i = 0; i < info.nsnaps; i++)
+		strv_push(tags, info.snaps[i].name);
+	qemu_img_info_clear(&info);
 	return (0);
 }
 
@@ -848,7 +845,7 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 	char			*srcdir = NULL, *stage = NULL, *conf;
 	char			*why = NULL;
 	size_t			 i, n = 0;
-	int			 rc = -1;
+	int			 rc = -1, hold = -1;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.opts = opts;
@@ -880,6 +877,9 @@ clone_vm(const struct library *lib, const char *src, const char *dst,
 			    &def->disks[n]);
 	}
 
+	/* Until the clone is in place, no prune or doctor takes its base. */
+	if ((hold = imgcache_hold(lib, 0, cause)) < 0)
+		goto out;
 	if ((stage = library_create_begin(lib, dst, cause)) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -932,6 +932,7 @@ out:
 		clone_undo(disks, n);
 		library_create_abort(stage);
 	}
+	imgcache_release(hold);
 	for (i = 0; i < n; i++) {
 		free(disks[i].src);
 		free(disks[i].file);

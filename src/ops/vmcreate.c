@@ -359,7 +359,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	struct vm_def		*def = NULL;
 	char			*stage, *disk, *conf;
 	uint64_t		 size;
-	int			 rc = -1;
+	int			 rc = -1, hold;
 
 	memset(&tl, 0, sizeof tl);
 	if (vmcreate_source(t, opt, &src, &kind, cause) != 0)
@@ -370,8 +370,13 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 		    "--password and --ssh-key do not apply", t->name);
 		return (-1);
 	}
-	if ((stage = library_create_begin(lib, name, cause)) == NULL)
+	/* Until the VM is in place, prune must not take its image. */
+	if ((hold = imgcache_hold(lib, 0, cause)) < 0)
 		return (-1);
+	if ((stage = library_create_begin(lib, name, cause)) == NULL) {
+		imgcache_release(hold);
+		return (-1);
+	}
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
 	    tinylinux_prepare(lib->images, &tl, cause) != 0)
 		goto out;
@@ -419,6 +424,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 out:
 	if (rc != 0)
 		library_create_abort(stage);
+	imgcache_release(hold);
 	free(stage);
 	vmdef_free(def);
 	imgcache_entry_free(e);

@@ -166,12 +166,14 @@ fs_read_file(const char *path, size_t *lenp, char **cause)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+	/* Non-blocking: a FIFO put in a file's place must not hang us. */
+	if ((fd = open(path, O_RDONLY|O_NONBLOCK|O_CLOEXEC)) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return (NULL);
 	}
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		*cause = xasprintf("%s: is a folder", path);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("%s: %s", path, S_ISDIR(sb.st_mode) ?
+		    "is a folder" : "not a regular file");
 		close(fd);
 		return (NULL);
 	}

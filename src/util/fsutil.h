@@ -8,7 +8,10 @@
 
 /* Write a file atomically: temp file, fsync, rename, fsync the folder. */
 int	 fs_write_atomic(const char *, const void *, size_t, mode_t, char **);
-/* Read a whole file, NUL-terminated; length in *lenp if not NULL. Caller frees. */
+/*
+ * Read a whole regular file (anything else is refused, never waited on),
+ * NUL-terminated; length in *lenp if not NULL. Caller frees.
+ */
 char	*fs_read_file(const char *, size_t *, char **);
 /* Create a folder and its parents with a mode; existing ones are fine. */
 int	 fs_mkdir_p(const char *, mode_t, char **);
