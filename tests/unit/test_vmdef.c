@@ -514,6 +514,38 @@ test_vmdef_table_defaults(void **state)
 	vmdef_free(def);
 }
 
+/* info --json's definition: typed values from the table. */
+static void
+test_vmdef_section_json(void **state)
+{
+	struct vm_def	*def;
+	json_t		*j;
+	char		*cause = NULL;
+
+	def = vmdef_create("a");
+	assert_int_equal(vmdef_assign(def, "tpm", "on", VMDEF_KEY_SET,
+	    &cause), 0);
+	j = json_pack("{s:s, s:n}", "name", "a", "accel", "");
+	json_object_set_new(j, "accel", json_string("tcg"));
+	vmdef_section_json("vm", def, j);
+	assert_true(json_is_true(json_object_get(j, "tpm")));
+	assert_int_equal(json_integer_value(json_object_get(j, "memory")),
+	    512LL << 20);
+	assert_int_equal(json_integer_value(json_object_get(j, "cpus")), 1);
+	assert_string_equal(json_string_value(json_object_get(j,
+	    "machine")), "q35");
+	assert_true(json_is_null(json_object_get(j, "user")));
+	/* The status's accel stays; the definition's goes beside it. */
+	assert_string_equal(json_string_value(json_object_get(j, "accel")),
+	    "tcg");
+	assert_string_equal(json_string_value(json_object_get(j,
+	    "accel_wanted")), "auto");
+	/* The same name with the same value is not doubled. */
+	assert_null(json_object_get(j, "name_wanted"));
+	json_decref(j);
+	vmdef_free(def);
+}
+
 int
 main(void)
 {
@@ -531,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_vmdef_booleans_alike),
 		cmocka_unit_test(test_vmdef_assign_paths),
 		cmocka_unit_test(test_vmdef_table_defaults),
+		cmocka_unit_test(test_vmdef_section_json),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
