@@ -546,6 +546,72 @@ test_vmdef_section_json(void **state)
 	vmdef_free(def);
 }
 
+/* A value other than the default for a key of each kind. */
+static const char *
+sample(const struct vmdef_key *k)
+{
+	static const char *const by_kind[] = {
+		[VMDEF_STRING] = "some text",
+		[VMDEF_CHOICE] = NULL,
+		[VMDEF_PATH] = "/p/x.img",
+		[VMDEF_NAME] = "n1",
+		[VMDEF_LOGIN] = "alice",
+		[VMDEF_INT] = NULL,
+		[VMDEF_SIZE] = "2G",
+		[VMDEF_ENUM] = NULL,
+		[VMDEF_BOOL] = "yes",
+		[VMDEF_MAC] = "52:54:00:ab:cd:ef",
+		[VMDEF_FORWARD] = "tcp:2022:22, udp:5353:53",
+	};
+
+	if (k->names != NULL)
+		return (k->names[1] != NULL ? k->names[1] : k->names[0]);
+	if (k->kind == VMDEF_INT)
+		return (k->max == VMDEF_VNC_PORT_MAX ? "5901" : "3");
+	return (by_kind[k->kind]);
+}
+
+/* Every key of the table, set, written and read back: the same value. */
+static void
+test_vmdef_every_key_round_trips(void **state)
+{
+	const struct vmdef_key	*keys;
+	struct vm_def		*def, *back;
+	char			*cause = NULL, *text, *path, *a, *b;
+	size_t			 n, i;
+
+	keys = vmdef_keys(&n);
+	for (i = 0; i < n; i++) {
+		def = vmdef_create("rt");
+		vmdef_add_disk(def, "d")->file = xstrdup("d.qcow2");
+		vmdef_add_nic(def, "n")->mac = xstrdup("52:54:00:00:00:01");
+		path = strcmp(keys[i].section, "vm") == 0 ?
+		    xstrdup(keys[i].key) : strcmp(keys[i].section, "boot") == 0 ?
+		    xasprintf("boot.%s", keys[i].key) :
+		    xasprintf("%s.%s.%s", keys[i].section,
+		    keys[i].section[0] == 'd' ? "d" : "n", keys[i].key);
+		if (vmdef_assign(def, path, sample(&keys[i]), 0, &cause) != 0)
+			fail_msg("%s: %s", path, cause);
+		text = vmdef_format(def);
+		if ((back = vmdef_parse(text, strlen(text), "rt.conf",
+		    &cause)) == NULL)
+			fail_msg("%s: %s\n%s", path, cause, text);
+		a = vmdef_key_get(&keys[i], vmdef_section(def,
+		    keys[i].section, keys[i].section[0] == 'd' ? "d" : "n"));
+		b = vmdef_key_get(&keys[i], vmdef_section(back,
+		    keys[i].section, keys[i].section[0] == 'd' ? "d" : "n"));
+		if (a == NULL || b == NULL || strcmp(a, b) != 0)
+			fail_msg("%s: set %s, read back %s", path,
+			    a != NULL ? a : "nothing", b != NULL ? b : "nothing");
+		free(a);
+		free(b);
+		free(text);
+		free(path);
+		vmdef_free(back);
+		vmdef_free(def);
+	}
+}
+
 int
 main(void)
 {
@@ -564,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_vmdef_assign_paths),
 		cmocka_unit_test(test_vmdef_table_defaults),
 		cmocka_unit_test(test_vmdef_section_json),
+		cmocka_unit_test(test_vmdef_every_key_round_trips),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
