@@ -20,7 +20,10 @@ ok() { passed=$((passed + 1)); }
 disp=$((100 + $$ % 400))
 XPID=
 XTPID=
+# kitty's child, script(1), outlives kitty and keeps the view it runs
+# alive (reconnecting to a VM that is gone): end it by its output file.
 trap '[ -n "$XTPID" ] && kill "$XTPID" 2>/dev/null;
+    pkill -f "$TEST_TMP/kitty.out" 2>/dev/null;
     [ -n "$XPID" ] && kill "$XPID" 2>/dev/null; cleanup' EXIT
 
 Xvfb ":$disp" -nolisten tcp -screen 0 1024x768x24 >"$TEST_TMP/xvfb.log" 2>&1 &
