@@ -343,6 +343,27 @@ iniwrite_rewrite(const struct iniwrite *w, const struct ini *ini,
 	free(l.len);
 }
 
+/*
+ * Whether a source can be rewritten in place: a section given twice (an
+ * unknown one may be) would take the same items twice (found by
+ * fuzz_vmdef), so such a file is written anew instead.
+ */
+static int
+iniwrite_rewritable(const struct ini *ini)
+{
+	size_t	i, j;
+
+	for (i = 0; i < ini->nsections; i++) {
+		for (j = 0; j < i; j++) {
+			if (iniwrite_same(ini->sections[i].type,
+			    ini->sections[i].name, ini->sections[j].type,
+			    ini->sections[j].name))
+				return (0);
+		}
+	}
+	return (1);
+}
+
 char *
 iniwrite_text(const struct iniwrite *w, const char *header, const char *src,
     size_t srclen)
@@ -356,6 +377,10 @@ iniwrite_text(const struct iniwrite *w, const char *header, const char *src,
 	if (src != NULL && (ini = ini_parse(src, srclen, "source",
 	    &cause)) == NULL)
 		free(cause);
+	if (ini != NULL && !iniwrite_rewritable(ini)) {
+		ini_free(ini);
+		ini = NULL;
+	}
 	o.rewriting = ini != NULL;
 	if (ini != NULL)
 		iniwrite_rewrite(w, ini, src, srclen, used, &o);
