@@ -81,8 +81,14 @@ alive() {
 }
 
 # How many live processes have this name (QEMU's process=vmdesk-NAME).
+# Only this test's: another script running at once may name a VM alike,
+# so a QEMU counts when its command line has this test's runtime folder.
 count_live() {
-	ps -eo stat=,comm= | awk -v n="$1" '$1 !~ /^Z/ && $2 == n' | wc -l
+	ps -eo pid=,stat=,comm= | awk -v n="$1" '$2 !~ /^Z/ && $3 == n {
+	    print $1 }' | while read -r pid; do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+		    grep -qF "$XDG_RUNTIME_DIR/" && echo "$pid"
+	done | wc -l
 }
 
 # Run vmdesk; its output in $OUT, its exit status in $RC.
