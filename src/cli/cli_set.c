@@ -61,7 +61,7 @@ cli_set_apply(struct vm_def *def, void *arg, char **cause)
 	return (0);
 }
 
-/* A key's name as vmdesk set takes it: "cpus", "boot.kernel", "disk.NAME.bus". */
+/* A key's name as vmdesk set takes it: "cpus", "boot.iso", "disk.NAME.bus". */
 static char *
 cli_set_path(const struct vmdef_key *k)
 {

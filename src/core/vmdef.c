@@ -108,7 +108,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "the network card" },
 	{ NIC(mac), VMDEF_MAC, 0, 0, NULL, NULL, ALW|SET,
 	  "its MAC address (random in 52:54:00 when unset)" },
-	{ "nic", "forward", offsetof(struct vm_nic, forwards), VMDEF_FORWARD, 0, 0, NULL, NULL, SET|VMDEF_KEY_LIST,
+	{ "nic", "forward", offsetof(struct vm_nic, forwards), VMDEF_FORWARD,
+	  0, 0, NULL, NULL, SET|VMDEF_KEY_LIST,
 	  "a host port on 127.0.0.1 to a guest port, tcp:HOST:GUEST or "
 	  "udp:HOST:GUEST; may repeat; \"none\" in vmdesk set removes all" },
 };

@@ -96,7 +96,7 @@ struct vm_def {
 	enum vm_machine		 machine;
 	char			*accel;		/* "auto", "kvm", "tcg" */
 	int			 cpus;
-	char			*cpu_model;	/* "auto": host on KVM, else max */
+	char			*cpu_model;	/* "auto": KVM's host, or max */
 	uint64_t		 memory;	/* bytes */
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;
@@ -115,7 +115,7 @@ struct vm_def {
 	size_t			 nextras;
 	struct strv		 warnings;	/* "file:line: ..." */
 	char			*source;	/* the text it was read from, */
-	size_t			 sourcelen;	/* kept so a write keeps comments */
+	size_t			 sourcelen;	/* so a write keeps comments */
 };
 
 /* What a key's value is. */
@@ -149,14 +149,14 @@ enum vmdef_kind {
  * that says what a key is.
  */
 struct vmdef_key {
-	const char		*section;	/* "vm", "boot", "disk", "nic" */
+	const char		*section;	/* vm, boot, disk or nic */
 	const char		*key;
 	size_t			 off;		/* in the section's struct */
 	enum vmdef_kind		 kind;
 	long long		 min;		/* int and size bounds */
 	long long		 max;
 	const char *const	*names;		/* choice, enum and bool */
-	const char		*def;		/* the default as text, or NULL */
+	const char		*def;		/* the default, or NULL */
 	int			 flags;
 	const char		*help;
 };

@@ -457,8 +457,9 @@ app_tick(struct app *app)
 		 * A stopped VM is looked at when its folders change (with
 		 * inotify), else every tick; a live one every tick.
 		 */
-		if (app->watch != NULL && !vm->changed && now < vm->next_probe &&
-		    !vmstate_is_alive(vm->st.state) && vm->mon == NULL)
+		if (app->watch != NULL && !vm->changed &&
+		    now < vm->next_probe && !vmstate_is_alive(vm->st.state) &&
+		    vm->mon == NULL)
 			continue;
 		if (vm->changed)
 			app_vm_load(app, vm);
@@ -961,7 +962,8 @@ app_main(struct library *lib, struct settings *set, const char *select,
 			first = 0;
 		}
 		n = 2 + app.nvms + app.njobs;
-		pfd = xreallocarray(pfd, n + (size_t)app.depth + 1, sizeof *pfd);
+		pfd = xreallocarray(pfd, n + (size_t)app.depth + 1,
+		    sizeof *pfd);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = app.sigpipe[0];
 		pfd[0].events = pfd[1].events = POLLIN;
@@ -984,7 +986,8 @@ app_main(struct library *lib, struct settings *set, const char *select,
 		    (int)(app.status_until - now) < timeout)
 			timeout = (int)(app.status_until - now) + 1;
 		nio = app_io_poll(&app, pfd + n, &timeout);
-		pfd[n + nio].fd = app.watch != NULL ? libwatch_fd(app.watch) : -1;
+		pfd[n + nio].fd = app.watch != NULL ?
+		    libwatch_fd(app.watch) : -1;
 		pfd[n + nio].events = POLLIN;
 		pfd[n + nio].revents = 0;
 		if (poll(pfd, n + nio + 1, timeout) == -1 && errno != EINTR)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Libarchive, for archives, ISO images and the initramfs, loaded on first use. */
+/*
+ * Libarchive, for archives, ISO images and the initramfs, loaded on first
+ * use.
+ */
 #include "config.h"
 
 #define LAZY_ARCHIVE_SELF
@@ -12,7 +15,8 @@ static const struct lazy_sym lazy_archive_syms[] = {
 };
 
 static struct lazy_lib lazy_archive_lib = {
-	LAZY_SONAME_ARCHIVE, "libarchive13", "archives, ISO images and initramfs", lazy_archive_syms,
+	LAZY_SONAME_ARCHIVE, "libarchive13",
+	"archives, ISO images and initramfs", lazy_archive_syms,
 	sizeof lazy_archive_syms / sizeof lazy_archive_syms[0], NULL
 };
 

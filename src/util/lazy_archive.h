@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libarchive, for archives, ISO images and the initramfs, loaded on first use: include this instead of
- * the library's header, and call lazy_archive_load() before the first call.
+ * libarchive, for archives, ISO images and the initramfs, loaded on first
+ * use: include this instead of the library's header, and call
+ * lazy_archive_load() before the first call.
  */
 #ifndef VMDESK_UTIL_LAZY_ARCHIVE_H
 #define VMDESK_UTIL_LAZY_ARCHIVE_H
@@ -100,8 +101,10 @@ LAZY_ARCHIVE_SYMS(LAZY_DECLARE)
 #define archive_read_open_memory (*lazy_archive_read_open_memory)
 #define archive_read_support_filter_all (*lazy_archive_read_support_filter_all)
 #define archive_read_support_format_ar (*lazy_archive_read_support_format_ar)
-#define archive_read_support_format_gnutar (*lazy_archive_read_support_format_gnutar)
-#define archive_read_support_format_iso9660 (*lazy_archive_read_support_format_iso9660)
+#define archive_read_support_format_gnutar \
+	(*lazy_archive_read_support_format_gnutar)
+#define archive_read_support_format_iso9660 \
+	(*lazy_archive_read_support_format_iso9660)
 #define archive_read_support_format_raw (*lazy_archive_read_support_format_raw)
 #define archive_read_support_format_tar (*lazy_archive_read_support_format_tar)
 #define archive_read_support_format_zip (*lazy_archive_read_support_format_zip)
@@ -115,11 +118,15 @@ LAZY_ARCHIVE_SYMS(LAZY_DECLARE)
 #define archive_write_new (*lazy_archive_write_new)
 #define archive_write_open_fd (*lazy_archive_write_open_fd)
 #define archive_write_open_filename (*lazy_archive_write_open_filename)
-#define archive_write_set_bytes_in_last_block (*lazy_archive_write_set_bytes_in_last_block)
-#define archive_write_set_format_cpio_newc (*lazy_archive_write_set_format_cpio_newc)
-#define archive_write_set_format_iso9660 (*lazy_archive_write_set_format_iso9660)
+#define archive_write_set_bytes_in_last_block \
+	(*lazy_archive_write_set_bytes_in_last_block)
+#define archive_write_set_format_cpio_newc \
+	(*lazy_archive_write_set_format_cpio_newc)
+#define archive_write_set_format_iso9660 \
+	(*lazy_archive_write_set_format_iso9660)
 #define archive_write_set_format_option (*lazy_archive_write_set_format_option)
-#define archive_write_set_format_pax_restricted (*lazy_archive_write_set_format_pax_restricted)
+#define archive_write_set_format_pax_restricted \
+	(*lazy_archive_write_set_format_pax_restricted)
 #endif
 
 /* Load the library once; -1 and *cause when it is missing. */

@@ -12,7 +12,8 @@ static const struct lazy_sym lazy_crypto_syms[] = {
 };
 
 static struct lazy_lib lazy_crypto_lib = {
-	LAZY_SONAME_CRYPTO, "libssl3", "checksums", lazy_crypto_syms,
+	LAZY_SONAME_CRYPTO, "libssl3",
+	"checksums", lazy_crypto_syms,
 	sizeof lazy_crypto_syms / sizeof lazy_crypto_syms[0], NULL
 };
 

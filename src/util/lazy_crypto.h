@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libcrypto (OpenSSL), for SHA-256 and SHA-512, loaded on first use: include this instead of
- * the library's header, and call lazy_crypto_load() before the first call.
+ * libcrypto (OpenSSL), for SHA-256 and SHA-512, loaded on first use:
+ * include this instead of the library's header, and call
+ * lazy_crypto_load() before the first call.
  */
 #ifndef VMDESK_UTIL_LAZY_CRYPTO_H
 #define VMDESK_UTIL_LAZY_CRYPTO_H

@@ -12,7 +12,8 @@ static const struct lazy_sym lazy_curl_syms[] = {
 };
 
 static struct lazy_lib lazy_curl_lib = {
-	LAZY_SONAME_CURL, "libcurl4", "downloads", lazy_curl_syms,
+	LAZY_SONAME_CURL, "libcurl4",
+	"downloads", lazy_curl_syms,
 	sizeof lazy_curl_syms / sizeof lazy_curl_syms[0], NULL
 };
 

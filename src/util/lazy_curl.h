@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libcurl, for downloads, loaded on first use: include this instead of
- * the library's header, and call lazy_curl_load() before the first call.
+ * libcurl, for downloads, loaded on first use: include this instead of the
+ * library's header, and call lazy_curl_load() before the first call.
  */
 #ifndef VMDESK_UTIL_LAZY_CURL_H
 #define VMDESK_UTIL_LAZY_CURL_H

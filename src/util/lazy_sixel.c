@@ -12,7 +12,8 @@ static const struct lazy_sym lazy_sixel_syms[] = {
 };
 
 static struct lazy_lib lazy_sixel_lib = {
-	LAZY_SONAME_SIXEL, "libsixel1", "sixel pictures", lazy_sixel_syms,
+	LAZY_SONAME_SIXEL, "libsixel1",
+	"sixel pictures", lazy_sixel_syms,
 	sizeof lazy_sixel_syms / sizeof lazy_sixel_syms[0], NULL
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libsixel, for sixel pictures, loaded on first use: include this instead of
- * the library's header, and call lazy_sixel_load() before the first call.
+ * libsixel, for sixel pictures, loaded on first use: include this instead
+ * of the library's header, and call lazy_sixel_load() before the first
+ * call.
  */
 #ifndef VMDESK_UTIL_LAZY_SIXEL_H
 #define VMDESK_UTIL_LAZY_SIXEL_H
@@ -23,7 +24,8 @@
 LAZY_SIXEL_SYMS(LAZY_DECLARE)
 
 #ifndef LAZY_SIXEL_SELF
-#define sixel_dither_get_num_of_palette_colors (*lazy_sixel_dither_get_num_of_palette_colors)
+#define sixel_dither_get_num_of_palette_colors \
+	(*lazy_sixel_dither_get_num_of_palette_colors)
 #define sixel_dither_get_palette (*lazy_sixel_dither_get_palette)
 #define sixel_dither_initialize (*lazy_sixel_dither_initialize)
 #define sixel_dither_new (*lazy_sixel_dither_new)

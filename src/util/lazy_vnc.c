@@ -16,7 +16,8 @@ static const struct lazy_sym lazy_vnc_syms[] = {
 };
 
 static struct lazy_lib lazy_vnc_lib = {
-	LAZY_SONAME_VNC, "libvncclient1", "VM screens", lazy_vnc_syms,
+	LAZY_SONAME_VNC, "libvncclient1",
+	"VM screens", lazy_vnc_syms,
 	sizeof lazy_vnc_syms / sizeof lazy_vnc_syms[0], NULL
 };
 

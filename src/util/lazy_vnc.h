@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libvncclient, for VM screens, loaded on first use: include this instead of
- * the library's header, and call lazy_vnc_load() before the first call.
+ * libvncclient, for VM screens, loaded on first use: include this instead
+ * of the library's header, and call lazy_vnc_load() before the first call.
  */
 #ifndef VMDESK_UTIL_LAZY_VNC_H
 #define VMDESK_UTIL_LAZY_VNC_H

@@ -14,7 +14,8 @@ static const struct lazy_sym lazy_xml_syms[] = {
 };
 
 static struct lazy_lib lazy_xml_lib = {
-	LAZY_SONAME_XML, "libxml2", "OVA appliances", lazy_xml_syms,
+	LAZY_SONAME_XML, "libxml2",
+	"OVA appliances", lazy_xml_syms,
 	sizeof lazy_xml_syms / sizeof lazy_xml_syms[0], NULL
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libxml2, for the OVF of OVA appliances, loaded on first use: include this instead of
- * the library's header, and call lazy_xml_load() before the first call.
+ * libxml2, for the OVF of OVA appliances, loaded on first use: include
+ * this instead of the library's header, and call lazy_xml_load() before
+ * the first call.
  */
 #ifndef VMDESK_UTIL_LAZY_XML_H
 #define VMDESK_UTIL_LAZY_XML_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for util/iniwrite: canonical text, and rewrites that keep edits. */
+/* Unit tests for util/iniwrite: new text, and rewrites that keep edits. */
 #include "config.h"
 
 #include <setjmp.h>

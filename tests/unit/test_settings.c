@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for core/settings: the config file reads booleans as vm.conf does. */
+/* Unit tests for core/settings: booleans read as vm.conf reads them. */
 #include "config.h"
 
 #include <sys/stat.h>

@@ -585,11 +585,13 @@ test_vmdef_every_key_round_trips(void **state)
 		def = vmdef_create("rt");
 		vmdef_add_disk(def, "d")->file = xstrdup("d.qcow2");
 		vmdef_add_nic(def, "n")->mac = xstrdup("52:54:00:00:00:01");
-		path = strcmp(keys[i].section, "vm") == 0 ?
-		    xstrdup(keys[i].key) : strcmp(keys[i].section, "boot") == 0 ?
-		    xasprintf("boot.%s", keys[i].key) :
-		    xasprintf("%s.%s.%s", keys[i].section,
-		    keys[i].section[0] == 'd' ? "d" : "n", keys[i].key);
+		if (strcmp(keys[i].section, "vm") == 0)
+			path = xstrdup(keys[i].key);
+		else if (strcmp(keys[i].section, "boot") == 0)
+			path = xasprintf("boot.%s", keys[i].key);
+		else
+			path = xasprintf("%s.%s.%s", keys[i].section,
+			    keys[i].section[0] == 'd' ? "d" : "n", keys[i].key);
 		if (vmdef_assign(def, path, sample(&keys[i]), 0, &cause) != 0)
 			fail_msg("%s: %s", path, cause);
 		text = vmdef_format(def);
@@ -602,7 +604,8 @@ test_vmdef_every_key_round_trips(void **state)
 		    keys[i].section, keys[i].section[0] == 'd' ? "d" : "n"));
 		if (a == NULL || b == NULL || strcmp(a, b) != 0)
 			fail_msg("%s: set %s, read back %s", path,
-			    a != NULL ? a : "nothing", b != NULL ? b : "nothing");
+			    a != NULL ? a : "nothing",
+			    b != NULL ? b : "nothing");
 		free(a);
 		free(b);
 		free(text);
