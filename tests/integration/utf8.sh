@@ -22,6 +22,8 @@ $TM new-session -d -s d -x 120 -y 34 \
 wait_screen "F1Help"
 $TM send-keys -t d Home S
 wait_screen "Snapshots of u1"
+# The tree is read off the loop: its title comes before its nodes.
+wait_screen "s1"
 $TM send-keys -t d End e
 wait_screen "A note on this snapshot"
 # "— üñí 中€", then Backspace takes the whole "€" (three bytes), then "!".
@@ -32,7 +34,8 @@ wait_screen "— üñí 中!"; ok
 $TM send-keys -t d Enter
 i=0
 until "$VMDESK" snapshot list u1 --json | grep -q '"note"'; do
-	i=$((i + 1)); [ "$i" -lt 100 ] || fail "the note was not saved"
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || { screen >&2; fail "the note was not saved"; }
 	sleep 0.1
 done
 vd_ok snapshot list u1 --json
