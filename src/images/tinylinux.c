@@ -25,7 +25,7 @@
 #include "util/xmalloc.h"
 
 /* Bump when the initramfs contents change: the cache folder name has it. */
-#define TINYLINUX_REVISION	4
+#define TINYLINUX_REVISION	5
 
 #define TL_MAX_KERNEL	(256u << 20)	/* largest kernel read into memory */
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
@@ -59,6 +59,23 @@ static const struct {
 	{ "xhci_pci", 0 },
 	{ "usbhid", 0 },
 	{ "hid_generic", 0 },
+	/* The hardware a VM can be given: disks on every bus, CD-ROMs,
+	 * USB sticks, NIC models, shared folders. */
+	{ "virtio_scsi", 0 },
+	{ "ahci", 0 },
+	{ "nvme", 0 },
+	{ "sd_mod", 0 },
+	{ "sr_mod", 0 },
+	{ "usb_storage", 0 },
+	{ "vfat", 0 },
+	{ "nls_cp437", 0 },
+	{ "nls_iso8859_1", 0 },
+	{ "e1000", 0 },
+	{ "8139cp", 0 },
+	{ "8139too", 0 },
+	{ "virtiofs", 0 },
+	{ "9pnet_virtio", 0 },
+	{ "9p", 0 },
 };
 
 /* Where the kernel comes from. */
