@@ -241,6 +241,53 @@ vmctl_update(const struct library *lib, const char *name, int lock_ms,
 	return (rc);
 }
 
+/* The monitor step of a change to a running VM. */
+static int
+vmctl_change_live(const struct vm_paths *p, const struct vmctl_change *c,
+    const struct vm_def *def, enum vmctl_when *when, char **cause)
+{
+	struct qmp	*q;
+	int		 rc;
+
+	if (c->live == NULL) {
+		*when = VMCTL_WHEN_RESTART;
+		return (0);
+	}
+	if ((q = vmproc_monitor(p, VMPROC_QMP_TIMEOUT, cause)) == NULL)
+		return (-1);
+	rc = c->live(q, p, def, c->arg, cause);
+	qmp_close(q);
+	return (rc);
+}
+
+int
+vmctl_change(const struct library *lib, const char *name,
+    const struct vmctl_change *c, enum vmctl_when *when, char **cause)
+{
+	struct vm_lock	*lock = NULL;
+	struct vm_paths	 p;
+	struct vm_status st;
+	struct vm_def	*def = NULL;
+	char		*conf;
+	int		 rc = -1;
+
+	*when = VMCTL_WHEN_NOW;
+	if (vmctl_begin(lib, name, &p, &lock, &st, cause) != 0)
+		return (-1);
+	if ((def = library_load(lib, name, cause)) != NULL &&
+	    c->edit(def, c->arg, cause) == 0 &&
+	    vmdef_validate(def, p.vmdir, cause) == 0 &&
+	    (!vmstate_is_alive(st.state) ||
+	    vmctl_change_live(&p, c, def, when, cause) == 0)) {
+		conf = library_vm_conf(lib, name);
+		rc = vmdef_save(def, conf, cause);
+		free(conf);
+	}
+	vmdef_free(def);
+	vmctl_end(&p, lock, &st);
+	return (rc);
+}
+
 /* QEMU writes its disks while it runs: say why a clone waits for a stop. */
 static int
 vmctl_clone_refuse(const char *src, enum vm_state state, char **cause)

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include "backend/qmp.h"
 #include "backend/vmproc.h"
 #include "core/library.h"
 #include "core/settings.h"
@@ -57,6 +58,27 @@ typedef int (*vmctl_update_fn)(struct vm_def *, void *, char **);
  */
 int	vmctl_update(const struct library *, const char *, int,
 	    vmctl_update_fn, void *, char **);
+/*
+ * A change to a VM that may be running: edit changes the definition (as
+ * vmctl_update's fn); live, when the VM runs, makes QEMU do the same
+ * through its monitor (hot-plug, resize, a new medium ...) before the
+ * definition is written. live NULL: a running VM gets it at its next
+ * start. A failed live step writes nothing.
+ */
+struct vmctl_change {
+	vmctl_update_fn	  edit;
+	int		(*live)(struct qmp *, const struct vm_paths *,
+			    const struct vm_def *, void *, char **);
+	void		 *arg;
+};
+/* When a change to a running VM takes effect. */
+enum vmctl_when {
+	VMCTL_WHEN_NOW,		/* the VM was stopped, or took it live */
+	VMCTL_WHEN_RESTART	/* written; the running VM gets it at restart */
+};
+/* Lock, load, edit, validate, apply live if running, write atomically. */
+int	vmctl_change(const struct library *, const char *,
+	    const struct vmctl_change *, enum vmctl_when *, char **);
 /*
  * Clone a stopped VM: linked (a frozen shared base) or full, or a full
  * copy as of a snapshot (snap, a name or id, may be NULL). Takes src's
