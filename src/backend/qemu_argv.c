@@ -160,14 +160,41 @@ qemu_argv_cpu(const struct qemu_argv_in *in, struct strv *av, char **cause)
 	return (0);
 }
 
+/* ",sockets=S,cores=C,threads=T" for those given, or "". Caller frees. */
+static char *
+qemu_argv_topology(const struct vm_def *def)
+{
+	const struct {
+		const char	*name;
+		int		 n;
+	} parts[] = {
+		{ "sockets", def->sockets },
+		{ "cores", def->cores },
+		{ "threads", def->threads },
+	};
+	char	*s = xstrdup(""), *t;
+	size_t	 i;
+
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (parts[i].n <= 0)
+			continue;
+		t = xasprintf("%s,%s=%d", s, parts[i].name, parts[i].n);
+		free(s);
+		s = t;
+	}
+	return (s);
+}
+
 /* CPUs, memory, and no devices but those vmdesk adds. */
 static void
 qemu_argv_size(const struct qemu_argv_in *in, struct strv *av)
 {
 	const struct vm_def	*def = in->def;
+	char			*topo;
 
 	strv_push(av, "-smp");
-	strv_pushf(av, "%d", def->cpus);
+	strv_pushf(av, "%d%s", def->cpus, topo = qemu_argv_topology(def));
+	free(topo);
 	strv_push(av, "-m");
 	strv_pushf(av, "%lluM", (unsigned long long)(def->memory >> 20));
 	strv_push(av, "-nodefaults");
@@ -331,6 +358,10 @@ qemu_argv_disks(const struct qemu_argv_in *in, struct strv *av,
 			strv_pushf(av, "nvme,drive=disk-%s,serial=%s", d->name,
 			    d->name);
 			break;
+		case VM_BUS_USB:
+			strv_pushf(av, "usb-storage,drive=disk-%s,bus=usb.0",
+			    d->name);
+			break;
 		}
 	}
 	if (def->boot.iso != NULL) {
@@ -454,9 +485,11 @@ qemu_argv_boot(const struct qemu_argv_in *in, struct strv *av)
 		strv_push(av, "-append");
 		strv_push(av, b->cmdline);
 	}
-	if (b->order != NULL && !qemu_argv_microvm(in)) {
+	if (b->order != NULL && !qemu_argv_microvm(in) &&
+	    (full = vmdef_boot_letters(b->order)) != NULL) {
 		strv_push(av, "-boot");
-		strv_pushf(av, "order=%s", b->order);
+		strv_pushf(av, "order=%s", full);
+		free(full);
 	}
 }
 

@@ -28,10 +28,12 @@ static const char *const firmware_names[] = { "bios", "uefi",
 	"uefi-secure", NULL };
 static const char *const display_names[] = { "vga", "virtio", "none", NULL };
 static const char *const bus_names[] = {
-	"virtio", "sata", "ide", "scsi", "nvme", NULL
+	"virtio", "sata", "ide", "scsi", "nvme", "usb", NULL
 };
 static const char *const format_names[] = { "qcow2", "raw", NULL };
 static const char *const nic_names[] = { "virtio", "e1000", "rtl8139", NULL };
+static const char *const share_mode_names[] = { "auto", "virtiofs", "9p",
+	NULL };
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
 static const char *const arch_names[] = { "x86_64", NULL };
 
@@ -41,6 +43,8 @@ static const char *const bool_names[] = { "yes", "no", NULL };
 #define BOOT(f)	"boot", #f, offsetof(struct vm_boot, f)
 #define DISK(f)	"disk", #f, offsetof(struct vm_disk, f)
 #define NIC(f)	"nic", #f, offsetof(struct vm_nic, f)
+#define SHARE(f) "share", #f, offsetof(struct vm_share, f)
+#define USB(f)	"usb", #f, offsetof(struct vm_usb, f)
 #define SET	VMDEF_KEY_SET
 #define TPL	VMDEF_KEY_TEMPLATE
 #define ALW	VMDEF_KEY_ALWAYS
@@ -66,6 +70,12 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "the accelerator: auto (KVM when it works, else TCG), kvm, tcg" },
 	{ DEF(cpus), VMDEF_INT, 1, VMDEF_CPUS_MAX, NULL, "1", ALW|SET|TPL,
 	  "virtual CPUs" },
+	{ DEF(sockets), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
+	  "CPU sockets; 0: as QEMU derives from cpus and the others" },
+	{ DEF(cores), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
+	  "cores per socket; 0: derived" },
+	{ DEF(threads), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
+	  "threads per core; 0: derived" },
 	{ DEF(cpu_model), VMDEF_NAME, 0, 0, NULL, "auto", SET,
 	  "QEMU's CPU model: auto (host with KVM, max with TCG), host (KVM "
 	  "only), max, or a named model such as Skylake-Client or qemu64" },
@@ -82,6 +92,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "a second VNC display on 127.0.0.1 with a password (vmdesk vnc)" },
 	{ DEF(vnc_port), VMDEF_INT, 0, VMDEF_VNC_PORT_MAX, NULL, "0", SET,
 	  "its TCP port, 5900 to 65535; 0 picks a free one at each start" },
+	{ DEF(autostart), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
+	  "vmdesk autostart starts it (at login or boot, see vmdesk(1))" },
 	{ DEF(user), VMDEF_LOGIN, 0, 0, NULL, NULL, SET|TPL,
 	  "the guest login vmdesk ssh uses" },
 	{ DEF(instance_id), VMDEF_STRING, 0, 0, NULL, NULL, 0,
@@ -95,7 +107,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	{ BOOT(iso), VMDEF_PATH, 0, 0, NULL, NULL, SET,
 	  "an installer or live CD in the CD drive" },
 	{ BOOT(order), VMDEF_STRING, 0, 0, NULL, NULL, SET,
-	  "boot order letters: c disk, d CD, n network (as \"cd\")" },
+	  "what to boot from first: disk, cdrom, net, floppy, as "
+	  "\"cdrom,disk\" (or QEMU's letters c, d, n, a, as \"dc\")" },
 	{ DISK(file), VMDEF_PATH, 0, 0, NULL, NULL, ALW,
 	  "the disk's file, relative to the VM's folder or absolute" },
 	{ DISK(bus), VMDEF_ENUM, 0, 0, bus_names, "virtio", ALW|SET|TPL,
@@ -108,16 +121,37 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "the network card" },
 	{ NIC(mac), VMDEF_MAC, 0, 0, NULL, NULL, ALW|SET,
 	  "its MAC address (random in 52:54:00 when unset)" },
+	{ NIC(net), VMDEF_STRING, 0, 0, NULL, "user", ALW|SET|TPL,
+	  "its network: user (NAT to the host's), bridge:BR (a host bridge "
+	  "through qemu-bridge-helper), private:NET (only the VMs that name "
+	  "NET)" },
 	{ "nic", "forward", offsetof(struct vm_nic, forwards), VMDEF_FORWARD,
 	  0, 0, NULL, NULL, SET|VMDEF_KEY_LIST,
 	  "a host port on 127.0.0.1 to a guest port, tcp:HOST:GUEST or "
 	  "udp:HOST:GUEST; may repeat; \"none\" in vmdesk set removes all" },
+	{ SHARE(path), VMDEF_PATH, 0, 0, NULL, NULL, ALW|SET,
+	  "the host folder the guest sees" },
+	{ SHARE(tag), VMDEF_STRING, 0, 0, NULL, NULL, SET,
+	  "the name the guest mounts it by (the share's name when unset)" },
+	{ SHARE(readonly), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
+	  "the guest cannot write to it" },
+	{ SHARE(mode), VMDEF_ENUM, 0, 0, share_mode_names, "auto", SET,
+	  "how: virtiofs (virtiofsd), 9p, or auto (virtiofs when it can "
+	  "run, else 9p)" },
+	{ USB(file), VMDEF_PATH, 0, 0, NULL, NULL, SET,
+	  "a USB stick from this image file" },
+	{ USB(host), VMDEF_STRING, 0, 0, NULL, NULL, SET,
+	  "a host USB device passed through, VENDOR:PRODUCT" },
+	{ USB(readonly), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
+	  "the guest cannot write to the stick" },
 };
 
 #undef DEF
 #undef BOOT
 #undef DISK
 #undef NIC
+#undef SHARE
+#undef USB
 #undef SET
 #undef TPL
 #undef ALW
@@ -126,16 +160,47 @@ static const struct vmdef_key vmdef_key_table[] = {
 /* Where key k lives in its section's struct. */
 #define SLOT(k, base, type)	((type *)((char *)(base) + (k)->off))
 
-/* The sections of vm.conf: [vm] and [boot] once, [disk N] and [nic N] each. */
+/*
+ * The sections of vm.conf: [vm] and [boot] once; the named ones ([disk N],
+ * [nic N] ...) repeat, each an array in struct vm_def whose elements
+ * start with their name (char *name).
+ */
 static const struct section_spec {
 	const char	*type;
 	int		 named;	/* needs [type NAME] */
+	size_t		 array;	/* offsetof the array in struct vm_def */
+	size_t		 count;	/* offsetof its size_t count */
+	size_t		 size;	/* of an element */
 } section_specs[] = {
-	{ "vm", 0 },
-	{ "boot", 0 },
-	{ "disk", 1 },
-	{ "nic", 1 },
+	{ "vm", 0, 0, 0, 0 },
+	{ "boot", 0, 0, 0, 0 },
+#define LIST(t, a, n, e) \
+	{ t, 1, offsetof(struct vm_def, a), offsetof(struct vm_def, n), \
+	  sizeof (struct e) }
+	LIST("disk", disks, ndisks, vm_disk),
+	LIST("nic", nics, nnics, vm_nic),
+	LIST("share", shares, nshares, vm_share),
+	LIST("usb", usbs, nusbs, vm_usb),
+#undef LIST
 };
+
+/* A repeated section's array, count and element i. */
+#define SEC_ARRAY(def, ss)	((char **)((char *)(def) + (ss)->array))
+#define SEC_COUNT(def, ss)	((size_t *)((char *)(def) + (ss)->count))
+#define SEC_ITEM(def, ss, i)	(*SEC_ARRAY(def, ss) + (i) * (ss)->size)
+#define SEC_NAME(item)		(*(char **)(item))
+
+static const struct section_spec *
+vmdef_find_section(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS(section_specs); i++) {
+		if (strcmp(section_specs[i].type, type) == 0)
+			return (&section_specs[i]);
+	}
+	return (NULL);
+}
 
 static const char *const kind_names[] = {
 	"string", "choice", "path", "name", "login", "int", "size", "enum",
@@ -263,22 +328,22 @@ vmdef_free_keys(const char *section, void *base)
 void
 vmdef_free(struct vm_def *def)
 {
-	size_t	i;
+	const struct section_spec	*ss;
+	size_t				 i;
 
 	if (def == NULL)
 		return;
 	vmdef_free_keys("vm", def);
 	vmdef_free_keys("boot", &def->boot);
-	for (i = 0; i < def->ndisks; i++) {
-		free(def->disks[i].name);
-		vmdef_free_keys("disk", &def->disks[i]);
+	for (ss = section_specs; ss < section_specs + NKEYS(section_specs);
+	    ss++) {
+		for (i = 0; ss->named && i < *SEC_COUNT(def, ss); i++) {
+			free(SEC_NAME(SEC_ITEM(def, ss, i)));
+			vmdef_free_keys(ss->type, SEC_ITEM(def, ss, i));
+		}
+		if (ss->named)
+			free(*SEC_ARRAY(def, ss));
 	}
-	free(def->disks);
-	for (i = 0; i < def->nnics; i++) {
-		free(def->nics[i].name);
-		vmdef_free_keys("nic", &def->nics[i]);
-	}
-	free(def->nics);
 	for (i = 0; i < def->nextras; i++) {
 		free(def->extras[i].type);
 		free(def->extras[i].secname);
@@ -291,32 +356,51 @@ vmdef_free(struct vm_def *def)
 	free(def);
 }
 
+void *
+vmdef_add_item(struct vm_def *def, const char *type, const char *name)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+	char				*item;
+
+	if (ss == NULL || !ss->named)
+		fatal("no repeated section [%s]", type);
+	*SEC_ARRAY(def, ss) = xreallocarray(*SEC_ARRAY(def, ss),
+	    *SEC_COUNT(def, ss) + 1, ss->size);
+	item = SEC_ITEM(def, ss, (*SEC_COUNT(def, ss))++);
+	memset(item, 0, ss->size);
+	SEC_NAME(item) = xstrdup(name);
+	vmdef_defaults(type, item);
+	return (item);
+}
+
+int
+vmdef_remove_item(struct vm_def *def, const char *type, const char *name)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+	char				*item;
+	size_t				 i, n;
+
+	if (ss == NULL || !ss->named || (item = vmdef_section(def, type,
+	    name)) == NULL)
+		return (-1);
+	i = (size_t)(item - *SEC_ARRAY(def, ss)) / ss->size;
+	n = --*SEC_COUNT(def, ss);
+	free(SEC_NAME(item));
+	vmdef_free_keys(type, item);
+	memmove(item, item + ss->size, (n - i) * ss->size);
+	return (0);
+}
+
 struct vm_disk *
 vmdef_add_disk(struct vm_def *def, const char *name)
 {
-	struct vm_disk	*d;
-
-	def->disks = xreallocarray(def->disks, def->ndisks + 1,
-	    sizeof *def->disks);
-	d = &def->disks[def->ndisks++];
-	memset(d, 0, sizeof *d);
-	d->name = xstrdup(name);
-	vmdef_defaults("disk", d);
-	return (d);
+	return (vmdef_add_item(def, "disk", name));
 }
 
 struct vm_nic *
 vmdef_add_nic(struct vm_def *def, const char *name)
 {
-	struct vm_nic	*n;
-
-	def->nics = xreallocarray(def->nics, def->nnics + 1,
-	    sizeof *def->nics);
-	n = &def->nics[def->nnics++];
-	memset(n, 0, sizeof *n);
-	n->name = xstrdup(name);
-	vmdef_defaults("nic", n);
-	return (n);
+	return (vmdef_add_item(def, "nic", name));
 }
 
 char *
@@ -579,21 +663,18 @@ vmdef_key_get(const struct vmdef_key *k, const void *base)
 void *
 vmdef_section(struct vm_def *def, const char *type, const char *name)
 {
-	size_t	i;
+	const struct section_spec	*ss;
+	size_t				 i;
 
 	if (strcmp(type, "vm") == 0)
 		return (def);
 	if (strcmp(type, "boot") == 0)
 		return (&def->boot);
-	for (i = 0; name != NULL && i < def->ndisks; i++) {
-		if (strcmp(type, "disk") == 0 &&
-		    strcmp(def->disks[i].name, name) == 0)
-			return (&def->disks[i]);
-	}
-	for (i = 0; name != NULL && i < def->nnics; i++) {
-		if (strcmp(type, "nic") == 0 &&
-		    strcmp(def->nics[i].name, name) == 0)
-			return (&def->nics[i]);
+	if ((ss = vmdef_find_section(type)) == NULL || name == NULL)
+		return (NULL);
+	for (i = 0; i < *SEC_COUNT(def, ss); i++) {
+		if (strcmp(SEC_NAME(SEC_ITEM(def, ss, i)), name) == 0)
+			return (SEC_ITEM(def, ss, i));
 	}
 	return (NULL);
 }
@@ -668,14 +749,13 @@ vmdef_key_reset(const struct vmdef_key *k, void *base)
 static void *
 vmdef_bare_base(struct vm_def *def, const struct vmdef_key *k, char **cause)
 {
-	size_t	n;
+	const struct section_spec	*ss = vmdef_find_section(k->section);
+	size_t				 n;
 
-	if (strcmp(k->section, "disk") == 0 && (n = def->ndisks) == 1)
-		return (def->disks);
-	if (strcmp(k->section, "nic") == 0 && (n = def->nnics) == 1)
-		return (def->nics);
-	if (strcmp(k->section, "disk") != 0 && strcmp(k->section, "nic") != 0)
+	if (!ss->named)
 		return (vmdef_section(def, k->section, NULL));
+	if ((n = *SEC_COUNT(def, ss)) == 1)
+		return (*SEC_ARRAY(def, ss));
 	*cause = xasprintf("VM %s has %zu %ss: name one, as in %s.NAME.%s",
 	    def->name, n, k->section, k->section, k->key);
 	return (NULL);
@@ -791,18 +871,6 @@ vmdef_keep_extra(struct vm_def *def, const struct ini_section *sec,
 	x->value = xstrdup(value);
 }
 
-static const struct section_spec *
-vmdef_find_section(const char *type)
-{
-	size_t	i;
-
-	for (i = 0; i < NKEYS(section_specs); i++) {
-		if (strcmp(section_specs[i].type, type) == 0)
-			return (&section_specs[i]);
-	}
-	return (NULL);
-}
-
 /* A section header's shape: known or not, named as its type wants. */
 static int
 vmdef_check_section(struct vm_def *def, const struct ini *ini, size_t i,
@@ -844,19 +912,18 @@ vmdef_open_sections(struct vm_def *def, const struct ini *ini, void **bases,
     char **cause)
 {
 	const struct ini_section	*sec;
+	const struct section_spec	*ss;
 	size_t				 i;
 
 	for (i = 0; i < ini->nsections; i++) {
 		if (vmdef_check_section(def, ini, i, cause) != 0)
 			return (-1);
 	}
-	/* Disks and NICs first: their arrays move as they grow. */
+	/* Repeated sections first: their arrays move as they grow. */
 	for (i = 0; i < ini->nsections; i++) {
 		sec = &ini->sections[i];
-		if (strcmp(sec->type, "disk") == 0)
-			vmdef_add_disk(def, sec->name);
-		else if (strcmp(sec->type, "nic") == 0)
-			vmdef_add_nic(def, sec->name);
+		if ((ss = vmdef_find_section(sec->type)) != NULL && ss->named)
+			vmdef_add_item(def, sec->type, sec->name);
 	}
 	for (i = 0; i < ini->nsections; i++) {
 		sec = &ini->sections[i];
@@ -1084,10 +1151,93 @@ vmdef_validate_vnc(const struct vm_def *def, char **cause)
 	return (0);
 }
 
+/*
+ * CPU topology: what is given must fit cpus (QEMU derives the rest), and
+ * all three given must make exactly cpus.
+ */
+static int
+vmdef_validate_topology(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const int	parts[] = { def->sockets, def->cores, def->threads };
+	int		product = 1, given = 0;
+	size_t		i;
+
+	(void)vmdir;
+	for (i = 0; i < NKEYS(parts); i++) {
+		if (parts[i] > 0) {
+			product *= parts[i];
+			given++;
+		}
+	}
+	if (given == 0 || (given == 3 ? product == def->cpus :
+	    def->cpus % product == 0))
+		return (0);
+	*cause = xasprintf("VM %s: %d socket(s) x %d core(s) x %d thread(s) "
+	    "does not make cpus = %d (0 lets QEMU derive one)", def->name,
+	    def->sockets, def->cores, def->threads, def->cpus);
+	return (-1);
+}
+
+static int
+vmdef_validate_nics_rule(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	(void)vmdir;
+	return (vmdef_validate_nics(def, cause));
+}
+
+/* The rules beyond one key's kind, checked in this order. */
+static int (*const vmdef_rules[])(const struct vm_def *, const char *,
+    char **) = {
+	vmdef_validate_nics_rule,
+	vmdef_validate_topology,
+};
+
+/* The boot order words (or letters) as QEMU's letters. */
+static const struct {
+	const char	*word;
+	char		 letter;
+} vmdef_boot_words[] = {
+	{ "disk", 'c' }, { "cdrom", 'd' }, { "net", 'n' }, { "floppy", 'a' },
+};
+
+char *
+vmdef_boot_letters(const char *order)
+{
+	char	*copy, *tok, *save = NULL, *out;
+	size_t	 i, n = 0;
+
+	if (*order != '\0' && strspn(order, "acdn") == strlen(order))
+		return (xstrdup(order));
+	out = xcalloc(strlen(order) + 1, 1);
+	copy = xstrdup(order);
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		for (i = 0; i < NKEYS(vmdef_boot_words); i++) {
+			if (strcmp(tok, vmdef_boot_words[i].word) == 0)
+				break;
+		}
+		if (i == NKEYS(vmdef_boot_words)) {
+			free(out);
+			out = NULL;
+			break;
+		}
+		out[n++] = vmdef_boot_words[i].letter;
+	}
+	free(copy);
+	if (out != NULL && n == 0) {
+		free(out);
+		out = NULL;
+	}
+	return (out);
+}
+
 int
 vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 {
 	const struct vm_disk	*d;
+	char			*letters = NULL;
 	size_t			 i;
 
 	if (name_check(def->name, "VM", cause) != 0)
@@ -1133,14 +1283,14 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 		    "kernel in [boot]", def->name);
 		return (-1);
 	}
-	if (def->boot.order != NULL &&
-	    (def->boot.order[0] == '\0' ||
-	    strspn(def->boot.order, "acdn") != strlen(def->boot.order))) {
-		*cause = xasprintf("VM %s: boot order '%s' may only use the "
-		    "letters c (disk), d (CD), n (network), a (floppy)",
+	if (def->boot.order != NULL && (letters =
+	    vmdef_boot_letters(def->boot.order)) == NULL) {
+		*cause = xasprintf("VM %s: boot order '%s' is not a list of "
+		    "disk, cdrom, net, floppy (or the letters c, d, n, a)",
 		    def->name, def->boot.order);
 		return (-1);
 	}
+	free(letters);
 	if (def->boot.kernel != NULL && vmdef_file_ok(vmdir, def->boot.kernel,
 	    "kernel", def->name, cause) != 0)
 		return (-1);
@@ -1162,7 +1312,11 @@ vmdef_validate(const struct vm_def *def, const char *vmdir, char **cause)
 			return (-1);
 		}
 	}
-	return (vmdef_validate_nics(def, cause));
+	for (i = 0; i < NKEYS(vmdef_rules); i++) {
+		if (vmdef_rules[i](def, vmdir, cause) != 0)
+			return (-1);
+	}
+	return (0);
 }
 
 /* Whether section sec of an INI file is type/name. */
@@ -1316,10 +1470,11 @@ vmdef_unknown_items(const struct vm_def *def, struct iniwrite *w)
 char *
 vmdef_format(const struct vm_def *def)
 {
-	struct iniwrite	 w;
-	struct ini	*src = NULL;
-	char		*text, *cause = NULL;
-	size_t		 i;
+	const struct section_spec	*ss;
+	struct iniwrite			 w;
+	struct ini			*src = NULL;
+	char				*text, *cause = NULL;
+	size_t				 i;
 
 	if (def->source != NULL && (src = ini_parse(def->source,
 	    def->sourcelen, "vm.conf", &cause)) == NULL)
@@ -1327,12 +1482,13 @@ vmdef_format(const struct vm_def *def)
 	iniwrite_init(&w);
 	vmdef_items(def, src, "vm", NULL, def, &w);
 	vmdef_items(def, src, "boot", NULL, &def->boot, &w);
-	for (i = 0; i < def->ndisks; i++)
-		vmdef_items(def, src, "disk", def->disks[i].name,
-		    &def->disks[i], &w);
-	for (i = 0; i < def->nnics; i++)
-		vmdef_items(def, src, "nic", def->nics[i].name, &def->nics[i],
-		    &w);
+	for (ss = section_specs; ss < section_specs + NKEYS(section_specs);
+	    ss++) {
+		for (i = 0; ss->named && i < *SEC_COUNT(def, ss); i++)
+			vmdef_items(def, src, ss->type,
+			    SEC_NAME(SEC_ITEM(def, ss, i)),
+			    SEC_ITEM(def, ss, i), &w);
+	}
 	vmdef_unknown_items(def, &w);
 	text = iniwrite_text(&w, "# vmdesk VM definition: see vmdesk(1). "
 	    "Edit while the VM is stopped.\n", def->source, def->sourcelen);

@@ -37,7 +37,8 @@ enum vm_disk_bus {
 	VM_BUS_SATA,
 	VM_BUS_IDE,
 	VM_BUS_SCSI,
-	VM_BUS_NVME
+	VM_BUS_NVME,
+	VM_BUS_USB
 };
 
 enum vm_disk_format {
@@ -65,10 +66,37 @@ struct vm_forward {
 	int	guest_port;
 };
 
+/* How a share reaches the guest. */
+enum vm_share_mode {
+	VM_SHARE_AUTO,		/* virtiofs when virtiofsd runs, else 9p */
+	VM_SHARE_VIRTIOFS,
+	VM_SHARE_9P
+};
+
+/*
+ * The structs of repeated sections start with their name: the section
+ * table in vmdef.c relies on it.
+ */
+struct vm_share {
+	char			*name;		/* [share NAME] */
+	char			*path;		/* the host folder */
+	char			*tag;		/* the guest's mount tag, or NULL */
+	int			 readonly;
+	enum vm_share_mode	 mode;
+};
+
+struct vm_usb {
+	char	*name;		/* [usb NAME] */
+	char	*file;		/* a stick from an image file, or NULL */
+	char	*host;		/* "VENDOR:PRODUCT" passthrough, or NULL */
+	int	 readonly;
+};
+
 struct vm_nic {
 	char			*name;		/* [nic NAME] */
 	enum vm_nic_model	 model;
 	char			*mac;		/* "52:54:00:12:34:56" */
+	char			*net;		/* user, bridge:BR, private:NET */
 	struct vm_forward	*forwards;
 	size_t			 nforwards;
 };
@@ -96,6 +124,9 @@ struct vm_def {
 	enum vm_machine		 machine;
 	char			*accel;		/* "auto", "kvm", "tcg" */
 	int			 cpus;
+	int			 sockets;	/* topology; 0: derived */
+	int			 cores;
+	int			 threads;
 	char			*cpu_model;	/* "auto": KVM's host, or max */
 	uint64_t		 memory;	/* bytes */
 	enum vm_firmware	 firmware;
@@ -103,6 +134,7 @@ struct vm_def {
 	int			 tpm;		/* a TPM 2.0 through swtpm */
 	int			 vnc_tcp;	/* a second VNC on 127.0.0.1 */
 	int			 vnc_port;	/* its port, 0: a free one */
+	int			 autostart;	/* vmdesk autostart starts it */
 	char			*os;		/* shown to people, may be NULL */
 	char			*user;		/* guest login for ssh, or NULL */
 	char			*instance_id;	/* cloud-init's, or NULL */
@@ -111,6 +143,10 @@ struct vm_def {
 	size_t			 ndisks;
 	struct vm_nic		*nics;
 	size_t			 nnics;
+	struct vm_share		*shares;
+	size_t			 nshares;
+	struct vm_usb		*usbs;
+	size_t			 nusbs;
 	struct vm_extra		*extras;
 	size_t			 nextras;
 	struct strv		 warnings;	/* "file:line: ..." */
@@ -228,6 +264,15 @@ char		*vmdef_format(const struct vm_def *);
 /* Write vm.conf atomically. */
 int		 vmdef_save(const struct vm_def *, const char *, char **);
 
+/*
+ * Add an item of a repeated section ("disk", "nic", "share", "usb") at
+ * its defaults; returns it (a struct vm_disk * ...) for the caller to
+ * fill. It moves when another is added.
+ */
+void		*vmdef_add_item(struct vm_def *, const char *, const char *);
+/* Remove the item named so; -1 when there is none. */
+int		 vmdef_remove_item(struct vm_def *, const char *,
+		     const char *);
 /* Add a disk or a NIC; returns it for the caller to fill. */
 struct vm_disk	*vmdef_add_disk(struct vm_def *, const char *);
 struct vm_nic	*vmdef_add_nic(struct vm_def *, const char *);
@@ -235,6 +280,11 @@ struct vm_nic	*vmdef_add_nic(struct vm_def *, const char *);
 char		*vmdef_disk_path(const struct vm_disk *, const char *);
 /* A random locally administered MAC in QEMU's 52:54:00 range. Caller frees. */
 char		*vmdef_random_mac(void);
+/*
+ * A boot order, "cdrom,disk,net" or QEMU's letters "dcn", as letters;
+ * NULL when it is neither. Caller frees.
+ */
+char		*vmdef_boot_letters(const char *);
 /* Parse "tcp:HOST:GUEST" or "udp:HOST:GUEST". */
 int		 vmdef_parse_forward(const char *, struct vm_forward *, char **);
 

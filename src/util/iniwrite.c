@@ -156,7 +156,9 @@ iniwrite_new_sections(const struct iniwrite *w, const struct ini *ini,
 
 	for (i = 0; i < w->n; i++) {
 		it = &w->items[i];
-		if (used[i] || !iniwrite_has(w, it->type, it->name, 1) ||
+		/* An empty [vm] is left out; an empty [usb stick] is a thing. */
+		if (used[i] || !iniwrite_has(w, it->type, it->name,
+		    it->name == NULL) ||
 		    iniwrite_in_source(ini, it->type, it->name))
 			continue;
 		/* One blank line between sections, even after a removed one. */

@@ -163,6 +163,11 @@ static const struct {
 	{ "q35-cpu-model", ACCEL_TCG, 0,
 	  "[vm]\nname = cpu\nmemory = 512M\ncpu_model = Skylake-Client\n"
 	  "[disk root]\nfile = root.qcow2\n" },
+	{ "q35-topology-boot-words", ACCEL_TCG, 0,
+	  "[vm]\nname = topo\nmemory = 512M\ncpus = 4\nsockets = 1\n"
+	  "cores = 2\nthreads = 2\n"
+	  "[boot]\norder = cdrom,disk,net\n"
+	  "[disk root]\nfile = root.qcow2\n" },
 	{ "q35-vnc-tcp", ACCEL_TCG, 0,
 	  "[vm]\nname = vnc\nmemory = 256M\nvnc_tcp = yes\n"
 	  "vnc_port = 5917\n"

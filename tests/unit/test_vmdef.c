@@ -564,8 +564,15 @@ sample(const struct vmdef_key *k)
 		[VMDEF_FORWARD] = "tcp:2022:22, udp:5353:53",
 	};
 
+	size_t	i;
+
+	/* The first name that is not the default: "yes" for a bool at no. */
+	for (i = 0; k->names != NULL && k->names[i] != NULL; i++) {
+		if (k->def == NULL || strcmp(k->names[i], k->def) != 0)
+			return (k->names[i]);
+	}
 	if (k->names != NULL)
-		return (k->names[1] != NULL ? k->names[1] : k->names[0]);
+		return (k->names[0]);
 	if (k->kind == VMDEF_INT)
 		return (k->max == VMDEF_VNC_PORT_MAX ? "5901" : "3");
 	return (by_kind[k->kind]);
@@ -578,6 +585,7 @@ test_vmdef_every_key_round_trips(void **state)
 	const struct vmdef_key	*keys;
 	struct vm_def		*def, *back;
 	char			*cause = NULL, *text, *path, *a, *b;
+	char			 item[2] = "";
 	size_t			 n, i;
 
 	keys = vmdef_keys(&n);
@@ -585,23 +593,27 @@ test_vmdef_every_key_round_trips(void **state)
 		def = vmdef_create("rt");
 		vmdef_add_disk(def, "d")->file = xstrdup("d.qcow2");
 		vmdef_add_nic(def, "n")->mac = xstrdup("52:54:00:00:00:01");
+		((struct vm_share *)vmdef_add_item(def, "share",
+		    "s"))->path = xstrdup("/srv");
+		vmdef_add_item(def, "usb", "u");
 		if (strcmp(keys[i].section, "vm") == 0)
 			path = xstrdup(keys[i].key);
 		else if (strcmp(keys[i].section, "boot") == 0)
 			path = xasprintf("boot.%s", keys[i].key);
-		else
-			path = xasprintf("%s.%s.%s", keys[i].section,
-			    keys[i].section[0] == 'd' ? "d" : "n", keys[i].key);
+		else	/* each repeated section's item is named by its initial */
+			path = xasprintf("%s.%c.%s", keys[i].section,
+			    keys[i].section[0], keys[i].key);
 		if (vmdef_assign(def, path, sample(&keys[i]), 0, &cause) != 0)
 			fail_msg("%s: %s", path, cause);
 		text = vmdef_format(def);
 		if ((back = vmdef_parse(text, strlen(text), "rt.conf",
 		    &cause)) == NULL)
 			fail_msg("%s: %s\n%s", path, cause, text);
+		item[0] = keys[i].section[0];
 		a = vmdef_key_get(&keys[i], vmdef_section(def,
-		    keys[i].section, keys[i].section[0] == 'd' ? "d" : "n"));
+		    keys[i].section, item));
 		b = vmdef_key_get(&keys[i], vmdef_section(back,
-		    keys[i].section, keys[i].section[0] == 'd' ? "d" : "n"));
+		    keys[i].section, item));
 		if (a == NULL || b == NULL || strcmp(a, b) != 0)
 			fail_msg("%s: set %s, read back %s", path,
 			    a != NULL ? a : "nothing",
@@ -613,6 +625,72 @@ test_vmdef_every_key_round_trips(void **state)
 		vmdef_free(back);
 		vmdef_free(def);
 	}
+}
+
+/* Items of repeated sections come and go; an empty one is still written. */
+static void
+test_vmdef_items_add_remove(void **state)
+{
+	struct vm_def	*def, *back;
+	char		*text, *cause = NULL;
+
+	(void)state;
+	def = vmdef_create("it");
+	vmdef_add_item(def, "usb", "a");
+	vmdef_add_item(def, "usb", "b");
+	vmdef_add_item(def, "usb", "c");
+	assert_int_equal(vmdef_remove_item(def, "usb", "b"), 0);
+	assert_int_equal(vmdef_remove_item(def, "usb", "b"), -1);
+	assert_int_equal(vmdef_remove_item(def, "share", "a"), -1);
+	assert_int_equal(def->nusbs, 2);
+	assert_string_equal(def->usbs[1].name, "c");
+	text = vmdef_format(def);
+	assert_non_null(strstr(text, "[usb a]\n"));
+	back = vmdef_parse(text, strlen(text), "it.conf", &cause);
+	assert_non_null(back);
+	assert_int_equal(back->nusbs, 2);
+	assert_string_equal(back->usbs[0].name, "a");
+	assert_int_equal(vmdef_assign(back, "usb.c.readonly", "yes", 0,
+	    &cause), 0);
+	assert_int_equal(back->usbs[1].readonly, 1);
+	free(text);
+	vmdef_free(back);
+	vmdef_free(def);
+}
+
+/* Topology must make cpus; boot order takes words or letters. */
+static void
+test_vmdef_topology_and_boot_order(void **state)
+{
+	struct vm_def	*def;
+	char		*cause = NULL, *l;
+
+	(void)state;
+	def = vmdef_create("topo");
+	def->cpus = 4;
+	def->cores = 2;
+	assert_int_equal(vmdef_validate(def, "/nonexistent", &cause), 0);
+	def->threads = 2;
+	def->sockets = 2;
+	assert_int_equal(vmdef_validate(def, "/nonexistent", &cause), -1);
+	assert_non_null(strstr(cause, "does not make cpus = 4"));
+	free(cause);
+	def->sockets = 1;
+	assert_int_equal(vmdef_validate(def, "/nonexistent", &cause), 0);
+	def->cores = 3;
+	def->threads = 0;
+	assert_int_equal(vmdef_validate(def, "/nonexistent", &cause), -1);
+	free(cause);
+	vmdef_free(def);
+	l = vmdef_boot_letters("cdrom, disk,net");
+	assert_string_equal(l, "dcn");
+	free(l);
+	l = vmdef_boot_letters("dc");
+	assert_string_equal(l, "dc");
+	free(l);
+	assert_null(vmdef_boot_letters("usb"));
+	assert_null(vmdef_boot_letters(""));
+	assert_null(vmdef_boot_letters(","));
 }
 
 int
@@ -634,6 +712,8 @@ main(void)
 		cmocka_unit_test(test_vmdef_table_defaults),
 		cmocka_unit_test(test_vmdef_section_json),
 		cmocka_unit_test(test_vmdef_every_key_round_trips),
+		cmocka_unit_test(test_vmdef_items_add_remove),
+		cmocka_unit_test(test_vmdef_topology_and_boot_order),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
