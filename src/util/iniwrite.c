@@ -153,6 +153,7 @@ iniwrite_new_sections(const struct iniwrite *w, const struct ini *ini,
 {
 	const struct iniwrite_item	*it;
 	size_t				 i;
+	int				 rewriting;
 
 	for (i = 0; i < w->n; i++) {
 		it = &w->items[i];
@@ -166,7 +167,15 @@ iniwrite_new_sections(const struct iniwrite *w, const struct ini *ini,
 			str_appendf(&o->buf, &o->len, &o->cap, "\n");
 		blank = 1;
 		iniwrite_header(o, it->type, it->name);
+		/*
+		 * New to the file: every key, defaults too, as a new file
+		 * has them (a weak key left behind would open the section
+		 * again on its own).
+		 */
+		rewriting = o->rewriting;
+		o->rewriting = 0;
 		iniwrite_rest(w, it->type, it->name, used, o);
+		o->rewriting = rewriting;
 	}
 }
 

@@ -658,6 +658,37 @@ test_vmdef_items_add_remove(void **state)
 	vmdef_free(def);
 }
 
+/*
+ * A section added to a file a person wrote comes out once, with its
+ * keys at their defaults too (a rewrite once opened it again for each).
+ */
+static void
+test_vmdef_item_added_to_a_file(void **state)
+{
+	static const char	 conf[] = "# mine\n[vm]\nname = f\n\n"
+	    "[disk root]\nfile = root.qcow2\n";
+	struct vm_def		*def;
+	struct vm_disk		*d;
+	char			*text, *cause = NULL, *p;
+
+	(void)state;
+	def = vmdef_parse(conf, strlen(conf), "f.conf", &cause);
+	assert_non_null(def);
+	d = vmdef_add_item(def, "disk", "disk1");
+	d->file = strdup("disk1.qcow2");
+	d->bus = VM_BUS_SCSI;
+	text = vmdef_format(def);
+	p = strstr(text, "[disk disk1]\n");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "[disk disk1]"));
+	assert_non_null(strstr(p, "bus = scsi\n"));
+	assert_non_null(strstr(p, "format = qcow2\n"));
+	/* The person's section is left as written. */
+	assert_non_null(strstr(text, "[disk root]\nfile = root.qcow2\n"));
+	free(text);
+	vmdef_free(def);
+}
+
 /* Topology must make cpus; boot order takes words or letters. */
 static void
 test_vmdef_topology_and_boot_order(void **state)
@@ -714,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_vmdef_every_key_round_trips),
 		cmocka_unit_test(test_vmdef_items_add_remove),
 		cmocka_unit_test(test_vmdef_topology_and_boot_order),
+		cmocka_unit_test(test_vmdef_item_added_to_a_file),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
