@@ -106,13 +106,19 @@ qemu_argv_microvm(const struct qemu_argv_in *in)
 
 /* A virtio device: PCI on PCs, MMIO on a microvm. */
 static const char *
-qemu_argv_virtio(const struct qemu_argv_in *in, const char *kind)
+qemu_argv_virtio_of(const struct vm_def *def, const char *kind)
 {
 	static char	buf[64];
 
 	snprintf(buf, sizeof buf, "virtio-%s-%s", kind,
-	    qemu_argv_microvm(in) ? "device" : "pci");
+	    def->machine == VM_MACHINE_MICROVM ? "device" : "pci");
 	return (buf);
+}
+
+static const char *
+qemu_argv_virtio(const struct qemu_argv_in *in, const char *kind)
+{
+	return (qemu_argv_virtio_of(in->def, kind));
 }
 
 static void
@@ -296,7 +302,7 @@ qemu_argv_display(const struct qemu_argv_in *in, struct strv *av)
 	}
 	/* An absolute pointer, so the console view's mouse lands right. */
 	strv_push(av, "-device");
-	strv_push(av, "qemu-xhci,id=usb");
+	strv_push(av, "qemu-xhci,id=" QEMU_ARGV_USB_ID);
 	strv_push(av, "-device");
 	strv_push(av, "usb-tablet,bus=usb.0");
 }
@@ -313,82 +319,203 @@ qemu_argv_ide_bus(const struct qemu_argv_in *in, int *slot)
 }
 
 static int
-qemu_argv_disks(const struct qemu_argv_in *in, struct strv *av,
+qemu_argv_ide_max(const struct vm_def *def)
+{
+	return (def->machine == VM_MACHINE_PC ? 4 : 6);
+}
+
+char *
+qemu_argv_disk_id(const char *name)
+{
+	return (xasprintf("disk-%s", name));
+}
+
+/*
+ * The -device option of a disk, its id the drive's: bus NULL puts it on
+ * its family's controller (the virtio-scsi one, the xHCI) or lets QEMU
+ * place it (virtio, NVMe); IDE and SATA disks name theirs.
+ */
+char *
+qemu_argv_disk_device(const struct vm_def *def, const struct vm_disk *d,
+    const char *bus)
+{
+	static const char *const drivers[] = {
+		[VM_BUS_SATA] = "ide-hd",
+		[VM_BUS_IDE] = "ide-hd",
+		[VM_BUS_SCSI] = "scsi-hd",
+		[VM_BUS_NVME] = "nvme",
+		[VM_BUS_USB] = "usb-storage",
+	};
+	char	*id, *s;
+
+	id = qemu_argv_disk_id(d->name);
+	if (bus == NULL && d->bus == VM_BUS_SCSI)
+		bus = QEMU_ARGV_SCSI_ID ".0";
+	else if (bus == NULL && d->bus == VM_BUS_USB)
+		bus = QEMU_ARGV_USB_ID ".0";
+	s = xasprintf("%s,drive=%s,id=%s%s%s%s%s", d->bus == VM_BUS_VIRTIO ?
+	    qemu_argv_virtio_of(def, "blk") : drivers[d->bus], id, id, bus != NULL ? ",bus=" : "",
+	    bus != NULL ? bus : "", d->bus == VM_BUS_NVME ? ",serial=" : "",
+	    d->bus == VM_BUS_NVME ? d->name : "");
+	free(id);
+	return (s);
+}
+
+int
+qemu_argv_disk_hotplug(const struct vm_def *def, enum vm_disk_bus bus)
+{
+	if (def->machine == VM_MACHINE_MICROVM)
+		return (0);
+	/* AHCI and IDE: "Bus 'ide.2' does not support hotplugging". */
+	return (bus != VM_BUS_SATA && bus != VM_BUS_IDE);
+}
+
+/* Whether the display's xHCI controller (id usb) is there. */
+static int
+qemu_argv_display_usb(const struct qemu_argv_in *in)
+{
+	return (in->def->display != VM_DISPLAY_NONE && !qemu_argv_microvm(in));
+}
+
+/* The controllers disks need: virtio-scsi, and an xHCI when none is. */
+static int
+qemu_argv_disk_controllers(const struct qemu_argv_in *in, struct strv *av,
     char **cause)
 {
 	const struct vm_def	*def = in->def;
-	const struct vm_disk	*d;
-	char			*file, *bus;
 	size_t			 i;
-	int			 ide_slot = 0, scsi = 0, ide_max;
+	int			 scsi = 0, usb = 0;
 
-	ide_max = def->machine == VM_MACHINE_PC ? 4 : 6;
 	for (i = 0; i < def->ndisks; i++) {
-		d = &def->disks[i];
-		file = qemu_argv_file(in, d->file);
-		strv_push(av, "-drive");
-		strv_pushf(av, "if=none,id=disk-%s,file=%s,format=%s%s", d->name,
-		    file, vmdef_format_name(d->format),
-		    d->readonly ? ",readonly=on" : "");
-		free(file);
-		strv_push(av, "-device");
-		switch (d->bus) {
-		case VM_BUS_VIRTIO:
-			strv_pushf(av, "%s,drive=disk-%s",
-			    qemu_argv_virtio(in, "blk"), d->name);
-			break;
-		case VM_BUS_SATA:
-		case VM_BUS_IDE:
-			if (ide_slot >= ide_max)
-				goto full;
-			bus = qemu_argv_ide_bus(in, &ide_slot);
-			strv_pushf(av, "ide-hd,drive=disk-%s,bus=%s", d->name,
-			    bus);
-			free(bus);
-			break;
-		case VM_BUS_SCSI:
-			if (!scsi++) {
-				strv_push(av, "virtio-scsi-pci,id=scsi0");
-				strv_push(av, "-device");
-			}
-			strv_pushf(av, "scsi-hd,drive=disk-%s,bus=scsi0.0",
-			    d->name);
-			break;
-		case VM_BUS_NVME:
-			strv_pushf(av, "nvme,drive=disk-%s,serial=%s", d->name,
-			    d->name);
-			break;
-		case VM_BUS_USB:
-			strv_pushf(av, "usb-storage,drive=disk-%s,bus=usb.0",
-			    d->name);
-			break;
-		}
+		scsi |= def->disks[i].bus == VM_BUS_SCSI;
+		usb |= def->disks[i].bus == VM_BUS_USB;
 	}
-	if (def->boot.iso != NULL) {
-		if (ide_slot >= ide_max)
-			goto full;
-		file = qemu_argv_file(in, def->boot.iso);
-		bus = qemu_argv_ide_bus(in, &ide_slot);
-		strv_push(av, "-drive");
+	if (usb && qemu_argv_microvm(in)) {
+		*cause = xasprintf("VM %s: a microvm has no USB bus for a USB "
+		    "disk", def->name);
+		return (-1);
+	}
+	if (scsi) {
+		strv_push(av, "-device");
+		strv_push(av, "virtio-scsi-pci,id=" QEMU_ARGV_SCSI_ID);
+	}
+	if (usb && !qemu_argv_display_usb(in)) {
+		strv_push(av, "-device");
+		strv_push(av, "qemu-xhci,id=" QEMU_ARGV_USB_ID);
+	}
+	return (0);
+}
+
+/*
+ * Spare PCIe root ports on q35, where the root bus takes no hot-plug
+ * ("Bus 'pcie.0' does not support hotplugging"): a disk (or any PCI
+ * device) added while the VM runs goes on a free one.
+ */
+static void
+qemu_argv_hotplug_ports(const struct qemu_argv_in *in, struct strv *av)
+{
+	int	i;
+
+	if (in->def->machine != VM_MACHINE_Q35)
+		return;
+	for (i = 0; i < QEMU_ARGV_HOTPLUG_PORTS; i++) {
+		strv_push(av, "-device");
+		strv_pushf(av, "pcie-root-port,id=%s%d,chassis=%d",
+		    QEMU_ARGV_HOTPLUG_PORT, i, QEMU_ARGV_HOTPLUG_CHASSIS + i);
+	}
+}
+
+static int
+qemu_argv_disk(const struct qemu_argv_in *in, const struct vm_disk *d,
+    int *ide_slot, struct strv *av)
+{
+	char	*file, *bus = NULL, *id, *dev;
+
+	if (d->bus == VM_BUS_SATA || d->bus == VM_BUS_IDE) {
+		if (*ide_slot >= qemu_argv_ide_max(in->def))
+			return (-1);
+		bus = qemu_argv_ide_bus(in, ide_slot);
+	}
+	file = qemu_argv_file(in, d->file);
+	id = qemu_argv_disk_id(d->name);
+	strv_push(av, "-drive");
+	strv_pushf(av, "if=none,id=%s,file=%s,format=%s%s", id, file,
+	    vmdef_format_name(d->format), d->readonly ? ",readonly=on" : "");
+	strv_push(av, "-device");
+	dev = qemu_argv_disk_device(in->def, d, bus);
+	strv_push(av, dev);
+	free(dev);
+	free(id);
+	free(file);
+	free(bus);
+	return (0);
+}
+/*
+ * The CD drive, id cdrom: with boot.iso in it, or empty on q35 and pc
+ * when an IDE/SATA port is left, so vmdesk media insert can load a disc
+ * into a running VM (QEMU cannot hot-plug an IDE or SATA drive).
+ */
+static int
+qemu_argv_cdrom(const struct qemu_argv_in *in, int *ide_slot,
+    struct strv *av)
+{
+	char	*file, *bus;
+
+	if (qemu_argv_microvm(in))
+		return (in->def->boot.iso != NULL ? -1 : 0);
+	if (*ide_slot >= qemu_argv_ide_max(in->def))
+		return (in->def->boot.iso != NULL ? -1 : 0);
+	bus = qemu_argv_ide_bus(in, ide_slot);
+	strv_push(av, "-drive");
+	if (in->def->boot.iso != NULL) {
+		file = qemu_argv_file(in, in->def->boot.iso);
 		/*
 		 * format=raw: QEMU never probes a CD's format, so an ISO that
 		 * is really a qcow2 or VMDK cannot name a host file.
 		 */
-		strv_pushf(av, "if=none,id=cdrom,file=%s,format=raw,"
-		    "media=cdrom,readonly=on", file);
-		strv_push(av, "-device");
-		strv_pushf(av, "ide-cd,drive=cdrom,bus=%s", bus);
+		strv_pushf(av, "if=none,id=%s,file=%s,format=raw,"
+		    "media=cdrom,readonly=on", QEMU_ARGV_CDROM_ID, file);
 		free(file);
-		free(bus);
+	} else
+		strv_push(av, "if=none,id=" QEMU_ARGV_CDROM_ID ",media=cdrom,"
+		    "readonly=on");
+	strv_push(av, "-device");
+	strv_pushf(av, "ide-cd,drive=%s,bus=%s,id=%s", QEMU_ARGV_CDROM_ID, bus,
+	    QEMU_ARGV_CDROM_ID);
+	free(bus);
+	return (0);
+}
+
+static int
+qemu_argv_disks(const struct qemu_argv_in *in, struct strv *av,
+    char **cause)
+{
+	const struct vm_def	*def = in->def;
+	size_t			 i;
+	int			 ide_slot = 0;
+
+	if (qemu_argv_disk_controllers(in, av, cause) != 0)
+		return (-1);
+	qemu_argv_hotplug_ports(in, av);
+	for (i = 0; i < def->ndisks; i++) {
+		if (qemu_argv_disk(in, &def->disks[i], &ide_slot, av) != 0)
+			goto full;
 	}
+	if (qemu_argv_cdrom(in, &ide_slot, av) != 0)
+		goto full;
 	return (0);
 
 full:
-	*cause = xasprintf("VM %s: too many IDE/SATA disks and CD-ROMs for a "
-	    "%s machine (at most %d)", def->name,
-	    vmdef_machine_name(def->machine), ide_max);
+	if (qemu_argv_microvm(in))
+		*cause = xasprintf("VM %s: a microvm has no CD drive",
+		    def->name);
+	else
+		*cause = xasprintf("VM %s: too many IDE/SATA disks and "
+		    "CD-ROMs for a %s machine (at most %d)", def->name,
+		    vmdef_machine_name(def->machine), qemu_argv_ide_max(def));
 	return (-1);
 }
+
 
 static void
 qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)

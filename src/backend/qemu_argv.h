@@ -44,6 +44,18 @@ struct qemu_argv_in {
 /* The id of the VNC display on TCP, for QMP's set_password. */
 #define QEMU_ARGV_VNC_TCP_ID	"vnc-tcp"
 
+/*
+ * QEMU ids of the disk controllers and the CD drive (drive and device),
+ * the same at boot and for hot-plug: vmdesk disk and media use them.
+ */
+#define QEMU_ARGV_SCSI_ID	"scsi0"
+#define QEMU_ARGV_USB_ID	"usb"
+#define QEMU_ARGV_CDROM_ID	"cdrom"
+/* Spare PCIe root ports on q35 for hot-plug: id hotplugN. */
+#define QEMU_ARGV_HOTPLUG_PORTS		4
+#define QEMU_ARGV_HOTPLUG_PORT		"hotplug"
+#define QEMU_ARGV_HOTPLUG_CHASSIS	1
+
 /* Fill the paths of a VM from its folder and runtime folder. */
 int	vm_paths_init(struct vm_paths *, const char *, const char *, char **);
 void	vm_paths_clear(struct vm_paths *);
@@ -52,5 +64,16 @@ void	vm_paths_clear(struct vm_paths *);
 int	qemu_argv_build(const struct qemu_argv_in *, struct strv *, char **);
 /* A path or value made safe inside a QEMU option (commas doubled). Caller frees. */
 char	*qemu_argv_escape(const char *);
+
+/* A disk's drive (and device) id in QEMU: "disk-NAME". Caller frees. */
+char	*qemu_argv_disk_id(const char *);
+/*
+ * A disk's -device option; bus NULL is its family's (IDE/SATA disks
+ * name theirs; a hot-plugged PCI disk on q35 its root port). Caller frees.
+ */
+char	*qemu_argv_disk_device(const struct vm_def *, const struct vm_disk *,
+	    const char *);
+/* Whether QEMU can plug a disk on this bus into the running machine. */
+int	qemu_argv_disk_hotplug(const struct vm_def *, enum vm_disk_bus);
 
 #endif

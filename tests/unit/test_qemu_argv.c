@@ -173,6 +173,13 @@ static const struct {
 	  "vnc_port = 5917\n"
 	  "[disk root]\nfile = root.qcow2\n"
 	  "[nic n0]\nmac = 52:54:00:00:00:04\nforward = tcp:2222:22\n" },
+	/* A USB disk without a display: the xHCI comes with the disk. */
+	{ "q35-usb-scsi-disks-headless", ACCEL_TCG, 0,
+	  "[vm]\nname = usb\nmemory = 256M\ndisplay = none\n"
+	  "[boot]\niso = /isos/live.iso\n"
+	  "[disk root]\nfile = root.qcow2\n"
+	  "[disk stick]\nfile = /abs/stick.img\nformat = raw\nbus = usb\n"
+	  "[disk s]\nfile = s.qcow2\nbus = scsi\nreadonly = yes\n" },
 	{ "microvm-headless", ACCEL_TCG, 0,
 	  "[vm]\nname = micro\nmachine = microvm\nmemory = 128M\n"
 	  "display = none\n"
