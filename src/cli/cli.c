@@ -13,6 +13,7 @@
 #include "cli/cli_bundle.h"
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
+#include "cli/cli_disk.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
 #include "cli/cli_screen.h"
@@ -66,6 +67,16 @@ static const struct cli_command cli_commands[] = {
 	  "       vmdesk snapshot note NAME SNAP TEXT",
 	  "a VM's snapshot tree: take, list, draw, revert, delete, rename, "
 	  "annotate" },
+	{ "disk", cli_disk, "add NAME [--size SIZE | --file PATH] "
+	  "[--bus virtio|sata|scsi|nvme|usb] [--readonly] [--name DISK]\n"
+	  "       vmdesk disk resize NAME DISK SIZE\n"
+	  "       vmdesk disk remove NAME DISK [--keep-file] [--boot-disk]\n"
+	  "       vmdesk disk list NAME [--json]",
+	  "a VM's disks: add (hot-plugged while it runs where QEMU can), "
+	  "grow, remove, list" },
+	{ "media", cli_media, "insert NAME FILE.iso\n"
+	  "       vmdesk media eject NAME [--force]",
+	  "the CD drive: insert or eject an ISO, live while the VM runs" },
 	{ "clone", cli_clone, "SRC DST [--linked|--full] [--from-snapshot SNAP]",
 	  "clone a stopped VM: linked (a shared base, default) or full" },
 	{ "export", cli_export, "NAME FILE",

@@ -18,9 +18,11 @@
 #include "backend/vmproc.h"
 #include "cli/cli_bundle.h"
 #include "cli/cli_console.h"
+#include "cli/cli_disk.h"
 #include "cli/cli_image.h"
 #include "core/names.h"
 #include "images/template.h"
+#include "ops/hwdisk.h"
 #include "ops/vmcreate.h"
 #include "ops/vmctl.h"
 #include "util/fsutil.h"
@@ -648,29 +650,6 @@ cli_vm_status(struct cli *cli, int argc, char **argv)
 	return (CLI_OK);
 }
 
-/* Virtual and allocated size of a disk from qemu-img info. */
-static void
-cli_disk_sizes(const char *path, const struct vm_disk *d, json_t *j)
-{
-	struct qemu_img_info	 info;
-	char			*cause = NULL;
-
-	/* Shared: a running VM holds the write lock; we only read. */
-	if (qemu_img_info(path, vmdef_format_name(d->format), 1, &info,
-	    &cause) == 0) {
-		json_object_set_new(j, "virtual_size",
-		    json_integer((json_int_t)info.virtual_size));
-		json_object_set_new(j, "actual_size",
-		    json_integer((json_int_t)info.actual_size));
-		if (info.backing != NULL)
-			json_object_set_new(j, "backing_file",
-			    json_string(info.backing));
-		qemu_img_info_clear(&info);
-	} else
-		json_object_set_new(j, "error", json_string(cause));
-	free(cause);
-}
-
 /*
  * VNC over TCP for info: "vnc://127.0.0.1:PORT" while the VM runs with
  * it, "on" when it is set but the VM is not running, null when off.
@@ -712,22 +691,8 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	vmdef_section_json("boot", &def->boot, o);
 	json_object_set_new(j, "boot", o);
 
-	arr = json_array();
-	for (i = 0; i < def->ndisks; i++) {
-		d = json_object();
-		json_object_set_new(d, "name", json_string(def->disks[i].name));
-		vmdef_section_json("disk", &def->disks[i], d);
-		path = vmdef_disk_path(&def->disks[i], p->vmdir);
-		json_object_set_new(d, "file", json_string(path));
-		if (access(path, R_OK) == 0)
-			cli_disk_sizes(path, &def->disks[i], d);
-		else
-			json_object_set_new(d, "error",
-			    json_string("file is missing"));
-		free(path);
-		json_array_append_new(arr, d);
-	}
-	json_object_set_new(j, "disks", arr);
+	json_object_set_new(j, "disks", hwdisk_list_json(def, p->vmdir));
+	json_object_set_new(j, "cdrom", hwdisk_cdrom_json(def, p->vmdir));
 
 	arr = json_array();
 	for (i = 0; i < def->nnics; i++) {
@@ -775,9 +740,9 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 static void
 cli_vm_info_print(json_t *j)
 {
-	json_t		*disks, *d, *nics, *paths, *v, *fw;
+	json_t		*d, *nics, *paths, *v, *fw;
 	const char	*key;
-	char		*s, *t;
+	char		*s;
 	size_t		 i, k;
 
 	printf("%s: %s\n", json_string_value(json_object_get(j, "name")),
@@ -808,26 +773,7 @@ cli_vm_info_print(json_t *j)
 			printf("  boot       %-8s %s\n", key,
 			    json_string_value(d));
 	}
-	disks = json_object_get(j, "disks");
-	json_array_foreach(disks, i, d) {
-		if (json_is_integer(json_object_get(d, "virtual_size"))) {
-			s = str_size_short((uint64_t)json_integer_value(
-			    json_object_get(d, "virtual_size")));
-			t = str_size_short((uint64_t)json_integer_value(
-			    json_object_get(d, "actual_size")));
-		} else {
-			s = xstrdup("?");
-			t = xstrdup(json_string_value(json_object_get(d,
-			    "error")));
-		}
-		printf("  disk       %s: %s (%s %s, %s, %s used)\n",
-		    json_string_value(json_object_get(d, "name")),
-		    json_string_value(json_object_get(d, "file")),
-		    json_string_value(json_object_get(d, "bus")),
-		    json_string_value(json_object_get(d, "format")), s, t);
-		free(s);
-		free(t);
-	}
+	cli_disk_info_print(j);
 	nics = json_object_get(j, "nics");
 	json_array_foreach(nics, i, d) {
 		printf("  nic        %s: %s %s, user-mode",
