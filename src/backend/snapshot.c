@@ -147,8 +147,9 @@ snapshot_qmp_tags(struct snapshot_vm *sv, char **cause)
 			ins = json_object_get(b, "inserted");
 			node = json_string_value(json_object_get(ins,
 			    "node-name"));
-			if (dev == NULL || node == NULL ||
-			    strcmp(dev, want) != 0)
+			/* A hot-plugged disk's node is disk-NAME itself. */
+			if (node == NULL || (strcmp(node, want) != 0 &&
+			    (dev == NULL || strcmp(dev, want) != 0)))
 				continue;
 			free(sv->disks[k].node);
 			sv->disks[k].node = xstrdup(node);
@@ -390,9 +391,11 @@ snapshot_pick_disks(struct snapshot_vm *sv)
 			if (sv->refusal == NULL)
 				sv->refusal = xasprintf("VM %s: disk %s is %s: "
 				    "QEMU snapshots need qcow2 disks (convert "
-				    "it with qemu-img convert -O qcow2, or "
-				    "make it readonly)", sv->name, d->name,
-				    vmdef_format_name(d->format));
+				    "it with qemu-img convert -O qcow2, make "
+				    "it readonly, or detach it first: vmdesk "
+				    "disk remove %s %s --keep-file)", sv->name,
+				    d->name, vmdef_format_name(d->format),
+				    sv->name, d->name);
 			continue;
 		}
 		sv->disks = xreallocarray(sv->disks, sv->ndisks + 1,
@@ -807,6 +810,29 @@ snapshot_remove_tag(struct snapshot_vm *sv, const char *tag, int hooks,
 	return (0);
 }
 
+char *
+snapshot_live_blocker(const struct vm_def *def)
+{
+	size_t	i;
+
+	if (def->nshares > 0)
+		return (xasprintf("VM %s has a shared folder (share %s): QEMU "
+		    "cannot save the RAM of a VM with a virtio-fs or 9p share. "
+		    "Take a disk-only snapshot (--disk-only), or remove the "
+		    "share (vmdesk share remove) and restart the VM first",
+		    def->name, def->shares[0].name));
+	for (i = 0; i < def->nusbs; i++) {
+		if (def->usbs[i].host != NULL)
+			return (xasprintf("VM %s has a host USB device passed "
+			    "through (usb %s): QEMU cannot save the RAM of a "
+			    "VM with a host device. Take a disk-only snapshot "
+			    "(--disk-only), or detach it first (vmdesk usb "
+			    "remove %s %s)", def->name, def->usbs[i].name,
+			    def->name, def->usbs[i].name));
+	}
+	return (NULL);
+}
+
 int
 snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
     int disk_only, char **cause)
@@ -822,6 +848,8 @@ snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
 		return (-1);
 	}
 	live = snapshot_alive(sv) && !disk_only;
+	if (live && (*cause = snapshot_live_blocker(sv->def)) != NULL)
+		return (-1);
 	id = snaptree_add(sv->tree, name, live ? SNAP_KIND_LIVE :
 	    SNAP_KIND_DISK, (uint64_t)time(NULL), note, cause);
 	if (id == 0)

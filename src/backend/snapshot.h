@@ -72,6 +72,13 @@ void		 snapshot_close(struct snapshot_vm *);
 int		 snapshot_create(struct snapshot_vm *, const char *,
 		     const char *, int, char **);
 /*
+ * Why QEMU cannot save the VM's RAM, read from its definition, or NULL:
+ * a shared folder or a host USB device (devices QEMU cannot migrate, and
+ * a live snapshot is a migration to a file). Says what works instead.
+ * Caller frees.
+ */
+char		*snapshot_live_blocker(const struct vm_def *);
+/*
  * Go back to a snapshot. Running: QMP snapshot-load (a disk-only
  * snapshot is refused: it has no RAM). Stopped: every disk restored,
  * and for a live snapshot QEMU started from its saved RAM (-loadvm),
