@@ -5,6 +5,7 @@
 #include "cli/cli_disk.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,19 +83,37 @@ cli_disk_find(const char *family, const char *name)
 	return (NULL);
 }
 
+/* Where each option lands: a string, or a flag set to 1. */
+static const struct {
+	int	 ch;
+	size_t	 off;
+	int	 text;
+} cli_disk_flags[] = {
+	{ 'n', offsetof(struct cli_disk_opts, name), 1 },
+	{ 's', offsetof(struct cli_disk_opts, size), 1 },
+	{ 'f', offsetof(struct cli_disk_opts, file), 1 },
+	{ 'b', offsetof(struct cli_disk_opts, bus), 1 },
+	{ 'r', offsetof(struct cli_disk_opts, readonly), 0 },
+	{ 'k', offsetof(struct cli_disk_opts, keep_file), 0 },
+	{ 'B', offsetof(struct cli_disk_opts, boot_disk), 0 },
+	{ 'j', offsetof(struct cli_disk_opts, json), 0 },
+	{ 'F', offsetof(struct cli_disk_opts, force), 0 },
+};
+
 static void
 cli_disk_flag(struct cli_disk_opts *o, int ch, const char *val)
 {
-	switch (ch) {
-	case 'n': o->name = val; break;
-	case 's': o->size = val; break;
-	case 'f': o->file = val; break;
-	case 'b': o->bus = val; break;
-	case 'r': o->readonly = 1; break;
-	case 'k': o->keep_file = 1; break;
-	case 'B': o->boot_disk = 1; break;
-	case 'j': o->json = 1; break;
-	case 'F': o->force = 1; break;
+	size_t	i;
+
+	for (i = 0; i < sizeof cli_disk_flags / sizeof cli_disk_flags[0];
+	    i++) {
+		if (cli_disk_flags[i].ch != ch)
+			continue;
+		if (cli_disk_flags[i].text)
+			*(const char **)((char *)o + cli_disk_flags[i].off) =
+			    val;
+		else
+			*(int *)((char *)o + cli_disk_flags[i].off) = 1;
 	}
 }
 
