@@ -354,8 +354,9 @@ qemu_argv_disk_device(const struct vm_def *def, const struct vm_disk *d,
 	else if (bus == NULL && d->bus == VM_BUS_USB)
 		bus = QEMU_ARGV_USB_ID ".0";
 	s = xasprintf("%s,drive=%s,id=%s%s%s%s%s", d->bus == VM_BUS_VIRTIO ?
-	    qemu_argv_virtio_of(def, "blk") : drivers[d->bus], id, id, bus != NULL ? ",bus=" : "",
-	    bus != NULL ? bus : "", d->bus == VM_BUS_NVME ? ",serial=" : "",
+	    qemu_argv_virtio_of(def, "blk") : drivers[d->bus], id, id,
+	    bus != NULL ? ",bus=" : "", bus != NULL ? bus : "",
+	    d->bus == VM_BUS_NVME ? ",serial=" : "",
 	    d->bus == VM_BUS_NVME ? d->name : "");
 	free(id);
 	return (s);

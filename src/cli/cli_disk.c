@@ -185,7 +185,7 @@ cli_disk_when(enum vmctl_when when, const char *vm, const char *what)
 		    "takes effect at next start.\n", vm, what);
 }
 
-/* ---- disk ----------------------------------------------------------------- */
+/* ---- disk ---------------------------------------------------------------- */
 
 static int
 cli_disk_add(struct cli *cli, struct cli_disk_opts *o, char **args)
@@ -330,7 +330,7 @@ cli_disk_info_print(json_t *j)
 	    json_string_value(cd) : "(empty)");
 }
 
-/* ---- media ---------------------------------------------------------------- */
+/* ---- media --------------------------------------------------------------- */
 
 static int
 cli_media_insert(struct cli *cli, struct cli_disk_opts *o, char **args)

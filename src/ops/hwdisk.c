@@ -26,7 +26,7 @@
 /* How long a guest gets to release an unplugged disk (PCIe waits 5 s). */
 #define HWDISK_UNPLUG_WAIT	30000
 
-/* ---- Pure helpers --------------------------------------------------------- */
+/* ---- Pure helpers -------------------------------------------------------- */
 
 static struct vm_disk *
 hwdisk_find(const struct vm_def *def, const char *name)
@@ -101,7 +101,7 @@ hwdisk_under(const char *path, const char *dir)
 	    path[n] == '\0'));
 }
 
-/* ---- Files from outside --------------------------------------------------- */
+/* ---- Files from outside -------------------------------------------------- */
 
 /*
  * Resolve a file a person names, once: a regular file, readable (and
@@ -136,9 +136,9 @@ hwdisk_resolve(const struct library *lib, const char *vm, const char *file,
 		bad = 2;
 	free(own);
 	if (bad) {
-		*cause = xasprintf("%s is inside %s: refused (it belongs to %s)",
-		    buf, bad == 1 ? run : vms, bad == 1 ? "vmdesk's runtime "
-		    "folder" : "another VM");
+		*cause = xasprintf("%s is inside %s: refused (it belongs "
+		    "to %s)", buf, bad == 1 ? run : vms, bad == 1 ?
+		    "vmdesk's runtime folder" : "another VM");
 		return (-1);
 	}
 	*real = xstrdup(buf);
@@ -187,7 +187,7 @@ hwdisk_check_image(const struct vm_def *def, const char *vmdir,
 	return (0);
 }
 
-/* ---- QMP steps ------------------------------------------------------------ */
+/* ---- QMP steps ----------------------------------------------------------- */
 
 /* Whether QEMU has a device of that id (the controllers, the CD). */
 static int
@@ -227,7 +227,8 @@ hwdisk_qmp_port(struct qmp *q, const char *id, char **port, char **cause)
 		return (-1);
 	json_array_foreach(r, i, bus) {
 		json_array_foreach(json_object_get(bus, "devices"), j, dev) {
-			qid = json_string_value(json_object_get(dev, "qdev_id"));
+			qid = json_string_value(json_object_get(dev,
+			    "qdev_id"));
 			if (qid == NULL || strncmp(qid, QEMU_ARGV_HOTPLUG_PORT,
 			    strlen(QEMU_ARGV_HOTPLUG_PORT)) != 0)
 				continue;
@@ -341,7 +342,7 @@ hwdisk_qmp_blockdev_del(struct qmp *q, const char *id)
 	free(why);
 }
 
-/* ---- disk add ------------------------------------------------------------- */
+/* ---- disk add ------------------------------------------------------------ */
 
 struct hwdisk_add_ctx {
 	const struct library	*lib;
@@ -479,7 +480,7 @@ hwdisk_add_clear(struct hwdisk_add *o)
 	o->name = o->path = NULL;
 }
 
-/* ---- disk resize ---------------------------------------------------------- */
+/* ---- disk resize --------------------------------------------------------- */
 
 struct hwdisk_resize_ctx {
 	const char		*disk;
@@ -617,7 +618,7 @@ hwdisk_resize(const struct library *lib, const char *vm, const char *disk,
 	return (rc);
 }
 
-/* ---- disk remove ---------------------------------------------------------- */
+/* ---- disk remove --------------------------------------------------------- */
 
 struct hwdisk_remove_ctx {
 	const struct library	*lib;
@@ -851,7 +852,8 @@ hwdisk_remove(const struct library *lib, const char *vm, const char *disk,
     int flags, struct hwdisk_removed *out, enum vmctl_when *when,
     char **cause)
 {
-	struct hwdisk_remove_ctx	 c = { lib, vm, disk, flags, out, 0, 0 };
+	struct hwdisk_remove_ctx	 c = { lib, vm, disk, flags, out, 0,
+					    0 };
 	struct vmctl_change		 ch = { hwdisk_remove_edit,
 					    hwdisk_remove_live, &c };
 
@@ -874,7 +876,7 @@ hwdisk_removed_clear(struct hwdisk_removed *out)
 	memset(out, 0, sizeof *out);
 }
 
-/* ---- media ---------------------------------------------------------------- */
+/* ---- media --------------------------------------------------------------- */
 
 struct hwdisk_media_ctx {
 	const struct library	*lib;
@@ -999,7 +1001,7 @@ hwdisk_media_eject(const struct library *lib, const char *vm, int force,
 	return (vmctl_change(lib, vm, &ch, when, cause));
 }
 
-/* ---- list ----------------------------------------------------------------- */
+/* ---- list ---------------------------------------------------------------- */
 
 /* Virtual and allocated size of a disk from qemu-img info. */
 static void

@@ -18,8 +18,8 @@
 
 /* What disk add makes or attaches. */
 struct hwdisk_add {
-	const char		*disk;		/* its name; NULL: first free diskN */
-	uint64_t		 size;		/* a new qcow2 of this size, or 0 */
+	const char		*disk;		/* its name; NULL: diskN */
+	uint64_t		 size;		/* a new qcow2's size, or 0 */
 	const char		*file;		/* an existing image, or NULL */
 	enum vm_disk_bus	 bus;
 	int			 readonly;
