@@ -75,7 +75,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	{ DEF(cores), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
 	  "cores per socket; 0: derived" },
 	{ DEF(threads), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
-	  "threads per core; 0: derived" },
+	  "threads per core; 0: derived (under TCG a guest sees threads "
+	  "only with an Intel cpu_model, such as Skylake-Client)" },
 	{ DEF(cpu_model), VMDEF_NAME, 0, 0, NULL, "auto", SET,
 	  "QEMU's CPU model: auto (host with KVM, max with TCG), host (KVM "
 	  "only), max, or a named model such as Skylake-Client or qemu64" },
