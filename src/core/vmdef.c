@@ -392,6 +392,36 @@ vmdef_remove_item(struct vm_def *def, const char *type, const char *name)
 	return (0);
 }
 
+const char *
+vmdef_repeated(size_t i)
+{
+	size_t	n;
+
+	for (n = 0; n < NKEYS(section_specs); n++) {
+		if (section_specs[n].named && i-- == 0)
+			return (section_specs[n].type);
+	}
+	return (NULL);
+}
+
+size_t
+vmdef_count(const struct vm_def *def, const char *type)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+
+	return (ss == NULL || !ss->named ? 0 : *SEC_COUNT(def, ss));
+}
+
+void *
+vmdef_item(const struct vm_def *def, const char *type, size_t i)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+
+	if (ss == NULL || !ss->named || i >= *SEC_COUNT(def, ss))
+		return (NULL);
+	return (SEC_ITEM(def, ss, i));
+}
+
 struct vm_disk *
 vmdef_add_disk(struct vm_def *def, const char *name)
 {
