@@ -10,12 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_autostart.h"
 #include "cli/cli_bundle.h"
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
 #include "cli/cli_disk.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
+#include "cli/cli_json.h"
 #include "cli/cli_screen.h"
 #include "cli/cli_set.h"
 #include "cli/cli_snapshot.h"
@@ -102,6 +104,8 @@ static const struct cli_command cli_commands[] = {
 	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, "
 	  "folders, disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
+	{ "autostart", cli_autostart, "[--list]", "start the VMs set to "
+	  "autostart (at login or boot: see the man page)" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and open the desktop on it" },
 };
@@ -192,13 +196,8 @@ cli_want_help(const char *name, int argc, char **argv)
 void
 cli_json_print(json_t *j)
 {
-	char	*s;
-
-	s = json_dumps(j, JSON_INDENT(2)|JSON_PRESERVE_ORDER);
-	if (s == NULL)
-		fatal("cannot format JSON");
-	puts(s);
-	free(s);
+	cli_json_write(stdout, j);
+	putchar('\n');
 	json_decref(j);
 }
 

@@ -124,7 +124,7 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 	struct vm_paths		 p;
 	struct vm_status	 st;
 	json_t			*arr = NULL, *j;
-	char			*cause = NULL, *mem, *up;
+	char			*cause = NULL, *why = NULL, *mem, *up;
 	size_t			 i;
 	int			 json = 0, rc;
 
@@ -152,9 +152,14 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
 	for (i = 0; i < names.n; i++) {
 		def = library_load(cli->lib, names.v[i], &cause);
-		if (cli_paths(cli, names.v[i], &p) != CLI_OK) {
+		if (vmctl_paths_listed(cli->lib, names.v[i], &p,
+		    &why) != 0) {
+			cli_error("%s", why);
+			free(why);
+			why = NULL;
 			vmdef_free(def);
 			free(cause);
+			cause = NULL;
 			continue;
 		}
 		vmproc_status(&p, VMPROC_QMP_QUICK, &st);
@@ -406,8 +411,8 @@ out:
 
 /* ---- start --------------------------------------------------------------- */
 
-static int
-cli_start(struct cli *cli, const char *name, int paused)
+int
+cli_vm_start_one(struct cli *cli, const char *name, int paused)
 {
 	struct settings	*set;
 	struct vm_def	*def;
@@ -451,7 +456,7 @@ cli_vm_start(struct cli *cli, int argc, char **argv)
 	    &paused, &rc);
 	if (name == NULL)
 		return (rc);
-	return (cli_start(cli, name, paused));
+	return (cli_vm_start_one(cli, name, paused));
 }
 
 /* ---- stop, kill, pause, resume, reset ------------------------------------ */
@@ -961,7 +966,7 @@ cli_vm_demo(struct cli *cli, int argc, char **argv)
 	vm_paths_clear(&p);
 	if (!vmstate_is_alive(st.state)) {
 		printf("Starting VM %s...\n", name);
-		if ((rc = cli_start(cli, name, 0)) != CLI_OK) {
+		if ((rc = cli_vm_start_one(cli, name, 0)) != CLI_OK) {
 			vm_status_clear(&st);
 			return (rc);
 		}

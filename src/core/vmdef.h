@@ -207,6 +207,8 @@ struct vmdef_key {
 
 /* Every key of vm.conf, in the order it is written; *n gets how many. */
 const struct vmdef_key	*vmdef_keys(size_t *);
+/* The keys of section type, *n of them (the table lists them together). */
+const struct vmdef_key	*vmdef_section_keys(const char *, size_t *);
 /* A key by section type and name, or NULL. */
 const struct vmdef_key	*vmdef_key_find(const char *, const char *);
 /* A kind's name for people and JSON: "int", "size", "enum" ... */
@@ -273,6 +275,11 @@ void		*vmdef_add_item(struct vm_def *, const char *, const char *);
 /* Remove the item named so; -1 when there is none. */
 int		 vmdef_remove_item(struct vm_def *, const char *,
 		     const char *);
+/* The i-th repeated section type ("disk", "nic" ...), or NULL past them. */
+const char	*vmdef_repeated(size_t);
+/* How many items of a repeated section, and the i-th (NULL past them). */
+size_t		 vmdef_count(const struct vm_def *, const char *);
+void		*vmdef_item(const struct vm_def *, const char *, size_t);
 /* Add a disk or a NIC; returns it for the caller to fill. */
 struct vm_disk	*vmdef_add_disk(struct vm_def *, const char *);
 struct vm_nic	*vmdef_add_nic(struct vm_def *, const char *);
