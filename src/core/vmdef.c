@@ -1187,11 +1187,64 @@ vmdef_validate_nics_rule(const struct vm_def *def, const char *vmdir,
 	return (vmdef_validate_nics(def, cause));
 }
 
+const char *
+vmdef_share_tag(const struct vm_share *s)
+{
+	return (s->tag != NULL ? s->tag : s->name);
+}
+
+/*
+ * Shares: an absolute folder that is there, and a tag QEMU and a mount
+ * command take as it is (9p keeps at most 31 bytes), given once.
+ */
+static int
+vmdef_validate_shares(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const char	*tag;
+	struct stat	 sb;
+	size_t		 i, j;
+
+	(void)vmdir;
+	for (i = 0; i < def->nshares; i++) {
+		tag = vmdef_share_tag(&def->shares[i]);
+		if (*tag == '\0' || strlen(tag) > VMDEF_SHARE_TAG_MAX ||
+		    strspn(tag, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(tag)) {
+			*cause = xasprintf("VM %s: share %s: tag '%s' must be 1 "
+			    "to %d letters, digits, '.', '_' or '-'", def->name,
+			    def->shares[i].name, tag, VMDEF_SHARE_TAG_MAX);
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(tag, vmdef_share_tag(&def->shares[j])) == 0) {
+				*cause = xasprintf("VM %s: shares %s and %s "
+				    "have the same tag %s", def->name,
+				    def->shares[j].name, def->shares[i].name,
+				    tag);
+				return (-1);
+			}
+		}
+		if (def->shares[i].path == NULL ||
+		    def->shares[i].path[0] != '/' ||
+		    stat(def->shares[i].path, &sb) != 0 ||
+		    !S_ISDIR(sb.st_mode)) {
+			*cause = xasprintf("VM %s: share %s: %s is not a folder "
+			    "(an absolute path)", def->name,
+			    def->shares[i].name, def->shares[i].path != NULL ?
+			    def->shares[i].path : "(no path)");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* The rules beyond one key's kind, checked in this order. */
 static int (*const vmdef_rules[])(const struct vm_def *, const char *,
     char **) = {
 	vmdef_validate_nics_rule,
 	vmdef_validate_topology,
+	vmdef_validate_shares,
 };
 
 /* The boot order words (or letters) as QEMU's letters. */

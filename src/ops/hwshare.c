@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A VM's shared folders: add, remove, and how each reaches the guest. */
+#include "config.h"
+
+#include "ops/hwshare.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/virtiofsd.h"
+#include "core/names.h"
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+/*
+ * How a and b (absolute, resolved) relate: 0 apart, 1 the same, 2 a lies
+ * in b, 3 a holds b.
+ */
+static int
+hwshare_relation(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b);
+
+	if (la == lb)
+		return (strcmp(a, b) == 0 ? 1 : 0);
+	if (la > lb)
+		return (strncmp(a, b, lb) == 0 && (a[lb] == '/' ||
+		    strcmp(b, "/") == 0) ? 2 : 0);
+	return (strncmp(a, b, la) == 0 && (b[la] == '/' ||
+	    strcmp(a, "/") == 0) ? 3 : 0);
+}
+
+/* Refuse real when it overlaps path (what names it for people). */
+static int
+hwshare_apart(const char *real, const char *path, const char *what,
+    char **cause)
+{
+	static const char *const words[] = { NULL, "is", "lies in",
+	    "holds" };
+	char	 buf[PATH_MAX];
+	int	 rel;
+
+	if (path == NULL)
+		return (0);
+	/* What does not exist yet cannot be resolved; it is as named. */
+	rel = hwshare_relation(real, realpath(path, buf) != NULL ? buf : path);
+	if (rel == 0)
+		return (0);
+	*cause = xasprintf("%s %s %s %s: a share must never expose vmdesk's "
+	    "definitions, disks or monitor sockets", real, words[rel], what,
+	    path);
+	return (-1);
+}
+
+/* Refuse real when it overlaps any disk of any VM of the library. */
+static int
+hwshare_apart_disks(const struct library *lib, const char *real,
+    char **cause)
+{
+	struct strv	 names;
+	struct vm_def	*def;
+	char		*vmdir, *disk, *what, *why = NULL;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	strv_init(&names);
+	if (library_list(lib, &names, &why) != 0)
+		free(why);
+	for (i = 0; rc == 0 && i < names.n; i++) {
+		if ((def = library_load(lib, names.v[i], &why)) == NULL) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		vmdir = library_vm_dir(lib, names.v[i]);
+		rc = hwshare_apart(real, vmdir, "the folder of VM", cause);
+		for (j = 0; rc == 0 && j < def->ndisks; j++) {
+			disk = vmdef_disk_path(&def->disks[j], vmdir);
+			what = xasprintf("disk %s of VM %s:", def->disks[j].name,
+			    def->name);
+			rc = hwshare_apart(real, disk, what, cause);
+			free(what);
+			free(disk);
+		}
+		free(vmdir);
+		vmdef_free(def);
+	}
+	strv_clear(&names);
+	return (rc);
+}
+
+int
+hwshare_check_dir(const struct library *lib, const char *dir, char **real,
+    char **cause)
+{
+	struct stat	 sb;
+	char		 buf[PATH_MAX];
+
+	if (realpath(dir, buf) == NULL) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("%s is not a folder", buf);
+		return (-1);
+	}
+	if (access(buf, R_OK|X_OK) != 0) {
+		*cause = xasprintf("%s: not readable: %s", buf,
+		    strerror(errno));
+		return (-1);
+	}
+	if (hwshare_apart(buf, lib->home, "vmdesk's library", cause) != 0 ||
+	    hwshare_apart(buf, lib->images, "vmdesk's image cache",
+	    cause) != 0 ||
+	    hwshare_apart(buf, lib->runtime, "vmdesk's runtime folder",
+	    cause) != 0 ||
+	    hwshare_apart_disks(lib, buf, cause) != 0)
+		return (-1);
+	*real = xstrdup(buf);
+	return (0);
+}
+
+struct hwshare_edit {
+	const struct hwshare_add	*add;
+	const char			*name;
+	const char			*path;
+};
+
+static int
+hwshare_add_edit(struct vm_def *def, void *arg, char **cause)
+{
+	struct hwshare_edit	*e = arg;
+	struct vm_share		*s;
+
+	if (vmdef_section(def, "share", e->name) != NULL) {
+		*cause = xasprintf("VM %s already has a share named %s (give "
+		    "another with --tag)", def->name, e->name);
+		return (-1);
+	}
+	s = vmdef_add_item(def, "share", e->name);
+	s->path = xstrdup(e->path);
+	if (e->add->tag != NULL)
+		s->tag = xstrdup(e->add->tag);
+	s->readonly = e->add->readonly;
+	s->mode = e->add->mode;
+	return (0);
+}
+
+int
+hwshare_add(const struct library *lib, const char *vm,
+    const struct hwshare_add *add, char **share, enum vmctl_when *when,
+    char **cause)
+{
+	struct vmctl_change	 c;
+	struct hwshare_edit	 e;
+	char			*real, *why = NULL;
+	const char		*base;
+	int			 rc;
+
+	if (hwshare_check_dir(lib, add->dir, &real, cause) != 0)
+		return (-1);
+	base = strrchr(real, '/') + 1;
+	e.add = add;
+	e.path = real;
+	e.name = add->tag != NULL ? add->tag : base;
+	if (name_check(e.name, "share", &why) != 0) {
+		*cause = xasprintf("%s (name the share with --tag)", why);
+		free(why);
+		free(real);
+		return (-1);
+	}
+	memset(&c, 0, sizeof c);
+	c.edit = hwshare_add_edit;
+	c.arg = &e;
+	/*
+	 * No live step: a virtio-fs device needs the guest's RAM shared from
+	 * QEMU's start, and QMP cannot add a 9p fsdev.
+	 */
+	if ((rc = vmctl_change(lib, vm, &c, when, cause)) == 0)
+		*share = xstrdup(e.name);
+	free(real);
+	return (rc);
+}
+
+static int
+hwshare_remove_edit(struct vm_def *def, void *arg, char **cause)
+{
+	const char	*name = arg;
+	size_t		 i;
+
+	for (i = 0; i < def->nshares; i++) {
+		if (strcmp(def->shares[i].name, name) == 0 ||
+		    strcmp(vmdef_share_tag(&def->shares[i]), name) == 0)
+			break;
+	}
+	if (i == def->nshares) {
+		*cause = xasprintf("VM %s has no share %s", def->name, name);
+		return (-1);
+	}
+	return (vmdef_remove_item(def, "share", def->shares[i].name));
+}
+
+int
+hwshare_remove(const struct library *lib, const char *vm, const char *share,
+    enum vmctl_when *when, char **cause)
+{
+	struct vmctl_change	c;
+
+	memset(&c, 0, sizeof c);
+	c.edit = hwshare_remove_edit;
+	c.arg = (void *)share;
+	return (vmctl_change(lib, vm, &c, when, cause));
+}
+
+char *
+hwshare_mount_command(const struct vm_share *s, int mode)
+{
+	const char	*tag = vmdef_share_tag(s);
+
+	if (mode == VM_SHARE_9P)
+		return (xasprintf("mkdir -p /mnt/%s && mount -t 9p -o "
+		    "trans=virtio,version=9p2000.L%s %s /mnt/%s", tag,
+		    s->readonly ? ",ro" : "", tag, tag));
+	return (xasprintf("mkdir -p /mnt/%s && mount -t virtiofs%s %s /mnt/%s",
+	    tag, s->readonly ? " -o ro" : "", tag, tag));
+}
+
+struct hwshare_view *
+hwshare_views(const struct vm_def *def)
+{
+	struct virtiofsd_probe	 pr;
+	struct hwshare_view	*v;
+	size_t			 i;
+
+	if (def->nshares == 0)
+		return (NULL);
+	virtiofsd_probe(&pr);
+	v = xcalloc(def->nshares, sizeof *v);
+	for (i = 0; i < def->nshares; i++) {
+		v[i].share = &def->shares[i];
+		v[i].mode = virtiofsd_share_mode(&pr, v[i].share, &v[i].why);
+		v[i].mount = hwshare_mount_command(v[i].share,
+		    v[i].mode == -1 ? VM_SHARE_VIRTIOFS : v[i].mode);
+	}
+	virtiofsd_probe_clear(&pr);
+	return (v);
+}
+
+void
+hwshare_views_free(struct hwshare_view *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && v != NULL; i++) {
+		free(v[i].why);
+		free(v[i].mount);
+	}
+	free(v);
+}
