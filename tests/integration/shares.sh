@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared folders, booting tinylinux: a host file is read in the guest
+# through virtio-fs (virtiofsd started before QEMU) and through 9p with
+# virtiofsd hidden (VMDESK_VIRTIOFSD=/nonexistent); a read-only share
+# refuses the guest's writes even when the guest mounts it read-write;
+# no virtiofsd is left after a stop, or after QEMU is killed behind
+# vmdesk's back. vmdesk's own folders are never shared.
+. "${top_srcdir:-.}/tests/lib/common.sh"
+need_kernel
+
+passed=0
+ok() { passed=$((passed + 1)); }
+
+# The live virtiofsd processes serving VM $1 (zombies are not).
+virtiofsds() {
+	ps -eo pid=,stat=,args= | awk -v s="--socket-path=$RUN/$1/fs-" '
+	    $2 !~ /^Z/ && $3 ~ /virtiofsd$/ && index($0, s) { n++ }
+	    END { print n + 0 }'
+}
+
+wait_no_virtiofsd() {
+	i=0
+	while [ "$(virtiofsds "$1")" -ne 0 ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(virtiofsds "$1")" -eq 0 ] || fail "$1: virtiofsd left ($2)"
+}
+
+[ -x /usr/lib/qemu/virtiofsd ] || command -v virtiofsd >/dev/null 2>&1 || {
+	[ "${CI:-}" = true ] && { echo "ERROR: no virtiofsd" >&2; exit 99; }
+	echo "SKIP: virtiofsd is not installed (qemu-system-common)" >&2
+	exit 77
+}
+
+DATA="$TEST_TMP/data"
+RO="$TEST_TMP/ro"
+mkdir -p "$DATA" "$RO"
+token="shared-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+echo "$token" >"$DATA/hello.txt"
+echo "read me only" >"$RO/only.txt"
+
+vd_ok create sh1 --template tinylinux --memory 128M
+
+log "vmdesk's own folders are refused"
+vd_fails 1 "is vmdesk's library" share add sh1 "$VMDESK_HOME"; ok
+vd_fails 1 "lies in vmdesk's library" share add sh1 "$VMDESK_HOME/vms/sh1"
+ok
+vd_fails 1 "holds vmdesk's runtime folder" share add sh1 "$XDG_RUNTIME_DIR"
+ok
+vd_fails 1 "is not a folder" share add sh1 "$DATA/hello.txt"; ok
+
+log "a share and a read-only one; auto picks virtio-fs, 9p for read-only"
+vd_ok share add sh1 "$DATA"
+case "$OUT" in *"shared $DATA as data"*) ok ;; *) fail "add: $OUT" ;; esac
+vd_ok share add sh1 "$RO" --tag rodata --readonly
+vd_ok share list sh1 --json
+printf '%s\n' "$OUT" | grep -q '"using": "virtiofs"' || fail "list: $OUT"
+printf '%s\n' "$OUT" | grep -q '"using": "9p"' || fail "list: $OUT"
+ok
+vd_ok info sh1
+case "$OUT" in *"mount -t virtiofs data /mnt/data"*) ok ;;
+*) fail "info lacks the mount command: $OUT" ;; esac
+
+log "virtio-fs: virtiofsd first, the host file read in the guest"
+vd_ok start sh1
+[ "$(virtiofsds sh1)" -eq 1 ] || fail "$(virtiofsds sh1) virtiofsd, wanted 1"
+ok
+wait_log sh1 "tinylinux: ready"
+serial_expect sh1 "mkdir -p /mnt/data && mount -t virtiofs data /mnt/data \
+&& cat /mnt/data/hello.txt" "$token"; ok
+serial_expect sh1 "echo from-guest > /mnt/data/back.txt && echo wrote" \
+    "wrote"
+[ "$(cat "$DATA/back.txt" 2>/dev/null)" = from-guest ] ||
+    fail "the guest's write did not reach the host"; ok
+
+log "read-only is enforced by the host, even mounted read-write"
+serial_expect sh1 "mkdir -p /mnt/ro && mount -t 9p -o \
+trans=virtio,version=9p2000.L rodata /mnt/ro && cat /mnt/ro/only.txt" \
+    "read me only"
+serial_expect sh1 "echo x > /mnt/ro/new.txt || echo refused-write" \
+    "refused-write"
+[ ! -e "$RO/new.txt" ] || fail "the guest wrote into a read-only share"; ok
+
+log "a share added while running waits for the next start"
+mkdir -p "$TEST_TMP/later"
+vd_ok share add sh1 "$TEST_TMP/later"
+case "$OUT" in *"at its next start"*) ok ;; *) fail "no restart note: $OUT" ;;
+esac
+vd_ok share remove sh1 later
+
+log "stop leaves no virtiofsd"
+vd_ok stop sh1 --timeout 20 --force
+wait_no_virtiofsd sh1 "after stop"; ok
+[ ! -e "$RUN/sh1/fs-data.sock" ] || fail "fs-data.sock left after stop"; ok
+
+log "QEMU killed behind vmdesk's back: virtiofsd goes with it"
+vd_ok start sh1
+[ "$(virtiofsds sh1)" -eq 1 ] || fail "no virtiofsd after the restart"
+kill -9 "$(cat "$RUN/sh1/qemu.pid")"
+wait_no_virtiofsd sh1 "after kill -9 of QEMU"; ok
+[ "$(vm_field sh1 state)" = crashed ] || fail "not seen as crashed"; ok
+
+log "virtiofsd hidden: auto uses 9p, and the file is read through it"
+export VMDESK_VIRTIOFSD=/nonexistent
+vd_ok share list sh1
+case "$OUT" in *"data: $DATA, tag data, 9p (auto chose 9p: VMDESK_VIRTIOFSD=/nonexistent"*) ok ;;
+*) fail "list without virtiofsd: $OUT" ;; esac
+readies=$(serial_text sh1 | grep -c "tinylinux: ready")
+vd_ok start sh1
+[ "$(virtiofsds sh1)" -eq 0 ] || fail "a virtiofsd runs while hidden"; ok
+wait_log sh1 "tinylinux: ready" $((readies + 1))
+serial_expect sh1 "mkdir -p /mnt/data && mount -t 9p -o \
+trans=virtio,version=9p2000.L data /mnt/data && cat /mnt/data/hello.txt" \
+    "$token"; ok
+vd_ok kill sh1
+log "mode virtiofs without virtiofsd: the start says why"
+vd_ok set sh1 share.data.mode=virtiofs
+vd_fails 1 "share data wants virtio-fs" start sh1; ok
+[ "$(vm_field sh1 state)" = stopped ] || fail "half-started"; ok
+unset VMDESK_VIRTIOFSD
+
+echo "$passed passed, 0 failed"
