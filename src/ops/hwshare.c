@@ -14,6 +14,7 @@
 
 #include "backend/virtiofsd.h"
 #include "core/names.h"
+#include "images/cloudinit.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -127,9 +128,41 @@ hwshare_check_dir(const struct library *lib, const char *dir, char **real,
 
 struct hwshare_edit {
 	const struct hwshare_add	*add;
-	const char			*name;
+	const char			*name;	/* add: the share; remove: it */
 	const char			*path;
+	char				*vmdir;
 };
+
+/*
+ * A cloud-init guest mounts its shares itself: the seed's boot commands
+ * (run at every boot) try virtio-fs, then 9p, so either mode works.
+ */
+static int
+hwshare_seed(const struct vm_def *def, const char *vmdir, char **cause)
+{
+	const struct vm_disk	*d;
+	struct strv		 cmds;
+	char			*seed, *a, *b;
+	size_t			 i;
+	int			 rc;
+
+	d = vmdef_section((struct vm_def *)def, "disk", CLOUDINIT_DISK);
+	if (d == NULL)
+		return (0);
+	seed = vmdef_disk_path(d, vmdir);
+	strv_init(&cmds);
+	for (i = 0; i < def->nshares; i++) {
+		a = hwshare_mount_command(&def->shares[i], VM_SHARE_VIRTIOFS);
+		b = hwshare_mount_command(&def->shares[i], VM_SHARE_9P);
+		strv_pushf(&cmds, "(%s) || (%s)", a, b);
+		free(a);
+		free(b);
+	}
+	rc = cloudinit_set_bootcmds(seed, &cmds, cause);
+	strv_clear(&cmds);
+	free(seed);
+	return (rc);
+}
 
 static int
 hwshare_add_edit(struct vm_def *def, void *arg, char **cause)
@@ -148,7 +181,7 @@ hwshare_add_edit(struct vm_def *def, void *arg, char **cause)
 		s->tag = xstrdup(e->add->tag);
 	s->readonly = e->add->readonly;
 	s->mode = e->add->mode;
-	return (0);
+	return (hwshare_seed(def, e->vmdir, cause));
 }
 
 int
@@ -174,6 +207,7 @@ hwshare_add(const struct library *lib, const char *vm,
 		free(real);
 		return (-1);
 	}
+	e.vmdir = library_vm_dir(lib, vm);
 	memset(&c, 0, sizeof c);
 	c.edit = hwshare_add_edit;
 	c.arg = &e;
@@ -183,6 +217,7 @@ hwshare_add(const struct library *lib, const char *vm,
 	 */
 	if ((rc = vmctl_change(lib, vm, &c, when, cause)) == 0)
 		*share = xstrdup(e.name);
+	free(e.vmdir);
 	free(real);
 	return (rc);
 }
@@ -190,8 +225,9 @@ hwshare_add(const struct library *lib, const char *vm,
 static int
 hwshare_remove_edit(struct vm_def *def, void *arg, char **cause)
 {
-	const char	*name = arg;
-	size_t		 i;
+	struct hwshare_edit	*e = arg;
+	const char		*name = e->name;
+	size_t			 i;
 
 	for (i = 0; i < def->nshares; i++) {
 		if (strcmp(def->shares[i].name, name) == 0 ||
@@ -202,7 +238,9 @@ hwshare_remove_edit(struct vm_def *def, void *arg, char **cause)
 		*cause = xasprintf("VM %s has no share %s", def->name, name);
 		return (-1);
 	}
-	return (vmdef_remove_item(def, "share", def->shares[i].name));
+	if (vmdef_remove_item(def, "share", def->shares[i].name) != 0)
+		return (-1);
+	return (hwshare_seed(def, e->vmdir, cause));
 }
 
 int
@@ -210,11 +248,18 @@ hwshare_remove(const struct library *lib, const char *vm, const char *share,
     enum vmctl_when *when, char **cause)
 {
 	struct vmctl_change	c;
+	struct hwshare_edit	e;
+	int			rc;
 
+	memset(&e, 0, sizeof e);
+	e.name = share;
+	e.vmdir = library_vm_dir(lib, vm);
 	memset(&c, 0, sizeof c);
 	c.edit = hwshare_remove_edit;
-	c.arg = (void *)share;
-	return (vmctl_change(lib, vm, &c, when, cause));
+	c.arg = &e;
+	rc = vmctl_change(lib, vm, &c, when, cause);
+	free(e.vmdir);
+	return (rc);
 }
 
 char *

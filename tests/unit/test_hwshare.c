@@ -21,6 +21,7 @@
 
 #include "backend/virtiofsd.h"
 #include "core/library.h"
+#include "images/cloudinit.h"
 #include "ops/hwfwd.h"
 #include "ops/hwshare.h"
 #include "util/fsutil.h"
@@ -290,6 +291,49 @@ test_hwshare_add_writes_the_share(void **state)
 	free(dir);
 }
 
+/* A cloud-init guest gets its shares' mounts in its seed, and loses them. */
+static void
+test_hwshare_seed_mounts(void **state)
+{
+	struct fixture		*f = *state;
+	struct hwshare_add	 add;
+	struct cloudinit	 ci;
+	enum vmctl_when		 when;
+	char			*dir, *seed, *vmdir, *user, *name = NULL;
+	char			*cause = NULL;
+
+	make_vm(f, "ci", "[disk seed]\nfile = seed.iso\nformat = raw\n");
+	vmdir = library_vm_dir(f->lib, "ci");
+	seed = fs_path_join(vmdir, "seed.iso");
+	memset(&ci, 0, sizeof ci);
+	ci.instance_id = "i-1";
+	ci.hostname = "ci";
+	ci.user = "bob";
+	if (cloudinit_write_seed(seed, &ci, &cause) != 0)
+		fail_msg("%s", cause);
+	make_dir(f, "src");
+	dir = under(f, "src");
+	memset(&add, 0, sizeof add);
+	add.dir = dir;
+	if (hwshare_add(f->lib, "ci", &add, &name, &when, &cause) != 0)
+		fail_msg("%s", cause);
+	free(name);
+	user = cloudinit_read_member(seed, "user-data", &cause);
+	assert_non_null(strstr(user, "bootcmd:\n  - \"(mkdir -p /mnt/src && "
+	    "mount -t virtiofs src /mnt/src) || (mkdir -p /mnt/src && mount "
+	    "-t 9p -o trans=virtio,version=9p2000.L src /mnt/src)\"\n"));
+	free(user);
+	assert_int_equal(hwshare_remove(f->lib, "ci", "src", &when, &cause),
+	    0);
+	user = cloudinit_read_member(seed, "user-data", &cause);
+	assert_null(strstr(user, "bootcmd"));
+	assert_non_null(strstr(user, "  - name: bob\n"));
+	free(user);
+	free(seed);
+	free(vmdir);
+	free(dir);
+}
+
 /* The mode a share gets from what virtiofsd can do here. */
 static void
 test_hwshare_mode_follows_virtiofsd(void **state)
@@ -381,6 +425,8 @@ main(void)
 		    test_hwshare_refuses_vm_folders_and_disks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_hwshare_add_writes_the_share, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hwshare_seed_mounts,
+		    setup, teardown),
 		cmocka_unit_test(test_hwshare_mode_follows_virtiofsd),
 		cmocka_unit_test_setup_teardown(test_hwshare_port_owner,
 		    setup, teardown),
