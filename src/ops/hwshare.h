@@ -28,13 +28,6 @@ struct hwshare_view {
 };
 
 /*
- * Resolve a host folder and check it: a readable folder that neither is,
- * holds nor lies in vmdesk's library, runtime folder or any VM's disk.
- * *real (caller frees) is the resolved path.
- */
-int	hwshare_check_dir(const struct library *, const char *, char **,
-	    char **);
-/*
  * Add a share to VM name; *share (caller frees) gets its name (the tag,
  * else the folder's name). A running VM gets it at its next start.
  */

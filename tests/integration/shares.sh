@@ -121,4 +121,10 @@ vd_fails 1 "share data wants virtio-fs" start sh1; ok
 [ "$(vm_field sh1 state)" = stopped ] || fail "half-started"; ok
 unset VMDESK_VIRTIOFSD
 
+log "a share set into the library behind share add's back: start refuses"
+vd_ok set sh1 share.data.mode=auto "share.data.path=$VMDESK_HOME/vms"
+vd_fails 1 "share data: $VMDESK_HOME/vms lies in vmdesk's library" start sh1
+ok
+[ "$(vm_field sh1 state)" = stopped ] || fail "started with a bad share"; ok
+
 echo "$passed passed, 0 failed"

@@ -24,6 +24,7 @@
 #include "images/cloudinit.h"
 #include "ops/hwfwd.h"
 #include "ops/hwshare.h"
+#include "ops/sharepath.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -116,7 +117,7 @@ refused(struct fixture *f, const char *dir, const char *words)
 {
 	char	*real = NULL, *cause = NULL;
 
-	if (hwshare_check_dir(f->lib, dir, &real, &cause) == 0)
+	if (sharepath_check(f->lib, dir, &real, &cause) == 0)
 		fail_msg("%s was accepted as %s", dir, real);
 	if (strstr(cause, words) == NULL)
 		fail_msg("%s: '%s' lacks '%s'", dir, cause, words);
@@ -133,7 +134,7 @@ test_hwshare_accepts_a_folder(void **state)
 	dir = under(f, "data/sub");
 	link = under(f, "link");
 	assert_int_equal(symlink(dir, link), 0);
-	if (hwshare_check_dir(f->lib, link, &real, &cause) != 0)
+	if (sharepath_check(f->lib, link, &real, &cause) != 0)
 		fail_msg("%s", cause);
 	/* Resolved once: the link's target is what is shared. */
 	assert_string_equal(real, dir);
