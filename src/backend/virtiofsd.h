@@ -40,8 +40,9 @@ char	*virtiofsd_pidfile(const char *, const char *);
  * in run (output appended to log), and wait for the sockets. Each ends
  * when QEMU closes its connection. On failure none is left.
  */
-int	virtiofsd_start_all(const struct vm_def *, const struct virtiofsd_probe *,
-	    const char *, const char *, char **);
+int	virtiofsd_start_all(const struct vm_def *,
+	    const struct virtiofsd_probe *, const char *, const char *,
+	    char **);
 /* Stop every virtiofsd left in runtime folder run, and remove its files. */
 void	virtiofsd_stop_all(const char *);
 /* Whether share's virtiofsd is alive in runtime folder run. */

@@ -30,7 +30,7 @@ struct cli_share_cmd {
 	const char	*name;
 	int		(*run)(struct cli *, char **,
 			    const struct cli_share_opts *);
-	int		 nargs;		/* operands after the subcommand */
+	int		 nargs;		/* operands after it */
 	const char	*optstr;	/* the options it takes */
 };
 
@@ -156,8 +156,8 @@ static void
 cli_share_when(const char *vm, enum vmctl_when when)
 {
 	if (when == VMCTL_WHEN_RESTART)
-		printf("VM %s is running: this takes effect at its next start\n",
-		    vm);
+		printf("VM %s is running: this takes effect at its next "
+		    "start\n", vm);
 }
 
 static int

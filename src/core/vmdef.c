@@ -1193,46 +1193,50 @@ vmdef_share_tag(const struct vm_share *s)
 	return (s->tag != NULL ? s->tag : s->name);
 }
 
-/*
- * Shares: an absolute folder that is there, and a tag QEMU and a mount
- * command take as it is (9p keeps at most 31 bytes), given once.
- */
+/* A mount tag QEMU and a mount command take as it is (9p: 31 bytes). */
+static int
+vmdef_share_tag_ok(const char *tag)
+{
+	size_t	n = strlen(tag);
+
+	return (n > 0 && n <= VMDEF_SHARE_TAG_MAX && strspn(tag,
+	    "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n);
+}
+
+/* Shares: a good tag, given once, and an absolute folder that is there. */
 static int
 vmdef_validate_shares(const struct vm_def *def, const char *vmdir,
     char **cause)
 {
-	const char	*tag;
-	struct stat	 sb;
-	size_t		 i, j;
+	const struct vm_share	*s;
+	struct stat		 sb;
+	size_t			 i, j;
 
 	(void)vmdir;
 	for (i = 0; i < def->nshares; i++) {
-		tag = vmdef_share_tag(&def->shares[i]);
-		if (*tag == '\0' || strlen(tag) > VMDEF_SHARE_TAG_MAX ||
-		    strspn(tag, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(tag)) {
-			*cause = xasprintf("VM %s: share %s: tag '%s' must be 1 "
-			    "to %d letters, digits, '.', '_' or '-'", def->name,
-			    def->shares[i].name, tag, VMDEF_SHARE_TAG_MAX);
+		s = &def->shares[i];
+		if (!vmdef_share_tag_ok(vmdef_share_tag(s))) {
+			*cause = xasprintf("VM %s: share %s: tag '%s' must be "
+			    "1 to %d letters, digits, '.', '_' or '-'",
+			    def->name, s->name, vmdef_share_tag(s),
+			    VMDEF_SHARE_TAG_MAX);
 			return (-1);
 		}
 		for (j = 0; j < i; j++) {
-			if (strcmp(tag, vmdef_share_tag(&def->shares[j])) == 0) {
+			if (strcmp(vmdef_share_tag(s),
+			    vmdef_share_tag(&def->shares[j])) == 0) {
 				*cause = xasprintf("VM %s: shares %s and %s "
-				    "have the same tag %s", def->name,
-				    def->shares[j].name, def->shares[i].name,
-				    tag);
+				    "have the same tag", def->name,
+				    def->shares[j].name, s->name);
 				return (-1);
 			}
 		}
-		if (def->shares[i].path == NULL ||
-		    def->shares[i].path[0] != '/' ||
-		    stat(def->shares[i].path, &sb) != 0 ||
-		    !S_ISDIR(sb.st_mode)) {
-			*cause = xasprintf("VM %s: share %s: %s is not a folder "
-			    "(an absolute path)", def->name,
-			    def->shares[i].name, def->shares[i].path != NULL ?
-			    def->shares[i].path : "(no path)");
+		if (s->path == NULL || s->path[0] != '/' ||
+		    stat(s->path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			*cause = xasprintf("VM %s: share %s: %s is not a "
+			    "folder (an absolute path)", def->name, s->name,
+			    s->path != NULL ? s->path : "(no path)");
 			return (-1);
 		}
 	}

@@ -15,7 +15,7 @@
 
 struct hwshare_edit {
 	const struct hwshare_add	*add;
-	const char			*name;	/* add: the share; remove: it */
+	const char			*name;	/* the share */
 	const char			*path;
 	char				*vmdir;
 };

@@ -13,8 +13,8 @@
 
 /* A share to add. */
 struct hwshare_add {
-	const char		*dir;		/* the host folder as given */
-	const char		*tag;		/* or NULL: from the folder */
+	const char		*dir;	/* the host folder as given */
+	const char		*tag;	/* or NULL: from the folder */
 	int			 readonly;
 	enum vm_share_mode	 mode;
 };
@@ -22,9 +22,9 @@ struct hwshare_add {
 /* How one share of a definition reaches the guest. */
 struct hwshare_view {
 	const struct vm_share	*share;
-	int			 mode;	/* VM_SHARE_VIRTIOFS, 9P, or -1 */
-	char			*why;	/* why auto chose 9p, or why -1 */
-	char			*mount;	/* the guest's mount command */
+	int			 mode;	/* VIRTIOFS, 9P, or -1 */
+	char			*why;	/* why 9p, or why -1 */
+	char			*mount;	/* the guest's command */
 };
 
 /*

@@ -45,7 +45,8 @@ sharepath_apart(const char *real, const char *path, const char *what,
 	if (path == NULL)
 		return (0);
 	/* What does not exist yet cannot be resolved; it is as named. */
-	rel = sharepath_relation(real, realpath(path, buf) != NULL ? buf : path);
+	rel = sharepath_relation(real, realpath(path, buf) != NULL ? buf :
+	    path);
 	if (rel == 0)
 		return (0);
 	*cause = xasprintf("%s %s %s %s: a share must never expose vmdesk's "
@@ -78,8 +79,8 @@ sharepath_apart_disks(const struct library *lib, const char *real,
 		rc = sharepath_apart(real, vmdir, "the folder of VM", cause);
 		for (j = 0; rc == 0 && j < def->ndisks; j++) {
 			disk = vmdef_disk_path(&def->disks[j], vmdir);
-			what = xasprintf("disk %s of VM %s:", def->disks[j].name,
-			    def->name);
+			what = xasprintf("disk %s of VM %s:",
+			    def->disks[j].name, def->name);
 			rc = sharepath_apart(real, disk, what, cause);
 			free(what);
 			free(disk);
