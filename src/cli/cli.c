@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_autostart.h"
 #include "cli/cli_bundle.h"
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
@@ -103,6 +104,8 @@ static const struct cli_command cli_commands[] = {
 	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, "
 	  "folders, disk space and every VM's definition" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
+	{ "autostart", cli_autostart, "[--list]", "start the VMs set to "
+	  "autostart (at login or boot: see the man page)" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and open the desktop on it" },
 };

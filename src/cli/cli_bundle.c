@@ -136,34 +136,41 @@ cli_export(struct cli *cli, int argc, char **argv)
 	return (CLI_OK);
 }
 
-/* What an import runs: bundle_import() or ova_import(). */
-typedef int (*cli_importer)(const struct library *, const char *,
-    const char *, bundle_progress_cb, void *, char **, char **);
-
 /* vmdesk import and import-ova: FILE [NAME], with progress and Ctrl-C. */
 static int
 cli_import_run(struct cli *cli, int argc, char **argv, const char *cmd,
-    cli_importer importer, int ova)
+    int ova)
 {
 	struct cli_bundle_job	 j;
+	struct strv		 notes;
 	char			*cause = NULL, *name = NULL;
+	const char		*want = argc > 2 ? argv[2] : NULL;
 	double			 secs, rate;
+	size_t			 i;
 	int			 rc;
 
 	if ((rc = cli_bundle_args(cmd, argc, argv, 1, 2)) != CLI_OK)
 		return (rc);
 	if (cli_library(cli) == NULL)
 		return (CLI_FAIL);
+	strv_init(&notes);
 	cli_bundle_begin(&j, "importing");
-	rc = importer(cli->lib, argv[1], argc > 2 ? argv[2] : NULL,
-	    cli_bundle_progress, &j, &name, &cause);
+	if (ova)
+		rc = ova_import(cli->lib, argv[1], want, cli_bundle_progress,
+		    &j, &name, &cause);
+	else
+		rc = bundle_import(cli->lib, argv[1], want,
+		    cli_bundle_progress, &j, &name, &notes, &cause);
 	if (cli_bundle_end(&j) && rc != 0) {
 		free(cause);
+		strv_clear(&notes);
 		cli_error("import of %s interrupted: no VM was made", argv[1]);
 		return (CLI_FAIL);
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		strv_clear(&notes);
 		return (cli_fail(cause));
+	}
 	rate = cli_bundle_rate(&j, &secs);
 	if (ova)
 		printf("Imported appliance %s as VM %s (%.1f s).\n", argv[1],
@@ -171,6 +178,9 @@ cli_import_run(struct cli *cli, int argc, char **argv, const char *cmd,
 	else
 		printf("Imported VM %s from %s (%.1f s, %.0f MB/s written).\n",
 		    name, argv[1], secs, rate);
+	for (i = 0; i < notes.n; i++)
+		printf("Note: %s.\n", notes.v[i]);
+	strv_clear(&notes);
 	free(name);
 	return (CLI_OK);
 }
@@ -178,13 +188,13 @@ cli_import_run(struct cli *cli, int argc, char **argv, const char *cmd,
 int
 cli_import(struct cli *cli, int argc, char **argv)
 {
-	return (cli_import_run(cli, argc, argv, "import", bundle_import, 0));
+	return (cli_import_run(cli, argc, argv, "import", 0));
 }
 
 int
 cli_import_ova(struct cli *cli, int argc, char **argv)
 {
-	return (cli_import_run(cli, argc, argv, "import-ova", ova_import, 1));
+	return (cli_import_run(cli, argc, argv, "import-ova", 1));
 }
 
 /* ---- ssh ----------------------------------------------------------------- */

@@ -405,8 +405,8 @@ out:
 
 /* ---- start --------------------------------------------------------------- */
 
-static int
-cli_start(struct cli *cli, const char *name, int paused)
+int
+cli_vm_start_one(struct cli *cli, const char *name, int paused)
 {
 	struct settings	*set;
 	struct vm_def	*def;
@@ -450,7 +450,7 @@ cli_vm_start(struct cli *cli, int argc, char **argv)
 	    &paused, &rc);
 	if (name == NULL)
 		return (rc);
-	return (cli_start(cli, name, paused));
+	return (cli_vm_start_one(cli, name, paused));
 }
 
 /* ---- stop, kill, pause, resume, reset ------------------------------------ */
@@ -1018,7 +1018,7 @@ cli_vm_demo(struct cli *cli, int argc, char **argv)
 	vm_paths_clear(&p);
 	if (!vmstate_is_alive(st.state)) {
 		printf("Starting VM %s...\n", name);
-		if ((rc = cli_start(cli, name, 0)) != CLI_OK) {
+		if ((rc = cli_vm_start_one(cli, name, 0)) != CLI_OK) {
 			vm_status_clear(&st);
 			return (rc);
 		}

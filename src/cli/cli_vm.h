@@ -8,6 +8,8 @@
 int	cli_vm_list(struct cli *, int, char **);
 int	cli_vm_create(struct cli *, int, char **);
 int	cli_vm_start(struct cli *, int, char **);
+/* Start one VM and say so (CLI_OK or CLI_FAIL). */
+int	cli_vm_start_one(struct cli *, const char *, int);
 int	cli_vm_stop(struct cli *, int, char **);
 int	cli_vm_kill(struct cli *, int, char **);
 int	cli_vm_pause(struct cli *, int, char **);

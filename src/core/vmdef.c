@@ -75,7 +75,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	{ DEF(cores), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
 	  "cores per socket; 0: derived" },
 	{ DEF(threads), VMDEF_INT, 0, VMDEF_CPUS_MAX, NULL, "0", SET,
-	  "threads per core; 0: derived" },
+	  "threads per core; 0: derived (under TCG a guest sees threads "
+	  "only with an Intel cpu_model, such as Skylake-Client)" },
 	{ DEF(cpu_model), VMDEF_NAME, 0, 0, NULL, "auto", SET,
 	  "QEMU's CPU model: auto (host with KVM, max with TCG), host (KVM "
 	  "only), max, or a named model such as Skylake-Client or qemu64" },
@@ -389,6 +390,36 @@ vmdef_remove_item(struct vm_def *def, const char *type, const char *name)
 	vmdef_free_keys(type, item);
 	memmove(item, item + ss->size, (n - i) * ss->size);
 	return (0);
+}
+
+const char *
+vmdef_repeated(size_t i)
+{
+	size_t	n;
+
+	for (n = 0; n < NKEYS(section_specs); n++) {
+		if (section_specs[n].named && i-- == 0)
+			return (section_specs[n].type);
+	}
+	return (NULL);
+}
+
+size_t
+vmdef_count(const struct vm_def *def, const char *type)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+
+	return (ss == NULL || !ss->named ? 0 : *SEC_COUNT(def, ss));
+}
+
+void *
+vmdef_item(const struct vm_def *def, const char *type, size_t i)
+{
+	const struct section_spec	*ss = vmdef_find_section(type);
+
+	if (ss == NULL || !ss->named || i >= *SEC_COUNT(def, ss))
+		return (NULL);
+	return (SEC_ITEM(def, ss, i));
 }
 
 struct vm_disk *

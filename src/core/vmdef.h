@@ -274,6 +274,11 @@ void		*vmdef_add_item(struct vm_def *, const char *, const char *);
 /* Remove the item named so; -1 when there is none. */
 int		 vmdef_remove_item(struct vm_def *, const char *,
 		     const char *);
+/* The i-th repeated section type ("disk", "nic" ...), or NULL past them. */
+const char	*vmdef_repeated(size_t);
+/* How many items of a repeated section, and the i-th (NULL past them). */
+size_t		 vmdef_count(const struct vm_def *, const char *);
+void		*vmdef_item(const struct vm_def *, const char *, size_t);
 /* Add a disk or a NIC; returns it for the caller to fill. */
 struct vm_disk	*vmdef_add_disk(struct vm_def *, const char *);
 struct vm_nic	*vmdef_add_nic(struct vm_def *, const char *);

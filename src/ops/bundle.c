@@ -597,6 +597,12 @@ bundle_export(const struct library *lib, const char *name, const char *file,
 		    def->disks[i].format == VM_FORMAT_QCOW2, &why) != 0)
 			goto fail;
 	}
+	/* USB sticks from image files travel with the VM (raw images). */
+	for (i = 0; i < def->nusbs; i++) {
+		if (def->usbs[i].file != NULL && bundle_plan_file(&b, vmdir,
+		    &def->usbs[i].file, 0, &why) != 0)
+			goto fail;
+	}
 	boot[0] = &def->boot.kernel;
 	boot[1] = &def->boot.initrd;
 	boot[2] = &def->boot.iso;
@@ -1000,6 +1006,46 @@ out:
 	return (rc);
 }
 
+/*
+ * What only the exporting machine had: its folders (shares), its USB
+ * devices, its bridges. A bundle from someone else must not give a guest
+ * a folder of this machine, so they are left out, each with a note.
+ */
+static void
+bundle_drop_host_items(struct vm_def *def, struct strv *notes)
+{
+	struct vm_nic	*n;
+	size_t		 i;
+
+	while (def->nshares > 0) {
+		strv_pushf(notes, "share %s (host folder %s where the bundle "
+		    "was made) was left out: vmdesk share add %s FOLDER gives "
+		    "one of this machine", def->shares[0].name,
+		    def->shares[0].path != NULL ? def->shares[0].path : "none",
+		    def->name);
+		vmdef_remove_item(def, "share", def->shares[0].name);
+	}
+	for (i = 0; i < def->nusbs; i++) {
+		if (def->usbs[i].host == NULL)
+			continue;
+		strv_pushf(notes, "USB device %s (host device %s) was left "
+		    "out: vmdesk usb add %s --host VENDOR:PRODUCT passes one "
+		    "of this machine", def->usbs[i].name, def->usbs[i].host,
+		    def->name);
+		vmdef_remove_item(def, "usb", def->usbs[i--].name);
+	}
+	for (i = 0; i < def->nnics; i++) {
+		n = &def->nics[i];
+		if (n->net == NULL || strncmp(n->net, "bridge:", 7) != 0)
+			continue;
+		strv_pushf(notes, "NIC %s was on host bridge %s; it is on user "
+		    "networking now (vmdesk set %s nic.%s.net=%s puts it back)",
+		    n->name, n->net + 7, def->name, n->name, n->net);
+		free(n->net);
+		n->net = xstrdup("user");
+	}
+}
+
 /* Every file vm.conf names must be one the bundle brought. */
 static int
 bundle_check_def(struct bundle *b, const struct vm_def *def, char **cause)
@@ -1020,6 +1066,15 @@ bundle_check_def(struct bundle *b, const struct vm_def *def, char **cause)
 		if (files[i] != NULL && bundle_find(b, files[i]) == NULL) {
 			*cause = xasprintf("its vm.conf names boot file '%s', "
 			    "which the bundle does not hold", files[i]);
+			return (-1);
+		}
+	}
+	for (i = 0; i < def->nusbs; i++) {
+		if (def->usbs[i].file != NULL &&
+		    bundle_find(b, def->usbs[i].file) == NULL) {
+			*cause = xasprintf("its vm.conf names USB stick file "
+			    "'%s', which the bundle does not hold",
+			    def->usbs[i].file);
 			return (-1);
 		}
 	}
@@ -1084,6 +1139,12 @@ bundle_check_images(struct bundle *b, const struct vm_def *def,
 		    TEMPLATE_FORMAT_QCOW2 : TEMPLATE_FORMAT_RAW;
 		if (bundle_check_image(b, stage, b->f[i].backing, format,
 		    rebased, cause) != 0)
+			return (-1);
+	}
+	for (i = 0; i < def->nusbs; i++) {
+		if (def->usbs[i].file != NULL && bundle_check_image(b, stage,
+		    def->usbs[i].file, TEMPLATE_FORMAT_RAW, rebased,
+		    cause) != 0)
 			return (-1);
 	}
 	if (def->boot.iso != NULL)
@@ -1276,7 +1337,8 @@ fail:
 
 int
 bundle_import(const struct library *lib, const char *file, const char *name,
-    bundle_progress_cb progress, void *arg, char **namep, char **cause)
+    bundle_progress_cb progress, void *arg, char **namep, struct strv *notes,
+    char **cause)
 {
 	struct bundle		 b;
 	struct archive		*a;
@@ -1321,6 +1383,7 @@ bundle_import(const struct library *lib, const char *file, const char *name,
 	conf = fs_path_join(stage, "vm.conf");
 	free(def->name);
 	def->name = xstrdup(name);
+	bundle_drop_host_items(def, notes);
 	/* Imported beside its original: the host ports must differ. */
 	if (vmcreate_port_taken(lib, def) &&
 	    vmcreate_new_ports(lib, def, NULL, &why) != 0) {

@@ -62,9 +62,11 @@ int	bundle_export(const struct library *, const char *, const char *,
 /*
  * Import a bundle as VM name (NULL: the name it was exported under). The
  * VM appears whole in one rename, or not at all. The final name is put
- * in *namep (caller frees) when namep is not NULL.
+ * in *namep (caller frees) when namep is not NULL. What the bundle had
+ * that only its own machine could give (shares of host folders, host USB
+ * devices, bridges) is left out, with a note each in notes.
  */
 int	bundle_import(const struct library *, const char *, const char *,
-	    bundle_progress_cb, void *, char **, char **);
+	    bundle_progress_cb, void *, char **, struct strv *, char **);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Edit a stopped VM's keys: every key of vm.conf's table that vmdesk set
- * may change, for [vm], [boot] and each disk and NIC, with the same
- * validation and messages as the command line.
+ * may change, for [vm], [boot] and each disk, NIC, share and USB device,
+ * with the same validation and messages as the command line.
  */
 #include "config.h"
 
@@ -249,22 +249,21 @@ struct screen *
 screen_edit(const struct vm_def *def)
 {
 	struct edit	*e;
-	char		*prefix;
-	size_t		 i;
+	const char	*type;
+	char		*prefix, *item;
+	size_t		 t, i;
 
 	e = xcalloc(1, sizeof *e);
 	e->name = xstrdup(def->name);
 	edit_add_section(e, "vm", "", def);
 	edit_add_section(e, "boot", "boot.", &def->boot);
-	for (i = 0; i < def->ndisks; i++) {
-		prefix = xasprintf("disk.%s.", def->disks[i].name);
-		edit_add_section(e, "disk", prefix, &def->disks[i]);
-		free(prefix);
-	}
-	for (i = 0; i < def->nnics; i++) {
-		prefix = xasprintf("nic.%s.", def->nics[i].name);
-		edit_add_section(e, "nic", prefix, &def->nics[i]);
-		free(prefix);
+	/* Each disk, NIC, share and USB device, as vm.conf lists them. */
+	for (t = 0; (type = vmdef_repeated(t)) != NULL; t++) {
+		for (i = 0; (item = vmdef_item(def, type, i)) != NULL; i++) {
+			prefix = xasprintf("%s.%s.", type, *(char **)item);
+			edit_add_section(e, type, prefix, item);
+			free(prefix);
+		}
 	}
 	return (app_screen(&edit_ops, e));
 }

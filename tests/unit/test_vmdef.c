@@ -643,7 +643,13 @@ test_vmdef_items_add_remove(void **state)
 	assert_int_equal(vmdef_remove_item(def, "usb", "b"), -1);
 	assert_int_equal(vmdef_remove_item(def, "share", "a"), -1);
 	assert_int_equal(def->nusbs, 2);
+	assert_int_equal(vmdef_count(def, "usb"), 2);
 	assert_string_equal(def->usbs[1].name, "c");
+	assert_ptr_equal(vmdef_item(def, "usb", 1), &def->usbs[1]);
+	assert_null(vmdef_item(def, "usb", 2));
+	assert_string_equal(vmdef_repeated(0), "disk");
+	assert_string_equal(vmdef_repeated(3), "usb");
+	assert_null(vmdef_repeated(4));
 	text = vmdef_format(def);
 	assert_non_null(strstr(text, "[usb a]\n"));
 	back = vmdef_parse(text, strlen(text), "it.conf", &cause);

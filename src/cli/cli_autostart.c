@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmdesk autostart: start every stopped VM whose vm.conf says autostart =
+ * yes, as a user's systemd unit or cron @reboot runs it (vmdesk(1) shows
+ * both). One VM that fails does not keep the others from starting; the
+ * exit status says whether any failed.
+ */
+#include "config.h"
+
+#include "cli/cli_autostart.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli_vm.h"
+#include "core/library.h"
+#include "core/vmdef.h"
+#include "ops/vmctl.h"
+#include "util/strv.h"
+
+/* Whether name is an autostart VM; -1 when its definition is broken. */
+static int
+cli_autostart_wanted(struct cli *cli, const char *name)
+{
+	struct vm_def	*def;
+	char		*cause = NULL;
+	int		 wanted;
+
+	if ((def = library_load(cli->lib, name, &cause)) == NULL) {
+		cli_error("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	wanted = def->autostart;
+	vmdef_free(def);
+	return (wanted);
+}
+
+/* Whether the VM's QEMU runs. */
+static int
+cli_autostart_running(struct cli *cli, const char *name)
+{
+	struct vm_paths	 p;
+	int		 running;
+
+	if (cli_paths(cli, name, &p) != CLI_OK)
+		return (0);
+	running = vmproc_pid(&p) > 0;
+	vm_paths_clear(&p);
+	return (running);
+}
+
+/* Start (or, with list_only, name) one VM; 1 when it failed. */
+static int
+cli_autostart_one(struct cli *cli, const char *name, int list_only)
+{
+	int	wanted = cli_autostart_wanted(cli, name);
+
+	if (wanted <= 0)
+		return (wanted < 0);
+	if (cli_autostart_running(cli, name)) {
+		printf("%s: already running\n", name);
+		return (0);
+	}
+	if (list_only) {
+		printf("%s: would start\n", name);
+		return (0);
+	}
+	return (cli_vm_start_one(cli, name, 0) != CLI_OK);
+}
+
+int
+cli_autostart(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct strv			names;
+	char				*cause = NULL;
+	size_t				i;
+	int				c, list_only = 0, failed = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "l", opts, NULL)) != -1) {
+		if (c != 'l')
+			return (cli_usage("autostart"));
+		list_only = 1;
+	}
+	if (optind != argc)
+		return (cli_usage("autostart"));
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	strv_init(&names);
+	if (library_list(cli->lib, &names, &cause) != 0)
+		return (cli_fail(cause));
+	for (i = 0; i < names.n; i++)
+		failed += cli_autostart_one(cli, names.v[i], list_only);
+	strv_clear(&names);
+	if (failed > 0)
+		cli_error("autostart: %d VM(s) did not start", failed);
+	return (failed > 0 ? CLI_FAIL : CLI_OK);
+}
