@@ -807,6 +807,27 @@ snapshot_remove_tag(struct snapshot_vm *sv, const char *tag, int hooks,
 	return (0);
 }
 
+/*
+ * QEMU's words when a live snapshot meets a share ("State blocked by
+ * non-migratable device '...vhost-user-fs'", "Migration is disabled when
+ * VirtFS export path '...' is mounted in the guest"), with what works
+ * instead. Takes why; returns the new text.
+ */
+static char *
+snapshot_share_why(const struct snapshot_vm *sv, char *why)
+{
+	char	*out;
+
+	if (sv->def->nshares == 0)
+		return (why);
+	out = xasprintf("a live snapshot cannot hold VM %s's shared folders "
+	    "(virtio-fs never, 9p while the guest mounts it): take it with "
+	    "--disk-only, unmount the 9p shares in the guest, or remove the "
+	    "shares and restart (QEMU: %s)", sv->name, why);
+	free(why);
+	return (out);
+}
+
 int
 snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
     int disk_only, char **cause)
@@ -842,9 +863,10 @@ snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
 	}
 	snapshot_crash_point(sv, "create-intent");
 	rc = snapshot_vars_save(sv, tag, &why);
-	if (rc == 0 && live)
-		rc = snapshot_save_live(sv, tag, &why);
-	else if (rc == 0 && snapshot_alive(sv))
+	if (rc == 0 && live) {
+		if ((rc = snapshot_save_live(sv, tag, &why)) != 0)
+			why = snapshot_share_why(sv, why);
+	} else if (rc == 0 && snapshot_alive(sv))
 		rc = snapshot_save_running_disks(sv, tag, &why);
 	else if (rc == 0)
 		rc = snapshot_save_offline(sv, tag, &why);

@@ -32,7 +32,7 @@ static const char *const virtiofsd_places[] = {
 };
 
 /* How long a new virtiofsd may take to make its socket (ms). */
-#define VIRTIOFSD_WAIT	5000
+#define VIRTIOFSD_WAIT	10000
 
 /* The program: $VMDESK_VIRTIOFSD, PATH, then the usual places. */
 static char *
@@ -152,12 +152,11 @@ virtiofsd_pidfile(const char *run, const char *share)
 	return (xasprintf("%s/fs-%s.pid", run, share));
 }
 
-/* The pid in pidfile if it is a live virtiofsd serving sock, or 0. */
+/* The pid written in pidfile, or 0. */
 static pid_t
-virtiofsd_pid(const char *pidfile, const char *sock)
+virtiofsd_pidfile_pid(const char *pidfile)
 {
-	char	*text, *cmd, *want, *why = NULL;
-	size_t	 len;
+	char	*text, *why = NULL;
 	long	 pid;
 	int	 ok;
 
@@ -168,14 +167,26 @@ virtiofsd_pid(const char *pidfile, const char *sock)
 	text[strcspn(text, "\n")] = '\0';
 	ok = str_to_long(text, 1, INT32_MAX, &pid, &why) == 0;
 	free(text);
-	if (!ok) {
+	if (!ok)
 		free(why);
+	return (ok ? (pid_t)pid : 0);
+}
+
+/* The pid in pidfile if it is a live virtiofsd serving sock, or 0. */
+static pid_t
+virtiofsd_pid(const char *pidfile, const char *sock)
+{
+	char	*path, *cmd, *want, *why = NULL;
+	size_t	 len;
+	pid_t	 pid;
+	int	 ok;
+
+	if ((pid = virtiofsd_pidfile_pid(pidfile)) == 0)
 		return (0);
-	}
 	/* A reused pid, or a zombie (its cmdline is empty), is not ours. */
-	text = xasprintf("/proc/%ld/cmdline", pid);
-	cmd = fs_read_file(text, &len, &why);
-	free(text);
+	path = xasprintf("/proc/%ld/cmdline", (long)pid);
+	cmd = fs_read_file(path, &len, &why);
+	free(path);
 	if (cmd == NULL) {
 		free(why);
 		return (0);
@@ -184,7 +195,7 @@ virtiofsd_pid(const char *pidfile, const char *sock)
 	ok = memmem(cmd, len, want, strlen(want) + 1) != NULL;
 	free(want);
 	free(cmd);
-	return (ok ? (pid_t)pid : 0);
+	return (ok ? pid : 0);
 }
 
 int
@@ -311,17 +322,40 @@ virtiofsd_spawn(const struct strv *av, int logfd, int pidfd, char **cause)
 	return (0);
 }
 
-/* Wait until the virtiofsd of pidfile listens on sock. */
+/* Whether process pid has ended (gone, or a zombie nobody reaped yet). */
+static int
+virtiofsd_ended(pid_t pid)
+{
+	char	*path, *stat, *why = NULL, *p;
+	int	 ended;
+
+	path = xasprintf("/proc/%ld/stat", (long)pid);
+	stat = fs_read_file(path, NULL, &why);
+	free(path);
+	if (stat == NULL) {
+		free(why);
+		return (1);
+	}
+	ended = (p = strrchr(stat, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
+	free(stat);
+	return (ended);
+}
+
+/*
+ * Wait until the virtiofsd of pidfile listens on sock. Until it has run
+ * exec, its command line is still vmdesk's: wait for it to end instead.
+ */
 static int
 virtiofsd_wait(const char *pidfile, const char *sock)
 {
 	uint64_t	end = time_mono_ms() + VIRTIOFSD_WAIT;
+	pid_t		pid = virtiofsd_pidfile_pid(pidfile);
 
-	while (time_mono_ms() < end) {
-		if (virtiofsd_pid(pidfile, sock) <= 0)
-			return (-1);
-		if (fs_exists(sock))
+	while (pid > 0 && time_mono_ms() < end) {
+		if (fs_exists(sock) && virtiofsd_pid(pidfile, sock) > 0)
 			return (0);
+		if (virtiofsd_ended(pid))
+			return (-1);
 		time_sleep_ms(10);
 	}
 	return (-1);

@@ -83,6 +83,11 @@ serial_expect sh1 "echo x > /mnt/ro/new.txt || echo refused-write" \
     "refused-write"
 [ ! -e "$RO/new.txt" ] || fail "the guest wrote into a read-only share"; ok
 
+log "a live snapshot says why it cannot hold the shares; disk-only works"
+vd_fails 1 "a live snapshot cannot hold VM sh1's shared folders" \
+    snapshot create sh1 live1; ok
+vd_ok snapshot create sh1 disk1 --disk-only; ok
+
 log "a share added while running waits for the next start"
 mkdir -p "$TEST_TMP/later"
 vd_ok share add sh1 "$TEST_TMP/later"
