@@ -196,14 +196,14 @@ cli_share_remove(struct cli *cli, char **av, const struct cli_share_opts *o)
 }
 
 json_t *
-cli_share_json(const struct vm_def *def)
+cli_share_json(const struct vm_def *def, const struct vm_paths *p)
 {
 	struct hwshare_view	*v;
 	json_t			*arr, *o;
 	size_t			 i;
 
 	arr = json_array();
-	v = hwshare_views(def);
+	v = hwshare_views(def, p);
 	for (i = 0; i < def->nshares; i++) {
 		o = json_object();
 		json_object_set_new(o, "name", json_string(v[i].share->name));
@@ -215,6 +215,8 @@ cli_share_json(const struct vm_def *def)
 		json_object_set_new(o, "why", v[i].why != NULL ?
 		    json_string(v[i].why) : json_null());
 		json_object_set_new(o, "mount", json_string(v[i].mount));
+		json_object_set_new(o, "next_start",
+		    json_boolean(v[i].pending));
 		json_array_append_new(arr, o);
 	}
 	hwshare_views_free(v, def->nshares);
@@ -239,8 +241,10 @@ cli_share_print(json_t *shares)
 		    json_is_true(json_object_get(s, "readonly")) ?
 		    ", read-only" : "");
 		if (json_is_string(why))
-			printf(" (%s: %s)", using != NULL ? "auto chose 9p" :
-			    "virtio-fs", json_string_value(why));
+			printf(" (%s%s)", using != NULL ? "" : "virtio-fs: ",
+			    json_string_value(why));
+		if (json_is_true(json_object_get(s, "next_start")))
+			printf(", at the next start");
 		printf("\n             in the guest: %s\n",
 		    json_string_value(json_object_get(s, "mount")));
 	}
@@ -250,12 +254,18 @@ static int
 cli_share_list(struct cli *cli, char **av, const struct cli_share_opts *o)
 {
 	struct vm_def	*def;
+	struct vm_paths	 p;
 	json_t		*j;
 	char		*cause = NULL;
 
 	if ((def = library_load(cli->lib, av[0], &cause)) == NULL)
 		return (cli_fail(cause));
-	j = cli_share_json(def);
+	if (cli_paths(cli, av[0], &p) != CLI_OK) {
+		vmdef_free(def);
+		return (CLI_FAIL);
+	}
+	j = cli_share_json(def, &p);
+	vm_paths_clear(&p);
 	if (o->json)
 		cli_json_print(j);
 	else {

@@ -750,7 +750,7 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 		json_array_append_new(arr, d);
 	}
 	json_object_set_new(j, "nics", arr);
-	json_object_set_new(j, "shares", cli_share_json(def));
+	json_object_set_new(j, "shares", cli_share_json(def, p));
 
 	o = json_object();
 	json_object_set_new(o, "dir", json_string(p->vmdir));

@@ -6,11 +6,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/virtiofsd.h"
+#include "backend/vmproc.h"
 #include "core/names.h"
 #include "images/cloudinit.h"
 #include "ops/sharepath.h"
+#include "util/fsutil.h"
 #include "util/xmalloc.h"
 
 struct hwshare_edit {
@@ -162,23 +165,73 @@ hwshare_mount_command(const struct vm_share *s, int mode)
 	    tag, s->readonly ? " -o ro" : "", tag, tag));
 }
 
+/*
+ * The mode a running QEMU (its command line cmd) gives share s, by the
+ * ids qemu_argv gave its devices; -1 when it has none (added since).
+ */
+static int
+hwshare_running_mode(const char *cmd, size_t len, const struct vm_share *s)
+{
+	char	*fs, *p9;
+	int	 mode = -1;
+
+	fs = xasprintf("chardev=fs-%s,", s->name);
+	p9 = xasprintf("fsdev=fsdev-%s,", s->name);
+	if (memmem(cmd, len, fs, strlen(fs)) != NULL)
+		mode = VM_SHARE_VIRTIOFS;
+	else if (memmem(cmd, len, p9, strlen(p9)) != NULL)
+		mode = VM_SHARE_9P;
+	free(fs);
+	free(p9);
+	return (mode);
+}
+
+/* The command line of the VM's running QEMU, or NULL. Caller frees. */
+static char *
+hwshare_qemu_cmdline(const struct vm_paths *p, size_t *len)
+{
+	char	*path, *cmd, *why = NULL;
+	pid_t	 pid;
+
+	if (p == NULL || (pid = vmproc_pid(p)) <= 0)
+		return (NULL);
+	path = xasprintf("/proc/%ld/cmdline", (long)pid);
+	if ((cmd = fs_read_file(path, len, &why)) == NULL)
+		free(why);
+	free(path);
+	return (cmd);
+}
+
 struct hwshare_view *
-hwshare_views(const struct vm_def *def)
+hwshare_views(const struct vm_def *def, const struct vm_paths *p)
 {
 	struct virtiofsd_probe	 pr;
 	struct hwshare_view	*v;
-	size_t			 i;
+	char			*cmd;
+	size_t			 i, len = 0;
+	int			 now;
 
 	if (def->nshares == 0)
 		return (NULL);
 	virtiofsd_probe(&pr);
+	cmd = hwshare_qemu_cmdline(p, &len);
 	v = xcalloc(def->nshares, sizeof *v);
 	for (i = 0; i < def->nshares; i++) {
 		v[i].share = &def->shares[i];
 		v[i].mode = virtiofsd_share_mode(&pr, v[i].share, &v[i].why);
+		if (cmd != NULL) {
+			now = hwshare_running_mode(cmd, len, v[i].share);
+			v[i].pending = now == -1;
+			if (now != -1 && now != v[i].mode) {
+				v[i].mode = now;
+				free(v[i].why);
+				v[i].why = xstrdup("as the VM was started");
+			}
+		}
 		v[i].mount = hwshare_mount_command(v[i].share,
 		    v[i].mode == -1 ? VM_SHARE_VIRTIOFS : v[i].mode);
 	}
+	free(cmd);
 	virtiofsd_probe_clear(&pr);
 	return (v);
 }

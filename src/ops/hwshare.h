@@ -25,6 +25,7 @@ struct hwshare_view {
 	int			 mode;	/* VIRTIOFS, 9P, or -1 */
 	char			*why;	/* why 9p, or why -1 */
 	char			*mount;	/* the guest's command */
+	int			 pending; /* not in the running QEMU */
 };
 
 /*
@@ -36,8 +37,13 @@ int	hwshare_add(const struct library *, const char *,
 /* Remove share (by name or tag); a running VM loses it at next start. */
 int	hwshare_remove(const struct library *, const char *, const char *,
 	    enum vmctl_when *, char **);
-/* The views of def's shares (def->nshares of them). */
-struct hwshare_view *hwshare_views(const struct vm_def *);
+/*
+ * The views of def's shares (def->nshares of them): for a running VM
+ * (p may be NULL) the mode its QEMU was started with, else the mode the
+ * next start would choose.
+ */
+struct hwshare_view *hwshare_views(const struct vm_def *,
+	    const struct vm_paths *);
 void	hwshare_views_free(struct hwshare_view *, size_t);
 /* The command that mounts a share in a Linux guest. Caller frees. */
 char	*hwshare_mount_command(const struct vm_share *, int);

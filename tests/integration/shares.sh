@@ -109,6 +109,10 @@ mkdir -p "$TEST_TMP/later"
 vd_ok share add sh1 "$TEST_TMP/later"
 case "$OUT" in *"at its next start"*) ok ;; *) fail "no restart note: $OUT" ;;
 esac
+vd_ok share list sh1
+case "$OUT" in
+*"later: $TEST_TMP/later, tag later, virtiofs, at the next start"*) ok ;;
+*) fail "list of a share added while running: $OUT" ;; esac
 vd_ok share remove sh1 later
 
 log "stop leaves no virtiofsd"
@@ -126,12 +130,16 @@ wait_no_virtiofsd sh1 "after kill -9 of QEMU"; ok
 log "virtiofsd hidden: auto uses 9p, and the file is read through it"
 export VMDESK_VIRTIOFSD=/nonexistent
 vd_ok share list sh1
-hidden="9p (auto chose 9p: VMDESK_VIRTIOFSD=/nonexistent"
+hidden="9p (VMDESK_VIRTIOFSD=/nonexistent is not a program)"
 case "$OUT" in *"data: $DATA, tag data, $hidden"*) ok ;;
 *) fail "list without virtiofsd: $OUT" ;; esac
 readies=$(serial_text sh1 | grep -c "tinylinux: ready")
 vd_ok start sh1
 [ "$(virtiofsds sh1)" -eq 0 ] || fail "a virtiofsd runs while hidden"; ok
+# Shown again without the override: the mode the VM runs with.
+OUT=$(VMDESK_VIRTIOFSD= "$VMDESK" share list sh1 2>&1)
+case "$OUT" in *"tag data, 9p (as the VM was started)"*) ok ;;
+*) fail "list of the running VM: $OUT" ;; esac
 wait_log sh1 "tinylinux: ready" $((readies + 1))
 serial_expect sh1 "mkdir -p /mnt/data && mount -t 9p -o \
 trans=virtio,version=9p2000.L data /mnt/data && cat /mnt/data/hello.txt" \
@@ -159,9 +167,10 @@ if command -v setpriv >/dev/null 2>&1; then
 	{
 		printf '[vm]\nname = u1\nmemory = 128M\ndisplay = none\n'
 		printf '[boot]\n'
+		cache=$(readlink -f "$VMDESK_HOME/images")
 		sed -n '/^\[boot\]/,/^\[/{/^\(kernel\|initrd\|cmdline\) =/p}' \
-		    "$VMDESK_HOME/vms/sh1/vm.conf" | sed "s|$VMDESK_HOME/images|$(
-		    readlink -f "$VMDESK_HOME/images")|"
+		    "$VMDESK_HOME/vms/sh1/vm.conf" |
+		    sed "s|$VMDESK_HOME/images|$cache|"
 		printf '[share data]\npath = %s/data\n' "$NR"
 	} >"$NR/home/vms/u1/vm.conf"
 	chown -R 65534:65534 "$NR"
@@ -172,7 +181,7 @@ if command -v setpriv >/dev/null 2>&1; then
 		RC=$?
 	}
 	nr share list u1
-	case "$OUT" in *"9p (auto chose 9p: "*"runs only as root)"*) ok ;;
+	case "$OUT" in *"9p ("*"runs only as root)"*) ok ;;
 	*) fail "list as a user: $OUT" ;; esac
 	nr start u1
 	[ "$RC" -eq 0 ] || fail "start as a user: $OUT"
