@@ -176,21 +176,15 @@ virtiofsd_pidfile_pid(const char *pidfile)
 static pid_t
 virtiofsd_pid(const char *pidfile, const char *sock)
 {
-	char	*path, *cmd, *want, *why = NULL;
+	char	*cmd, *want;
 	size_t	 len;
 	pid_t	 pid;
 	int	 ok;
 
-	if ((pid = virtiofsd_pidfile_pid(pidfile)) == 0)
-		return (0);
 	/* A reused pid, or a zombie (its cmdline is empty), is not ours. */
-	path = xasprintf("/proc/%ld/cmdline", (long)pid);
-	cmd = fs_read_file(path, &len, &why);
-	free(path);
-	if (cmd == NULL) {
-		free(why);
+	if ((pid = virtiofsd_pidfile_pid(pidfile)) == 0 ||
+	    (cmd = proc_cmdline(pid, &len)) == NULL)
 		return (0);
-	}
 	want = xasprintf("--socket-path=%s", sock);
 	ok = memmem(cmd, len, want, strlen(want) + 1) != NULL;
 	free(want);

@@ -25,6 +25,7 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/netport.h"
+#include "util/proc.h"
 #include "util/random.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
@@ -67,17 +68,12 @@ vmproc_pid(const struct vm_paths *p)
 static int
 vmproc_pid_forwards(pid_t pid, int port, int udp)
 {
-	char	*path, *cmd, *needle, *why = NULL;
+	char	*cmd, *needle;
 	size_t	 len;
 	int	 found;
 
-	path = xasprintf("/proc/%ld/cmdline", (long)pid);
-	cmd = fs_read_file(path, &len, &why);
-	free(path);
-	if (cmd == NULL) {
-		free(why);
+	if ((cmd = proc_cmdline(pid, &len)) == NULL)
 		return (0);
-	}
 	needle = xasprintf("hostfwd=%s:127.0.0.1:%d-", udp ? "udp" : "tcp",
 	    port);
 	found = memmem(cmd, len, needle, strlen(needle)) != NULL;

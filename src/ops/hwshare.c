@@ -13,7 +13,7 @@
 #include "core/names.h"
 #include "images/cloudinit.h"
 #include "ops/sharepath.h"
-#include "util/fsutil.h"
+#include "util/proc.h"
 #include "util/xmalloc.h"
 
 struct hwshare_edit {
@@ -186,22 +186,6 @@ hwshare_running_mode(const char *cmd, size_t len, const struct vm_share *s)
 	return (mode);
 }
 
-/* The command line of the VM's running QEMU, or NULL. Caller frees. */
-static char *
-hwshare_qemu_cmdline(const struct vm_paths *p, size_t *len)
-{
-	char	*path, *cmd, *why = NULL;
-	pid_t	 pid;
-
-	if (p == NULL || (pid = vmproc_pid(p)) <= 0)
-		return (NULL);
-	path = xasprintf("/proc/%ld/cmdline", (long)pid);
-	if ((cmd = fs_read_file(path, len, &why)) == NULL)
-		free(why);
-	free(path);
-	return (cmd);
-}
-
 struct hwshare_view *
 hwshare_views(const struct vm_def *def, const struct vm_paths *p)
 {
@@ -209,12 +193,14 @@ hwshare_views(const struct vm_def *def, const struct vm_paths *p)
 	struct hwshare_view	*v;
 	char			*cmd;
 	size_t			 i, len = 0;
+	pid_t			 pid;
 	int			 now;
 
 	if (def->nshares == 0)
 		return (NULL);
 	virtiofsd_probe(&pr);
-	cmd = hwshare_qemu_cmdline(p, &len);
+	cmd = p != NULL && (pid = vmproc_pid(p)) > 0 ? proc_cmdline(pid,
+	    &len) : NULL;
 	v = xcalloc(def->nshares, sizeof *v);
 	for (i = 0; i < def->nshares; i++) {
 		v[i].share = &def->shares[i];
