@@ -54,19 +54,38 @@ hwfwd_port_owner(const struct library *lib, const char *vm, int port,
 	return (owner);
 }
 
-/* The NIC asked for, or the first; NULL and *cause when there is none. */
+/* Only user-mode networking (QEMU's slirp) forwards host ports. */
+static int
+hwfwd_nic_user(const struct vm_nic *n)
+{
+	return (n->net == NULL || strcmp(n->net, "user") == 0);
+}
+
+/*
+ * The NIC asked for, or the first on user-mode networking; NULL and
+ * *cause when there is none.
+ */
 static struct vm_nic *
 hwfwd_nic(struct vm_def *def, const char *name, char **cause)
 {
-	struct vm_nic	*n;
+	struct vm_nic	*n = NULL;
+	size_t		 i;
 
-	if (name == NULL && def->nnics > 0)
-		return (&def->nics[0]);
-	if (name != NULL && (n = vmdef_section(def, "nic", name)) != NULL)
-		return (n);
-	*cause = name != NULL ? xasprintf("VM %s has no NIC %s", def->name,
-	    name) : xasprintf("VM %s has no NIC to forward to", def->name);
-	return (NULL);
+	if (name != NULL && (n = vmdef_section(def, "nic", name)) == NULL) {
+		*cause = xasprintf("VM %s has no NIC %s", def->name, name);
+		return (NULL);
+	}
+	for (i = 0; n == NULL && i < def->nnics; i++) {
+		if (hwfwd_nic_user(&def->nics[i]))
+			n = &def->nics[i];
+	}
+	if (n == NULL || !hwfwd_nic_user(n)) {
+		*cause = xasprintf("VM %s: %s%s: port forwards need a NIC with "
+		    "net = user", def->name, n != NULL ? "NIC " : "no NIC",
+		    n != NULL ? n->name : " is on user-mode networking");
+		return (NULL);
+	}
+	return (n);
 }
 
 static int

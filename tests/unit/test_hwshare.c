@@ -398,6 +398,18 @@ test_hwshare_port_owner(void **state)
 	    &when, &cause), 0);
 	assert_string_equal(nic, "n0");
 	free(nic);
+	/* Only a user-mode NIC forwards: the first such, or refused. */
+	make_vm(f, "c", "[nic n0]\nmac = 52:54:00:00:00:03\n"
+	    "net = private:lab\n[nic n1]\nmac = 52:54:00:00:00:04\n");
+	assert_int_equal(hwfwd_add(f->lib, "c", "tcp:40023:80", NULL, &nic,
+	    &when, &cause), 0);
+	assert_string_equal(nic, "n1");
+	free(nic);
+	assert_int_equal(hwfwd_add(f->lib, "c", "tcp:40024:80", "n0", &nic,
+	    &when, &cause), -1);
+	assert_non_null(strstr(cause, "NIC n0: port forwards need a NIC "
+	    "with net = user"));
+	free(cause);
 	assert_int_equal(hwfwd_remove(f->lib, "b", "udp:40022", NULL, &when,
 	    &cause), 0);
 	assert_int_equal(hwfwd_remove(f->lib, "b", "udp:40022", NULL, &when,
