@@ -69,12 +69,18 @@ virtiofsd_find(char **why)
 	return (NULL);
 }
 
+/* Whether its help (either output) mentions s. */
+static int
+virtiofsd_says(const char *out, const char *err, const char *s)
+{
+	return (strstr(out, s) != NULL || strstr(err, s) != NULL);
+}
+
 void
 virtiofsd_probe(struct virtiofsd_probe *pr)
 {
 	struct strv	 av;
 	char		*out = NULL, *err = NULL, *why = NULL;
-	int		 legacy;
 
 	memset(pr, 0, sizeof *pr);
 	if ((pr->path = virtiofsd_find(&pr->why)) == NULL)
@@ -96,14 +102,11 @@ virtiofsd_probe(struct virtiofsd_probe *pr)
 	 * sandboxes need CAP_SYS_ADMIN or CAP_SYS_CHROOT). It has no
 	 * read-only mode. The Rust one runs unprivileged with --sandbox=none.
 	 */
-	legacy = strstr(out, "sandbox=namespace|chroot") != NULL ||
-	    strstr(err, "sandbox=namespace|chroot") != NULL;
-	pr->legacy = legacy;
-	pr->readonly = strstr(out, "--readonly") != NULL ||
-	    strstr(err, "--readonly") != NULL;
+	pr->legacy = virtiofsd_says(out, err, "sandbox=namespace|chroot");
+	pr->readonly = virtiofsd_says(out, err, "--readonly");
 	if (geteuid() == 0)
 		pr->usable = 1;
-	else if (legacy)
+	else if (pr->legacy)
 		pr->why = xasprintf("%s (QEMU's virtiofsd) runs only as root",
 		    pr->path);
 	else
@@ -295,6 +298,8 @@ virtiofsd_spawn(const struct strv *av, int logfd, int pidfd, char **cause)
 		    0);
 		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
 		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
+		/* It outlives this vmdesk: none of its descriptors. */
+		posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 		posix_spawnattr_init(&attr);
 		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
 		rc = posix_spawn(&gpid, av->v[0], &fa, &attr, av->v, environ);
