@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include "backend/virtiofsd.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -552,6 +553,67 @@ qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)
 	}
 }
 
+/*
+ * Shared folders: virtio-fs through the share's virtiofsd (vmproc starts
+ * it first), whose vhost-user device needs the guest's RAM in shared
+ * memory (only then, so other VMs keep private RAM); 9p served by QEMU
+ * itself otherwise, guest ownership kept in xattrs (mapped-xattr).
+ */
+static int
+qemu_argv_shares(const struct qemu_argv_in *in, struct strv *av,
+    char **cause)
+{
+	const struct vm_share	*s;
+	char			*path, *tag, *why = NULL;
+	size_t			 i;
+	int			 mode, shm = 0;
+
+	for (i = 0; i < in->def->nshares; i++) {
+		s = &in->def->shares[i];
+		if ((mode = virtiofsd_share_mode(in->virtiofsd, s,
+		    &why)) == -1) {
+			*cause = xasprintf("VM %s: share %s wants virtio-fs: "
+			    "%s", in->def->name, s->name, why);
+			free(why);
+			return (-1);
+		}
+		free(why);
+		why = NULL;
+		tag = qemu_argv_escape(vmdef_share_tag(s));
+		if (mode == VM_SHARE_9P) {
+			path = qemu_argv_escape(s->path);
+			strv_push(av, "-fsdev");
+			strv_pushf(av, "local,id=fsdev-%s,path=%s,"
+			    "security_model=mapped-xattr%s", s->name, path,
+			    s->readonly ? ",readonly=on" : "");
+			strv_push(av, "-device");
+			strv_pushf(av, "%s,id=share-%s,fsdev=fsdev-%s,"
+			    "mount_tag=%s", qemu_argv_virtio(in, "9p"),
+			    s->name, s->name, tag);
+		} else {
+			if (!shm++) {
+				strv_push(av, "-object");
+				strv_pushf(av, "memory-backend-memfd,id=mem,"
+				    "size=%lluM,share=on", (unsigned long long)
+				    (in->def->memory >> 20));
+				strv_push(av, "-machine");
+				strv_push(av, "memory-backend=mem");
+			}
+			path = virtiofsd_socket(in->paths->run, s->name);
+			strv_push(av, "-chardev");
+			strv_pushf(av, "socket,id=fs-%s,path=%s", s->name,
+			    path);
+			strv_push(av, "-device");
+			strv_pushf(av, "vhost-user-fs-%s,id=share-%s,"
+			    "chardev=fs-%s,tag=%s", qemu_argv_microvm(in) ?
+			    "device" : "pci", s->name, s->name, tag);
+		}
+		free(path);
+		free(tag);
+	}
+	return (0);
+}
+
 static void
 qemu_argv_devices(const struct qemu_argv_in *in, struct strv *av)
 {
@@ -635,6 +697,8 @@ qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
 	if (qemu_argv_disks(in, av, cause) != 0)
 		return (-1);
 	qemu_argv_nics(in, av);
+	if (qemu_argv_shares(in, av, cause) != 0)
+		return (-1);
 	qemu_argv_devices(in, av);
 	if (qemu_argv_tpm(in, av, cause) != 0)
 		return (-1);

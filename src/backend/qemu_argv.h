@@ -10,6 +10,8 @@
 #include "core/vmdef.h"
 #include "util/strv.h"
 
+struct virtiofsd_probe;
+
 /* The files a running VM uses. */
 struct vm_paths {
 	char	*vmdir;		/* vms/NAME */
@@ -39,6 +41,8 @@ struct qemu_argv_in {
 	const char		*fw_vars;	/* UEFI variables (the VM's copy) */
 	const char		*loadvm;	/* start from this snapshot's RAM */
 	int			 vnc_port;	/* VNC over TCP's port, or 0 */
+	/* what virtiofsd can do here (NULL: none), for shares */
+	const struct virtiofsd_probe *virtiofsd;
 };
 
 /* The id of the VNC display on TCP, for QMP's set_password. */

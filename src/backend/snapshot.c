@@ -815,12 +815,11 @@ snapshot_live_blocker(const struct vm_def *def)
 {
 	size_t	i;
 
-	if (def->nshares > 0)
-		return (xasprintf("VM %s has a shared folder (share %s): QEMU "
-		    "cannot save the RAM of a VM with a virtio-fs or 9p share. "
-		    "Take a disk-only snapshot (--disk-only), or remove the "
-		    "share (vmdesk share remove) and restart the VM first",
-		    def->name, def->shares[0].name));
+	/*
+	 * Shares are not refused here: QEMU's refusal is rewritten
+	 * (snapshot_share_why), as a 9p share the guest has not mounted
+	 * does not block a live snapshot.
+	 */
 	for (i = 0; i < def->nusbs; i++) {
 		if (def->usbs[i].host != NULL)
 			return (xasprintf("VM %s has a host USB device passed "
@@ -831,6 +830,27 @@ snapshot_live_blocker(const struct vm_def *def)
 			    def->name, def->usbs[i].name));
 	}
 	return (NULL);
+}
+
+/*
+ * QEMU's words when a live snapshot meets a share ("State blocked by
+ * non-migratable device '...vhost-user-fs'", "Migration is disabled when
+ * VirtFS export path '...' is mounted in the guest"), with what works
+ * instead. Takes why; returns the new text.
+ */
+static char *
+snapshot_share_why(const struct snapshot_vm *sv, char *why)
+{
+	char	*out;
+
+	if (sv->def->nshares == 0)
+		return (why);
+	out = xasprintf("a live snapshot cannot hold VM %s's shared folders "
+	    "(virtio-fs never, 9p while the guest mounts it): take it with "
+	    "--disk-only, unmount the 9p shares in the guest, or remove the "
+	    "shares and restart (QEMU: %s)", sv->name, why);
+	free(why);
+	return (out);
 }
 
 int
@@ -870,9 +890,10 @@ snapshot_create(struct snapshot_vm *sv, const char *name, const char *note,
 	}
 	snapshot_crash_point(sv, "create-intent");
 	rc = snapshot_vars_save(sv, tag, &why);
-	if (rc == 0 && live)
-		rc = snapshot_save_live(sv, tag, &why);
-	else if (rc == 0 && snapshot_alive(sv))
+	if (rc == 0 && live) {
+		if ((rc = snapshot_save_live(sv, tag, &why)) != 0)
+			why = snapshot_share_why(sv, why);
+	} else if (rc == 0 && snapshot_alive(sv))
 		rc = snapshot_save_running_disks(sv, tag, &why);
 	else if (rc == 0)
 		rc = snapshot_save_offline(sv, tag, &why);

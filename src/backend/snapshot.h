@@ -73,8 +73,9 @@ int		 snapshot_create(struct snapshot_vm *, const char *,
 		     const char *, int, char **);
 /*
  * Why QEMU cannot save the VM's RAM, read from its definition, or NULL:
- * a shared folder or a host USB device (devices QEMU cannot migrate, and
- * a live snapshot is a migration to a file). Says what works instead.
+ * a host USB device (QEMU cannot migrate it, and a live snapshot is a
+ * migration to a file). Says what works instead. (A share blocks it only
+ * while mounted, so QEMU is asked and its refusal explained.)
  * Caller frees.
  */
 char		*snapshot_live_blocker(const struct vm_def *);

@@ -21,9 +21,11 @@
 #include <unistd.h>
 
 #include "backend/serial.h"
+#include "backend/virtiofsd.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/netport.h"
+#include "util/proc.h"
 #include "util/random.h"
 #include "util/strutil.h"
 #include "util/timeutil.h"
@@ -66,17 +68,12 @@ vmproc_pid(const struct vm_paths *p)
 static int
 vmproc_pid_forwards(pid_t pid, int port, int udp)
 {
-	char	*path, *cmd, *needle, *why = NULL;
+	char	*cmd, *needle;
 	size_t	 len;
 	int	 found;
 
-	path = xasprintf("/proc/%ld/cmdline", (long)pid);
-	cmd = fs_read_file(path, &len, &why);
-	free(path);
-	if (cmd == NULL) {
-		free(why);
+	if ((cmd = proc_cmdline(pid, &len)) == NULL)
 		return (0);
-	}
 	needle = xasprintf("hostfwd=%s:127.0.0.1:%d-", udp ? "udp" : "tcp",
 	    port);
 	found = memmem(cmd, len, needle, strlen(needle)) != NULL;
@@ -231,8 +228,9 @@ vmproc_cleanup(const struct vm_paths *p, char **cause)
 		*cause = xstrdup("QEMU is still running");
 		return (-1);
 	}
-	/* swtpm ends with QEMU's connection; one left over is stopped. */
+	/* swtpm and virtiofsd end with QEMU's connection; leftovers stop. */
 	vmproc_swtpm_stop(p);
+	virtiofsd_stop_all(p->run);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		if (unlink(files[i]) != 0 && errno != ENOENT) {
 			*cause = xasprintf("%s: %s", files[i], strerror(errno));
@@ -632,9 +630,29 @@ vmproc_serlog_start(const struct vm_paths *p, pid_t qemu, uint64_t max)
 		;
 }
 
-int
-vmproc_start(const struct vm_def *def, const struct vm_paths *p,
-    const struct vmproc_start *opt, pid_t *pidp, char **cause)
+/* Start virtiofsd for the shares that use it, then QEMU. */
+static int
+vmproc_start_shares(const struct vm_def *def, const struct vm_paths *p,
+    const struct virtiofsd_probe *vfs, const struct strv *av,
+    const char *notfound, char **cause)
+{
+	char	*log;
+	int	 rc;
+
+	log = fs_path_join(p->vmdir, "virtiofsd.log");
+	rc = virtiofsd_start_all(def, vfs, p->run, log, cause);
+	free(log);
+	if (rc != 0)
+		return (-1);
+	if ((rc = vmproc_spawn(av, p->qemu_log, notfound, cause)) == -1)
+		virtiofsd_stop_all(p->run);
+	return (rc);
+}
+
+static int
+vmproc_start_probed(const struct vm_def *def, const struct vm_paths *p,
+    const struct vmproc_start *opt, const struct virtiofsd_probe *vfs,
+    pid_t *pidp, char **cause)
 {
 	struct qemu_argv_in	 in;
 	struct strv		 av;
@@ -665,6 +683,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	in.fw_code = opt->fw_code;
 	in.fw_vars = opt->fw_vars;
 	in.loadvm = opt->loadvm;
+	in.virtiofsd = vfs;
 	if (def->vnc_tcp && (in.vnc_port = vmproc_vnc_port(def, cause)) == -1)
 		return (-1);
 	strv_init(&av);
@@ -700,7 +719,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 		strv_clear(&av);
 		return (-1);
 	}
-	rc = vmproc_spawn(&av, p->qemu_log, notfound, cause);
+	rc = vmproc_start_shares(def, p, vfs, &av, notfound, cause);
 	free(notfound);
 	strv_clear(&av);
 	if (rc == -1) {
@@ -719,6 +738,7 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	}
 	if ((*pidp = vmproc_pid(p)) <= 0) {
 		vmproc_swtpm_stop(p);
+		virtiofsd_stop_all(p->run);
 		why = vmproc_log_since(p->qemu_log, offset);
 		*cause = xasprintf("VM %s: QEMU exited right after starting: "
 		    "%s", def->name, why);
@@ -748,6 +768,21 @@ vmproc_start(const struct vm_def *def, const struct vm_paths *p,
 	if (opt->serial_log_max > 0)
 		vmproc_serlog_start(p, *pidp, opt->serial_log_max);
 	return (0);
+}
+
+int
+vmproc_start(const struct vm_def *def, const struct vm_paths *p,
+    const struct vmproc_start *opt, pid_t *pidp, char **cause)
+{
+	struct virtiofsd_probe	vfs;
+	int			rc;
+
+	memset(&vfs, 0, sizeof vfs);
+	if (def->nshares > 0)
+		virtiofsd_probe(&vfs);
+	rc = vmproc_start_probed(def, p, opt, &vfs, pidp, cause);
+	virtiofsd_probe_clear(&vfs);
+	return (rc);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "cli/cli_json.h"
 #include "cli/cli_screen.h"
 #include "cli/cli_set.h"
+#include "cli/cli_share.h"
 #include "cli/cli_snapshot.h"
 #include "cli/cli_template.h"
 #include "cli/cli_vm.h"
@@ -58,6 +59,17 @@ static const struct cli_command cli_commands[] = {
 	  "       vmdesk set --keys [--json]",
 	  "change a stopped VM's keys (cpus, memory, disk.NAME.bus, ...); "
 	  "--keys lists them all" },
+	{ "share", cli_share, "add NAME HOSTDIR [--tag TAG] [--readonly] "
+	  "[--mode auto|virtiofs|9p]\n"
+	  "       vmdesk share remove NAME SHARE\n"
+	  "       vmdesk share list NAME [--json]",
+	  "folders of the host the guest mounts (virtio-fs or 9p)" },
+	{ "forward", cli_forward, "add NAME tcp|udp:HOSTPORT:GUESTPORT "
+	  "[--nic NIC]\n"
+	  "       vmdesk forward remove NAME tcp|udp:HOSTPORT[:GUESTPORT] "
+	  "[--nic NIC]\n"
+	  "       vmdesk forward list NAME [--json]",
+	  "host ports on 127.0.0.1 forwarded to the guest, live" },
 	{ "rename", cli_vm_rename, "NAME NEWNAME", "rename a stopped VM" },
 	{ "snapshot", cli_snapshot, "create NAME SNAP [--note TEXT] "
 	  "[--disk-only]\n"

@@ -20,6 +20,7 @@
 #include "cli/cli_console.h"
 #include "cli/cli_disk.h"
 #include "cli/cli_image.h"
+#include "cli/cli_share.h"
 #include "core/names.h"
 #include "images/template.h"
 #include "ops/hwdisk.h"
@@ -719,6 +720,7 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 		json_array_append_new(arr, d);
 	}
 	json_object_set_new(j, "nics", arr);
+	json_object_set_new(j, "shares", cli_share_json(def, p));
 
 	o = json_object();
 	json_object_set_new(o, "dir", json_string(p->vmdir));
@@ -794,6 +796,7 @@ cli_vm_info_print(json_t *j)
 		}
 		printf("\n");
 	}
+	cli_share_print(json_object_get(j, "shares"));
 	paths = json_object_get(j, "paths");
 	json_object_foreach(paths, key, v)
 		printf("  %-10s %s\n", key, json_string_value(v));

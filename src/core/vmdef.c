@@ -1258,11 +1258,68 @@ vmdef_validate_nics_rule(const struct vm_def *def, const char *vmdir,
 	return (vmdef_validate_nics(def, cause));
 }
 
+const char *
+vmdef_share_tag(const struct vm_share *s)
+{
+	return (s->tag != NULL ? s->tag : s->name);
+}
+
+/* A mount tag QEMU and a mount command take as it is (9p: 31 bytes). */
+static int
+vmdef_share_tag_ok(const char *tag)
+{
+	size_t	n = strlen(tag);
+
+	return (n > 0 && n <= VMDEF_SHARE_TAG_MAX && strspn(tag,
+	    "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n);
+}
+
+/* Shares: a good tag, given once, and an absolute folder that is there. */
+static int
+vmdef_validate_shares(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const struct vm_share	*s;
+	struct stat		 sb;
+	size_t			 i, j;
+
+	(void)vmdir;
+	for (i = 0; i < def->nshares; i++) {
+		s = &def->shares[i];
+		if (!vmdef_share_tag_ok(vmdef_share_tag(s))) {
+			*cause = xasprintf("VM %s: share %s: tag '%s' must be "
+			    "1 to %d letters, digits, '.', '_' or '-'",
+			    def->name, s->name, vmdef_share_tag(s),
+			    VMDEF_SHARE_TAG_MAX);
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(vmdef_share_tag(s),
+			    vmdef_share_tag(&def->shares[j])) == 0) {
+				*cause = xasprintf("VM %s: shares %s and %s "
+				    "have the same tag", def->name,
+				    def->shares[j].name, s->name);
+				return (-1);
+			}
+		}
+		if (s->path == NULL || s->path[0] != '/' ||
+		    stat(s->path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			*cause = xasprintf("VM %s: share %s: %s is not a "
+			    "folder (an absolute path)", def->name, s->name,
+			    s->path != NULL ? s->path : "(no path)");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* The rules beyond one key's kind, checked in this order. */
 static int (*const vmdef_rules[])(const struct vm_def *, const char *,
     char **) = {
 	vmdef_validate_nics_rule,
 	vmdef_validate_topology,
+	vmdef_validate_shares,
 };
 
 /* The boot order words (or letters) as QEMU's letters. */

@@ -198,6 +198,7 @@ struct vmdef_key {
 };
 
 /* Bounds, shared with the command line and the desktop. */
+#define VMDEF_SHARE_TAG_MAX	31
 #define VMDEF_CPUS_MAX		64
 #define VMDEF_MEMORY_MIN	(16ULL << 20)
 #define VMDEF_MEMORY_MAX	(1ULL << 40)
@@ -292,6 +293,8 @@ char		*vmdef_random_mac(void);
  * NULL when it is neither. Caller frees.
  */
 char		*vmdef_boot_letters(const char *);
+/* A share's mount tag: its own, else its name. */
+const char	*vmdef_share_tag(const struct vm_share *);
 /* Parse "tcp:HOST:GUEST" or "udp:HOST:GUEST". */
 int		 vmdef_parse_forward(const char *, struct vm_forward *, char **);
 

@@ -400,3 +400,56 @@ cloudinit_rewrite_seed(const char *from, const char *to, const char *hostname,
 	free(buf);
 	return (rc);
 }
+
+/* The lines around the boot commands vmdesk keeps in a seed's user-data. */
+#define CLOUDINIT_BOOTCMD_BEGIN	"# vmdesk bootcmd: begin\n"
+#define CLOUDINIT_BOOTCMD_END	"# vmdesk bootcmd: end\n"
+
+/* text without the block between the markers, then cmds' block. */
+static char *
+cloudinit_bootcmd_block(const char *text, const struct strv *cmds)
+{
+	const char	*b, *e;
+	char		*buf = NULL;
+	size_t		 len = 0, cap = 0, i;
+
+	if ((b = strstr(text, CLOUDINIT_BOOTCMD_BEGIN)) != NULL &&
+	    (e = strstr(b, CLOUDINIT_BOOTCMD_END)) != NULL) {
+		str_appendf(&buf, &len, &cap, "%.*s%s", (int)(b - text), text,
+		    e + strlen(CLOUDINIT_BOOTCMD_END));
+	} else
+		str_appendf(&buf, &len, &cap, "%s", text);
+	if (cmds->n == 0)
+		return (buf);
+	if (len > 0 && buf[len - 1] != '\n')
+		str_appendf(&buf, &len, &cap, "\n");
+	str_appendf(&buf, &len, &cap, CLOUDINIT_BOOTCMD_BEGIN "bootcmd:\n");
+	for (i = 0; i < cmds->n; i++) {
+		str_appendf(&buf, &len, &cap, "  - ");
+		cloudinit_quote(&buf, &len, &cap, cmds->v[i]);
+		str_appendf(&buf, &len, &cap, "\n");
+	}
+	str_appendf(&buf, &len, &cap, CLOUDINIT_BOOTCMD_END);
+	return (buf);
+}
+
+int
+cloudinit_set_bootcmds(const char *seed, const struct strv *cmds,
+    char **cause)
+{
+	char	*meta, *user, *text;
+	int	 rc;
+
+	if ((meta = cloudinit_read_member(seed, "meta-data", cause)) == NULL)
+		return (-1);
+	if ((user = cloudinit_read_member(seed, "user-data", cause)) == NULL) {
+		free(meta);
+		return (-1);
+	}
+	text = cloudinit_bootcmd_block(user, cmds);
+	rc = cloudinit_write_iso(seed, meta, text, cause);
+	free(text);
+	free(user);
+	free(meta);
+	return (rc);
+}

@@ -43,6 +43,12 @@ int	 cloudinit_write_seed(const char *, const struct cloudinit *, char **);
  */
 int	 cloudinit_rewrite_seed(const char *, const char *, const char *,
 	     const char *, char **);
+/*
+ * Make cmds the commands vmdesk has cloud-init run at every boot
+ * (bootcmd: the guest reads the seed again at each boot), replacing the
+ * ones it set before and keeping the rest of the seed.
+ */
+int	 cloudinit_set_bootcmds(const char *, const struct strv *, char **);
 /* Read one member ("user-data", "meta-data") of a seed ISO. Caller frees. */
 char	*cloudinit_read_member(const char *, const char *, char **);
 

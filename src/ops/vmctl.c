@@ -10,6 +10,7 @@
 #include "backend/snapshot.h"
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "ops/sharepath.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
@@ -81,7 +82,8 @@ vmctl_start(const struct library *lib, const struct settings *set,
 	if (vmstate_is_alive(st.state))
 		*cause = xasprintf("VM %s is already running (pid %ld)", name,
 		    (long)st.pid);
-	else if ((def = library_load(lib, name, cause)) != NULL)
+	else if ((def = library_load(lib, name, cause)) != NULL &&
+	    sharepath_check_def(lib, def, cause) == 0)
 		rc = vmproc_start_def(def, &p, set, lib->runtime, paused, NULL,
 		    pid, note, cause);
 	vmdef_free(def);

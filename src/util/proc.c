@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fsutil.h"
 #include "util/xmalloc.h"
 
 extern char **environ;
@@ -120,4 +121,16 @@ proc_run(const struct strv *av, char **outp, char **errp, char **cause)
 	if (proc_start(av, &p, cause) != 0)
 		return (-1);
 	return (proc_finish(&p, outp, errp));
+}
+
+char *
+proc_cmdline(pid_t pid, size_t *len)
+{
+	char	*path, *cmd, *why = NULL;
+
+	path = xasprintf("/proc/%ld/cmdline", (long)pid);
+	if ((cmd = fs_read_file(path, len, &why)) == NULL)
+		free(why);
+	free(path);
+	return (cmd);
 }

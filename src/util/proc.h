@@ -29,4 +29,10 @@ int	proc_finish(struct proc *, char **, char **);
  */
 int	proc_run(const struct strv *, char **, char **, char **);
 
+/*
+ * The command line of process pid, its arguments NUL-separated (*len
+ * bytes), or NULL when it is gone (a zombie's is empty). Caller frees.
+ */
+char	*proc_cmdline(pid_t, size_t *);
+
 #endif

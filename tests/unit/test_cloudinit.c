@@ -148,6 +148,52 @@ test_cloudinit_seed(void **state)
 	free(b);
 }
 
+/* vmdesk's boot commands replace their own block, and nothing else. */
+static void
+test_cloudinit_bootcmds(void **state)
+{
+	struct cloudinit	 ci;
+	struct strv		 cmds;
+	char			 dir[] = "/tmp/test_cloudinit.XXXXXX";
+	char			*a, *meta, *user, *cause = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	a = fs_path_join(dir, "a.iso");
+	memset(&ci, 0, sizeof ci);
+	ci.instance_id = "i-1";
+	ci.hostname = "one";
+	ci.user = "bob";
+	if (cloudinit_write_seed(a, &ci, &cause) != 0)
+		fail_msg("%s", cause);
+	strv_init(&cmds);
+	strv_push(&cmds, "mount -t virtiofs \"a\" /mnt/a");
+	strv_push(&cmds, "mount b");
+	if (cloudinit_set_bootcmds(a, &cmds, &cause) != 0)
+		fail_msg("%s", cause);
+	strv_clear(&cmds);
+	strv_push(&cmds, "mount c");
+	if (cloudinit_set_bootcmds(a, &cmds, &cause) != 0)
+		fail_msg("%s", cause);
+	user = cloudinit_read_member(a, "user-data", &cause);
+	assert_non_null(strstr(user, "bootcmd:\n  - \"mount c\"\n"));
+	assert_null(strstr(user, "mount b"));
+	assert_non_null(strstr(user, "  - name: bob\n"));
+	free(user);
+	strv_clear(&cmds);
+	if (cloudinit_set_bootcmds(a, &cmds, &cause) != 0)
+		fail_msg("%s", cause);
+	user = cloudinit_read_member(a, "user-data", &cause);
+	assert_null(strstr(user, "bootcmd"));
+	assert_non_null(strstr(user, "ssh_pwauth: false\n"));
+	meta = cloudinit_read_member(a, "meta-data", &cause);
+	assert_string_equal(meta, "instance-id: i-1\nlocal-hostname: one\n");
+	free(meta);
+	free(user);
+	unlink(a);
+	rmdir(dir);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -156,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_cloudinit_password),
 		cmocka_unit_test(test_cloudinit_texts),
 		cmocka_unit_test(test_cloudinit_seed),
+		cmocka_unit_test(test_cloudinit_bootcmds),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

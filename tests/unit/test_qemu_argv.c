@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "backend/qemu_argv.h"
+#include "backend/virtiofsd.h"
 #include "images/template.h"
 #include "util/fsutil.h"
 #include "util/strutil.h"
@@ -270,6 +271,59 @@ test_qemu_argv_cpu_host_needs_kvm(void **state)
 	vmdef_free(def);
 }
 
+/*
+ * Shares: with a usable virtiofsd a share gets virtio-fs and the VM its
+ * RAM from a shared memfd; a read-only one (Debian's virtiofsd has no
+ * read-only mode) and every share without virtiofsd get 9p, and then
+ * the RAM stays private.
+ */
+static void
+test_qemu_argv_shares(void **state)
+{
+	struct virtiofsd_probe	 pr;
+	struct qemu_argv_in	 in;
+	struct vm_paths		 p;
+	struct vm_def		*def;
+	struct strv		 av;
+	char			*cause = NULL;
+
+	def = parse("[vm]\nname = sh\nmemory = 256M\n"
+	    "[disk root]\nfile = root.qcow2\n"
+	    "[share src]\npath = /home/a/src\n"
+	    "[share docs]\npath = /srv/a,b\ntag = d\nreadonly = yes\n");
+	memset(&pr, 0, sizeof pr);
+	pr.path = (char *)"/usr/lib/qemu/virtiofsd";
+	pr.usable = pr.legacy = 1;
+	fixed_paths(&p);
+	memset(&in, 0, sizeof in);
+	in.def = def;
+	in.paths = &p;
+	in.qemu = "qemu-system-x86_64";
+	in.accel = ACCEL_TCG;
+	in.virtiofsd = &pr;
+	strv_init(&av);
+	if (qemu_argv_build(&in, &av, &cause) != 0)
+		fail_msg("%s", cause);
+	check_golden("q35-shares", &av);
+	strv_clear(&av);
+	in.virtiofsd = NULL;
+	strv_init(&av);
+	if (qemu_argv_build(&in, &av, &cause) != 0)
+		fail_msg("%s", cause);
+	check_golden("q35-shares-9p", &av);
+	assert_int_equal(strv_find(&av, "memory-backend=mem"), -1);
+	strv_clear(&av);
+	/* virtio-fs asked for, and no virtiofsd: the start says why. */
+	def->shares[0].mode = VM_SHARE_VIRTIOFS;
+	strv_init(&av);
+	assert_int_equal(qemu_argv_build(&in, &av, &cause), -1);
+	assert_non_null(strstr(cause, "share src wants virtio-fs"));
+	free(cause);
+	strv_clear(&av);
+	vm_paths_clear(&p);
+	vmdef_free(def);
+}
+
 static void
 test_qemu_argv_socket_path_limit(void **state)
 {
@@ -294,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_qemu_argv_too_many_ide),
 		cmocka_unit_test(test_qemu_argv_cpu_host_needs_kvm),
 		cmocka_unit_test(test_qemu_argv_socket_path_limit),
+		cmocka_unit_test(test_qemu_argv_shares),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -730,6 +730,24 @@ test_vmdef_topology_and_boot_order(void **state)
 	assert_null(vmdef_boot_letters(","));
 }
 
+/* Shares: a tag a mount command takes as it is, once, on a folder. */
+static void
+test_vmdef_share_rules(void **state)
+{
+	expect_invalid("[vm]\nname = a\n[share s]\npath = /tmp\n"
+	    "tag = a b\n", "/", "tag 'a b' must be 1 to 31");
+	expect_invalid("[vm]\nname = a\n[share s]\npath = /tmp\n"
+	    "tag = 0123456789012345678901234567890123\n", "/",
+	    "must be 1 to 31");
+	expect_invalid("[vm]\nname = a\n[share s]\npath = /tmp\n"
+	    "[share t]\npath = /tmp\ntag = s\n", "/",
+	    "shares s and t have the same tag");
+	expect_invalid("[vm]\nname = a\n[share s]\npath = tmp\n", "/",
+	    "share s: tmp is not a folder");
+	expect_invalid("[vm]\nname = a\n[share s]\npath = /etc/passwd\n",
+	    "/", "share s: /etc/passwd is not a folder");
+}
+
 int
 main(void)
 {
@@ -752,6 +770,7 @@ main(void)
 		cmocka_unit_test(test_vmdef_items_add_remove),
 		cmocka_unit_test(test_vmdef_topology_and_boot_order),
 		cmocka_unit_test(test_vmdef_item_added_to_a_file),
+		cmocka_unit_test(test_vmdef_share_rules),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
