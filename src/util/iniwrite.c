@@ -152,12 +152,18 @@ iniwrite_new_sections(const struct iniwrite *w, const struct ini *ini,
     char *used, int blank, struct iniwrite_out *o)
 {
 	const struct iniwrite_item	*it;
-	size_t				 i;
+	size_t				 i, j;
 
 	for (i = 0; i < w->n; i++) {
 		it = &w->items[i];
+		/* Once per section: a weak key left unwritten is no new one. */
+		for (j = 0; j < i; j++) {
+			if (iniwrite_same(w->items[j].type, w->items[j].name,
+			    it->type, it->name))
+				break;
+		}
 		/* An empty [vm] is left out; an empty [usb stick] is a thing. */
-		if (used[i] || !iniwrite_has(w, it->type, it->name,
+		if (j < i || used[i] || !iniwrite_has(w, it->type, it->name,
 		    it->name == NULL) ||
 		    iniwrite_in_source(ini, it->type, it->name))
 			continue;
