@@ -19,8 +19,10 @@
 #include "cli/cli_bundle.h"
 #include "cli/cli_console.h"
 #include "cli/cli_image.h"
+#include "cli/cli_usb.h"
 #include "core/names.h"
 #include "images/template.h"
+#include "ops/hwnet.h"
 #include "ops/vmcreate.h"
 #include "ops/vmctl.h"
 #include "util/fsutil.h"
@@ -697,13 +699,47 @@ cli_vm_vnc_address(const struct vm_def *def, const struct vm_paths *p,
 	return (json_sprintf("vnc://127.0.0.1:%d", port));
 }
 
+/* The NICs (with where their frames go) and USB devices of info --json. */
+static void
+cli_vm_info_nets_json(const struct vm_def *def, json_t *j)
+{
+	json_t	*arr, *d, *fws, *fw;
+	char	*desc;
+	size_t	 i, k;
+
+	arr = json_array();
+	for (i = 0; i < def->nnics; i++) {
+		d = json_object();
+		json_object_set_new(d, "name", json_string(def->nics[i].name));
+		vmdef_section_json("nic", &def->nics[i], d);
+		desc = hwnet_describe(&def->nics[i]);
+		json_object_set_new(d, "network", json_string(desc));
+		free(desc);
+		fws = json_array();
+		for (k = 0; k < def->nics[i].nforwards; k++) {
+			fw = json_object();
+			json_object_set_new(fw, "proto", json_string(
+			    def->nics[i].forwards[k].udp ? "udp" : "tcp"));
+			json_object_set_new(fw, "host_port", json_integer(
+			    def->nics[i].forwards[k].host_port));
+			json_object_set_new(fw, "guest_port", json_integer(
+			    def->nics[i].forwards[k].guest_port));
+			json_array_append_new(fws, fw);
+		}
+		json_object_set_new(d, "forwards", fws);
+		json_array_append_new(arr, d);
+	}
+	json_object_set_new(j, "nics", arr);
+	json_object_set_new(j, "usbs", cli_usb_json(def));
+}
+
 static json_t *
 cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
     const struct vm_status *st)
 {
-	json_t	*j, *arr, *d, *fw, *fws, *o;
+	json_t	*j, *arr, *d, *o;
 	char	*path;
-	size_t	 i, k;
+	size_t	 i;
 
 	j = cli_vm_status_json(def->name, st);
 	vmdef_section_json("vm", def, j);
@@ -729,26 +765,7 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	}
 	json_object_set_new(j, "disks", arr);
 
-	arr = json_array();
-	for (i = 0; i < def->nnics; i++) {
-		d = json_object();
-		json_object_set_new(d, "name", json_string(def->nics[i].name));
-		vmdef_section_json("nic", &def->nics[i], d);
-		fws = json_array();
-		for (k = 0; k < def->nics[i].nforwards; k++) {
-			fw = json_object();
-			json_object_set_new(fw, "proto", json_string(
-			    def->nics[i].forwards[k].udp ? "udp" : "tcp"));
-			json_object_set_new(fw, "host_port", json_integer(
-			    def->nics[i].forwards[k].host_port));
-			json_object_set_new(fw, "guest_port", json_integer(
-			    def->nics[i].forwards[k].guest_port));
-			json_array_append_new(fws, fw);
-		}
-		json_object_set_new(d, "forwards", fws);
-		json_array_append_new(arr, d);
-	}
-	json_object_set_new(j, "nics", arr);
+	cli_vm_info_nets_json(def, j);
 
 	o = json_object();
 	json_object_set_new(o, "dir", json_string(p->vmdir));
@@ -772,13 +789,47 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	return (j);
 }
 
+/* The NICs and USB devices of info's text. */
+static void
+cli_vm_info_nets_print(json_t *j)
+{
+	json_t		*d, *fw, *f;
+	size_t		 i, k;
+
+	json_array_foreach(json_object_get(j, "nics"), i, d) {
+		printf("  nic        %s: %s %s, %s",
+		    json_string_value(json_object_get(d, "name")),
+		    json_string_value(json_object_get(d, "model")),
+		    json_string_value(json_object_get(d, "mac")),
+		    json_string_value(json_object_get(d, "network")));
+		json_array_foreach(json_object_get(d, "forwards"), k, fw) {
+			printf(", %s 127.0.0.1:%lld -> %lld",
+			    json_string_value(json_object_get(fw, "proto")),
+			    (long long)json_integer_value(json_object_get(fw,
+			    "host_port")), (long long)json_integer_value(
+			    json_object_get(fw, "guest_port")));
+		}
+		printf("\n");
+	}
+	json_array_foreach(json_object_get(j, "usbs"), i, d) {
+		f = json_object_get(d, "file");
+		printf("  usb        %s: %s %s%s\n",
+		    json_string_value(json_object_get(d, "name")),
+		    json_is_string(f) ? "stick" : "host device",
+		    json_is_string(f) ? json_string_value(f) :
+		    json_string_value(json_object_get(d, "host")),
+		    json_is_true(json_object_get(d, "readonly")) ?
+		    " (read-only)" : "");
+	}
+}
+
 static void
 cli_vm_info_print(json_t *j)
 {
-	json_t		*disks, *d, *nics, *paths, *v, *fw;
+	json_t		*disks, *d, *paths, *v;
 	const char	*key;
 	char		*s, *t;
-	size_t		 i, k;
+	size_t		 i;
 
 	printf("%s: %s\n", json_string_value(json_object_get(j, "name")),
 	    json_string_value(json_object_get(j, "state")));
@@ -828,21 +879,7 @@ cli_vm_info_print(json_t *j)
 		free(s);
 		free(t);
 	}
-	nics = json_object_get(j, "nics");
-	json_array_foreach(nics, i, d) {
-		printf("  nic        %s: %s %s, user-mode",
-		    json_string_value(json_object_get(d, "name")),
-		    json_string_value(json_object_get(d, "model")),
-		    json_string_value(json_object_get(d, "mac")));
-		json_array_foreach(json_object_get(d, "forwards"), k, fw) {
-			printf(", %s 127.0.0.1:%lld -> %lld",
-			    json_string_value(json_object_get(fw, "proto")),
-			    (long long)json_integer_value(json_object_get(fw,
-			    "host_port")), (long long)json_integer_value(
-			    json_object_get(fw, "guest_port")));
-		}
-		printf("\n");
-	}
+	cli_vm_info_nets_print(j);
 	paths = json_object_get(j, "paths");
 	json_object_foreach(paths, key, v)
 		printf("  %-10s %s\n", key, json_string_value(v));
