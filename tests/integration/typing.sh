@@ -4,9 +4,14 @@
 # console (tty1 runs a shell) arrives byte-exact, read back through the
 # serial console; tabs and newlines too, from standard input; a character
 # without a key is refused before anything is typed; a stopped VM is
-# refused.
+# refused. The screen view's menu in a real terminal (tmux): "paste" types
+# what tmux pastes (bracketed), "copy" puts the text screen on tmux's
+# clipboard through OSC 52.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 need_kernel
+TMUX_SESSION=v
+WAIT_TICKS=150
+. "${top_srcdir:-.}/tests/lib/tmux.sh"
 
 # Printable ASCII but the single quote, which quotes it in the shell.
 ALL=$(awk 'BEGIN { for (c = 32; c < 127; c++) if (c != 39)
@@ -38,3 +43,36 @@ printf "IFS= read -r l; printf '%%s|' \"\$l\" > /tmp/u\na\tb  c\n" |
 serial_expect t1 'i=0; while [ $i -lt 60 ] && ! [ -s /tmp/u ]; do \
 sleep 0.5; i=$((i+1)); done; od -An -c /tmp/u | tr -s " "' \
     ' a \t b c |'
+
+log "the view's menu: paste types what the terminal pastes"
+$TM new-session -d -s keep "sleep 100000"
+# OSC 52 from a program in a pane makes a tmux paste buffer.
+$TM set -g set-clipboard on
+$TM new-session -d -s v -x 100 -y 30 "$VMDESK view t1"
+wait_screen "^ t1  text 80x25"
+wait_screen "^tinylinux:/# *$"
+$TM send-keys -t v C-]
+wait_screen "Paste: type what the terminal pastes"
+$TM send-keys -t v v
+wait_screen "paste now with your terminal's paste key"
+printf 'printf "%%s|" "$((6*7))~P{a}t" > /tmp/p\necho "#$((2+3))"\n' \
+    >"$TEST_TMP/paste.txt"
+$TM load-buffer "$TEST_TMP/paste.txt"
+$TM paste-buffer -d -p -t v
+serial_expect t1 'i=0; while [ $i -lt 60 ] && ! [ -s /tmp/p ]; do \
+sleep 0.5; i=$((i+1)); done; cat /tmp/p; echo' '42~P{a}t|'
+wait_screen "^#5$"
+
+log "copy screen puts the text screen on the terminal's clipboard"
+$TM send-keys -t v C-]
+wait_screen "Copy the text screen to the clipboard"
+$TM send-keys -t v y
+i=0
+while ! $TM show-buffer >"$TEST_TMP/copied.txt" 2>/dev/null; do
+	[ $i -lt 50 ] || fail "no tmux buffer: OSC 52 did not arrive"
+	sleep 0.2
+	i=$((i + 1))
+done
+grep -qxF 'tinylinux:/# echo "#$((2+3))"' "$TEST_TMP/copied.txt" ||
+    { cat "$TEST_TMP/copied.txt" >&2; fail "the copy lacks the screen"; }
+grep -qx '#5' "$TEST_TMP/copied.txt" || fail "the copy lacks the output"
