@@ -87,9 +87,9 @@ hostdev_bridge_check(const char *br, char **cause)
 	isbridge = access(path, F_OK) == 0;
 	free(path);
 	if (!isbridge) {
-		*cause = xasprintf("there is no bridge %s on this host (ip link "
-		    "add %s type bridge makes one; a NIC on it then reaches "
-		    "what the bridge is joined to)", br, br);
+		*cause = xasprintf("there is no bridge %s on this host (ip "
+		    "link add %s type bridge makes one; a NIC on it then "
+		    "reaches what the bridge is joined to)", br, br);
 		return (-1);
 	}
 	if (stat(QEMU_ARGV_BRIDGE_HELPER, &sb) != 0) {

@@ -15,7 +15,7 @@
 struct cli_nic_cmd {
 	const char	*name;
 	int		(*run)(struct cli *, int, char **);
-	int		 nargs;		/* operands after the subcommand */
+	int		 nargs;		/* operands after it */
 };
 
 static int	cli_nic_add(struct cli *, int, char **);

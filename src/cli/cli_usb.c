@@ -11,6 +11,7 @@
 
 #include "cli/cli_nic.h"
 #include "ops/hwusb.h"
+#include "util/xmalloc.h"
 
 static const struct option cli_usb_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
@@ -67,6 +68,19 @@ cli_usb_json(const struct vm_def *def)
 	return (arr);
 }
 
+char *
+cli_usb_describe(const json_t *u)
+{
+	const json_t	*f = json_object_get(u, "file");
+
+	if (!json_is_string(f))
+		return (xasprintf("host device %s", json_string_value(
+		    json_object_get(u, "host"))));
+	return (xasprintf("stick %s%s", json_string_value(f),
+	    json_is_true(json_object_get(u, "readonly")) ? " (read-only)" :
+	    ""));
+}
+
 static int
 cli_usb_add(struct cli *cli, int argc, char **argv)
 {
@@ -109,8 +123,8 @@ cli_usb_list(struct cli *cli, int argc, char **argv)
 {
 	struct hwusb_opts	 o;
 	struct vm_def		*def;
-	json_t			*arr, *u, *f;
-	char			*cause = NULL;
+	json_t			*arr, *u;
+	char			*cause = NULL, *s;
 	int			 i, json;
 	size_t			 k;
 
@@ -125,14 +139,10 @@ cli_usb_list(struct cli *cli, int argc, char **argv)
 		return (CLI_OK);
 	}
 	json_array_foreach(arr, k, u) {
-		f = json_object_get(u, "file");
-		printf("%-10s %s %s%s\n",
-		    json_string_value(json_object_get(u, "name")),
-		    json_is_string(f) ? "stick" : "host ",
-		    json_is_string(f) ? json_string_value(f) :
-		    json_string_value(json_object_get(u, "host")),
-		    json_is_true(json_object_get(u, "readonly")) ?
-		    " (read-only)" : "");
+		s = cli_usb_describe(u);
+		printf("%-10s %s\n", json_string_value(json_object_get(u,
+		    "name")), s);
+		free(s);
 	}
 	json_decref(arr);
 	return (CLI_OK);

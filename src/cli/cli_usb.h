@@ -12,5 +12,7 @@
 int	cli_usb(struct cli *, int, char **);
 /* A VM's USB devices as a JSON array (usb list, info). */
 json_t	*cli_usb_json(const struct vm_def *);
+/* One of them in words, "stick FILE (read-only)". Caller frees. */
+char	*cli_usb_describe(const json_t *);
 
 #endif

@@ -793,7 +793,8 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 static void
 cli_vm_info_nets_print(json_t *j)
 {
-	json_t		*d, *fw, *f;
+	json_t		*d, *fw;
+	char		*s;
 	size_t		 i, k;
 
 	json_array_foreach(json_object_get(j, "nics"), i, d) {
@@ -812,14 +813,10 @@ cli_vm_info_nets_print(json_t *j)
 		printf("\n");
 	}
 	json_array_foreach(json_object_get(j, "usbs"), i, d) {
-		f = json_object_get(d, "file");
-		printf("  usb        %s: %s %s%s\n",
-		    json_string_value(json_object_get(d, "name")),
-		    json_is_string(f) ? "stick" : "host device",
-		    json_is_string(f) ? json_string_value(f) :
-		    json_string_value(json_object_get(d, "host")),
-		    json_is_true(json_object_get(d, "readonly")) ?
-		    " (read-only)" : "");
+		s = cli_usb_describe(d);
+		printf("  usb        %s: %s\n", json_string_value(
+		    json_object_get(d, "name")), s);
+		free(s);
 	}
 }
 

@@ -16,7 +16,7 @@
 struct hwnet_edit {
 	const char		*nic;		/* NULL: a new one */
 	const struct hwnet_opts	*opts;
-	char			*added;		/* the new NIC's name */
+	char			*added;		/* the new NIC */
 };
 
 /* Apply opts to a NIC; a bridge must be usable now, as start asks. */

@@ -14,7 +14,7 @@
 /* A change to a NIC: a model (-1: keep), a network (NULL: keep). */
 struct hwnet_opts {
 	int		 model;		/* enum vm_nic_model, or -1 */
-	const char	*net;		/* "user", "bridge:BR", "private:NET" */
+	const char	*net;		/* user, bridge:BR, private:NET */
 };
 
 /*

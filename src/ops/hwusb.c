@@ -65,8 +65,8 @@ hwusb_resolve(struct hwusb_edit *e, char **cause)
 	if ((fmt = imgcheck_file(real, NULL, -1, NULL, 0, cause)) < 0)
 		return (NULL);
 	if (fmt != TEMPLATE_FORMAT_RAW && fmt != TEMPLATE_FORMAT_ISO) {
-		*cause = xasprintf("USB image %s is %s, not a raw image (qemu-img "
-		    "convert -O raw makes one)", real,
+		*cause = xasprintf("USB image %s is %s, not a raw image "
+		    "(qemu-img convert -O raw makes one)", real,
 		    template_format_name((enum template_format)fmt));
 		return (NULL);
 	}

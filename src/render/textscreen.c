@@ -595,7 +595,8 @@ ts_screen_text(const struct ts_screen *s)
 	for (y = 0; y < s->rows; y++) {
 		line = o;
 		for (x = 0; x < s->cols; x++) {
-			ch = s->cells[(size_t)y * (size_t)s->cols + (size_t)x].ch;
+			ch = s->cells[(size_t)y * (size_t)s->cols +
+			    (size_t)x].ch;
 			o += str_utf8_put(ch < ' ' ? ' ' : ch, o);
 		}
 		while (o > line && o[-1] == ' ')

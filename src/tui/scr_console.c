@@ -102,8 +102,8 @@ struct con {
 	int		 panning;	/* keys pan and zoom, none go in */
 	char		*out;		/* the escapes of one update */
 	size_t		 outlen, outcap;
-	int		 paste;		/* CON_PASTE_*: bracketed paste */
-	char		*pbuf;		/* pasted text, typed at a pace */
+	int		 paste;		/* CON_PASTE_* */
+	char		*pbuf;		/* pasted text, typed paced */
 	size_t		 plen, ppos, pcap;
 	uint64_t	 pnext;		/* when its next key goes */
 };

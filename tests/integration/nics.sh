@@ -24,7 +24,9 @@ vd_ok create p1 --template tinylinux --memory 128M
 vd_ok nic add p1 --net private:lab --model e1000
 case "$OUT" in *"Added NIC net1 to VM p1."*) ;; *) fail "nic add: $OUT" ;; esac
 vd_ok nic list p1
-printf '%s\n' "$OUT" | grep -q '^net1 .*e1000 .*private network lab (239\.255\.[0-9]*\.[0-9]*:[0-9]* on loopback)$' ||
+group='239\.255\.[0-9]*\.[0-9]*:[0-9]*'
+printf '%s\n' "$OUT" |
+    grep -q "^net1 .*e1000 .*private network lab ($group on loopback)$" ||
     fail "nic list: $OUT"
 vd_ok nic set p1 net1 --model virtio
 vd_ok nic list p1 --json
@@ -60,7 +62,8 @@ if ip link add vmdtest0 type bridge 2>/dev/null; then
 	if grep -qsw 'vmdtest0\|all' /etc/qemu/bridge.conf; then
 		log "skip the list check: /etc/qemu/bridge.conf allows vmdtest0"
 	else
-		vd_fails 1 'add the line "allow vmdtest0" to /etc/qemu/bridge.conf' \
+		vd_fails 1 \
+		    'add the line "allow vmdtest0" to /etc/qemu/bridge.conf' \
 		    nic add p1 --net bridge:vmdtest0
 	fi
 	ip link del vmdtest0
@@ -80,9 +83,11 @@ guest_ip p2 2 2
 guest_ip p3 2 3
 # The markers are computed in the guest, so the echoed command never
 # matches them.
-serial_expect p1 'ping -c 3 -W 5 10.77.0.2 >/dev/null && echo PING-$((1+1))-OK' \
+serial_expect p1 'ping -c 3 -W 5 10.77.0.2 >/dev/null && \
+echo PING-$((1+1))-OK' \
     PING-2-OK
-serial_expect p2 'ping -c 3 -W 5 10.77.0.1 >/dev/null && echo PING-$((0+1))-OK' \
+serial_expect p2 'ping -c 3 -W 5 10.77.0.1 >/dev/null && \
+echo PING-$((0+1))-OK' \
     PING-1-OK
 serial_expect p3 'ping -c 2 -W 2 10.77.0.1 >/dev/null || echo NO-$((0+1)); \
 ping -c 2 -W 2 10.77.0.2 >/dev/null || echo NO-$((1+1)); echo DONE-$((1+2))' \
@@ -100,5 +105,6 @@ case "$OUT" in *"takes effect at its next start"*) ;;
 grep -q '^net = private:lab' "$VMDESK_HOME/vms/p3/vm.conf" ||
     fail "vm.conf lacks the new NIC"
 vd_ok info p3
-printf '%s\n' "$OUT" | grep -q '^  nic        net2: virtio .*private network lab' ||
+printf '%s\n' "$OUT" |
+    grep -q '^  nic        net2: virtio .*private network lab' ||
     fail "info: $OUT"

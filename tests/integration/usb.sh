@@ -38,6 +38,10 @@ vd_fails 1 "is not a regular file you can read" \
     usb add u1 --file "$TEST_TMP/none.img"
 vd_fails 2 "usage: vmdesk usb" usb add u1
 grep -q '^\[usb' "$VMDESK_HOME/vms/u1/vm.conf" && fail "a refusal wrote vm.conf"
+# A device in vm.conf that is not plugged in is refused at start.
+printf '[usb gone]\nhost = ffff:fffe\n' >>"$VMDESK_HOME/vms/u2/vm.conf"
+vd_fails 1 "usb gone: no USB device ffff:fffe is plugged" start u2
+[ "$(count_live vmdesk-u2)" -eq 0 ] || fail "QEMU started without the device"
 
 log "a read-only stick from vm.conf is there at boot"
 vd_ok usb add u1 --file "$TEST_TMP/ro.img" --readonly
