@@ -379,6 +379,19 @@ qemu_argv_display_usb(const struct qemu_argv_in *in)
 	return (in->def->display != VM_DISPLAY_NONE && !qemu_argv_microvm(in));
 }
 
+/* Whether a disk is on the USB bus (then the disks bring the xHCI). */
+static int
+qemu_argv_usb_disks(const struct vm_def *def)
+{
+	size_t	i;
+
+	for (i = 0; i < def->ndisks; i++) {
+		if (def->disks[i].bus == VM_BUS_USB)
+			return (1);
+	}
+	return (0);
+}
+
 /* The controllers disks need: virtio-scsi, and an xHCI when none is. */
 static int
 qemu_argv_disk_controllers(const struct qemu_argv_in *in, struct strv *av,
@@ -388,10 +401,9 @@ qemu_argv_disk_controllers(const struct qemu_argv_in *in, struct strv *av,
 	size_t			 i;
 	int			 scsi = 0, usb = 0;
 
-	for (i = 0; i < def->ndisks; i++) {
+	for (i = 0; i < def->ndisks; i++)
 		scsi |= def->disks[i].bus == VM_BUS_SCSI;
-		usb |= def->disks[i].bus == VM_BUS_USB;
-	}
+	usb = qemu_argv_usb_disks(def);
 	if (usb && qemu_argv_microvm(in)) {
 		*cause = xasprintf("VM %s: a microvm has no USB bus for a USB "
 		    "disk", def->name);
@@ -518,6 +530,47 @@ full:
 	return (-1);
 }
 
+void
+qemu_argv_private_group(const char *net, char *buf, size_t len)
+{
+	uint32_t		 h = 2166136261u;
+	const unsigned char	*p;
+
+	/* FNV-1a: the same name gives the same group on every host. */
+	for (p = (const unsigned char *)net; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	snprintf(buf, len, "239.255.%u.%u:%u", (h >> 8) & 0xff, h & 0xff,
+	    QEMU_ARGV_PRIVATE_PORT_MIN + (h >> 16) % QEMU_ARGV_PRIVATE_PORTS);
+}
+
+/*
+ * A NIC's network, when it is not user-mode NAT: a host bridge through
+ * QEMU's setuid helper, or a private network as a multicast group on
+ * loopback (TTL 1, so nothing leaves the host): every QEMU that joins the
+ * group hears the others' frames, and nobody else's.
+ */
+static int
+qemu_argv_netdev_other(const struct vm_nic *n, struct strv *av)
+{
+	const char	*arg;
+	char		 group[32];
+
+	switch (vmdef_nic_net(n, &arg)) {
+	case VM_NET_BRIDGE:
+		strv_push(av, "-netdev");
+		strv_pushf(av, "bridge,id=net-%s,br=%s,helper=%s", n->name,
+		    arg, QEMU_ARGV_BRIDGE_HELPER);
+		return (1);
+	case VM_NET_PRIVATE:
+		qemu_argv_private_group(arg, group, sizeof group);
+		strv_push(av, "-netdev");
+		strv_pushf(av, "socket,id=net-%s,mcast=%s,localaddr=127.0.0.1",
+		    n->name, group);
+		return (1);
+	default:
+		return (0);
+	}
+}
 
 static void
 qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)
@@ -529,6 +582,8 @@ qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)
 
 	for (i = 0; i < in->def->nnics; i++) {
 		n = &in->def->nics[i];
+		if (qemu_argv_netdev_other(n, av))
+			goto device;
 		strv_init(&opt);
 		strv_pushf(&opt, "user,id=net-%s", n->name);
 		/* Forwards listen on loopback only: nothing faces the network. */
@@ -543,6 +598,7 @@ qemu_argv_nics(const struct qemu_argv_in *in, struct strv *av)
 		strv_push(av, s);
 		free(s);
 		strv_clear(&opt);
+device:
 		strv_push(av, "-device");
 		if (n->model == VM_NIC_VIRTIO)
 			strv_pushf(av, "%s,netdev=net-%s,mac=%s",
@@ -610,6 +666,59 @@ qemu_argv_shares(const struct qemu_argv_in *in, struct strv *av,
 		}
 		free(path);
 		free(tag);
+	}
+	return (0);
+}
+
+/*
+ * USB sticks from image files (raw, never probed, as imgcheck vouched at
+ * usb add) and host devices, on the xHCI controller the display brings
+ * (added here for a VM without one). Ids as hwusb's hot-plug uses them.
+ */
+static int
+qemu_argv_usbs(const struct qemu_argv_in *in, struct strv *av, char **cause)
+{
+	const struct vm_usb	*u;
+	unsigned		 vendor, product;
+	char			*file;
+	size_t			 i;
+
+	if (in->def->nusbs == 0)
+		return (0);
+	if (qemu_argv_microvm(in)) {
+		*cause = xasprintf("VM %s: a microvm has no USB",
+		    in->def->name);
+		return (-1);
+	}
+	/* One xHCI: the display's, or the USB disks', or this one. */
+	if (!qemu_argv_display_usb(in) && !qemu_argv_usb_disks(in->def)) {
+		strv_push(av, "-device");
+		strv_push(av, "qemu-xhci,id=" QEMU_ARGV_USB_ID);
+	}
+	for (i = 0; i < in->def->nusbs; i++) {
+		u = &in->def->usbs[i];
+		strv_push(av, "-device");
+		if (u->host != NULL && vmdef_usb_id(u->host, &vendor,
+		    &product) == 0) {
+			strv_pushf(av, "usb-host,bus=usb.0,vendorid=0x%04x,"
+			    "productid=0x%04x,id=" QEMU_ARGV_USB_DEV, vendor,
+			    product, u->name);
+			continue;
+		}
+		strv_pushf(av, "usb-storage,bus=usb.0,drive=" QEMU_ARGV_USB_NODE
+		    ",id=" QEMU_ARGV_USB_DEV ",removable=on", u->name,
+		    u->name);
+	}
+	for (i = 0; i < in->def->nusbs; i++) {
+		u = &in->def->usbs[i];
+		if (u->file == NULL)
+			continue;
+		file = qemu_argv_file(in, u->file);
+		strv_push(av, "-blockdev");
+		strv_pushf(av, "driver=raw,node-name=" QEMU_ARGV_USB_NODE
+		    ",read-only=%s,file.driver=file,file.filename=%s", u->name,
+		    u->readonly ? "on" : "off", file);
+		free(file);
 	}
 	return (0);
 }
@@ -698,6 +807,8 @@ qemu_argv_build(const struct qemu_argv_in *in, struct strv *av, char **cause)
 		return (-1);
 	qemu_argv_nics(in, av);
 	if (qemu_argv_shares(in, av, cause) != 0)
+		return (-1);
+	if (qemu_argv_usbs(in, av, cause) != 0)
 		return (-1);
 	qemu_argv_devices(in, av);
 	if (qemu_argv_tpm(in, av, cause) != 0)

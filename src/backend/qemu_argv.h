@@ -59,6 +59,20 @@ struct qemu_argv_in {
 #define QEMU_ARGV_HOTPLUG_PORTS		4
 #define QEMU_ARGV_HOTPLUG_PORT		"hotplug"
 #define QEMU_ARGV_HOTPLUG_CHASSIS	1
+/* QEMU's setuid helper that puts a tap on a bridge (Debian's path). */
+#define QEMU_ARGV_BRIDGE_HELPER	"/usr/lib/qemu/qemu-bridge-helper"
+/* A private network's UDP port: from MIN, one of PORTS by its name. */
+#define QEMU_ARGV_PRIVATE_PORT_MIN	20000
+#define QEMU_ARGV_PRIVATE_PORTS		10000
+/* The QEMU ids of a [usb NAME]: its device, and a stick's block node. */
+#define QEMU_ARGV_USB_DEV	"usb-%s"
+#define QEMU_ARGV_USB_NODE	"usbimg-%s"
+
+/*
+ * A private network's multicast group and port, "239.255.X.Y:PORT", from
+ * its name alone (FNV-1a), into buf of len bytes.
+ */
+void	qemu_argv_private_group(const char *, char *, size_t);
 
 /* Fill the paths of a VM from its folder and runtime folder. */
 int	vm_paths_init(struct vm_paths *, const char *, const char *, char **);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/hostdev.h"
 #include "backend/serial.h"
 #include "backend/virtiofsd.h"
 #include "util/fsutil.h"
@@ -795,7 +796,8 @@ vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
 	char			*why = NULL, *code = NULL, *vars = NULL;
 	int			 rc = -1;
 
-	if (vmdef_validate(def, p->vmdir, cause) != 0)
+	if (vmdef_validate(def, p->vmdir, cause) != 0 ||
+	    hostdev_check(def, cause) != 0)
 		return (-1);
 	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
 	memset(&opt, 0, sizeof opt);

@@ -18,11 +18,14 @@
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
 #include "cli/cli_json.h"
+#include "cli/cli_nic.h"
 #include "cli/cli_screen.h"
 #include "cli/cli_set.h"
 #include "cli/cli_share.h"
 #include "cli/cli_snapshot.h"
 #include "cli/cli_template.h"
+#include "cli/cli_type.h"
+#include "cli/cli_usb.h"
 #include "cli/cli_vm.h"
 #include "images/template.h"
 #include "ops/vmctl.h"
@@ -115,6 +118,20 @@ static const struct cli_command cli_commands[] = {
 	  "save a VM's screen as PNG" },
 	{ "doctor", cli_doctor, "[--fix]", "check QEMU, firmware, KVM, "
 	  "folders, disk space and every VM's definition" },
+	{ "nic", cli_nic, "add NAME [--model virtio|e1000|rtl8139] "
+	  "[--net user|bridge:BR|private:NET]\n"
+	  "       vmdesk nic set NAME NIC [--model M] [--net N]\n"
+	  "       vmdesk nic remove NAME NIC\n"
+	  "       vmdesk nic list NAME [--json]",
+	  "a VM's network cards: NAT, a host bridge, or a private network "
+	  "of VMs" },
+	{ "usb", cli_usb, "add NAME --file IMAGE [--readonly]\n"
+	  "       vmdesk usb add NAME --host VENDOR:PRODUCT\n"
+	  "       vmdesk usb remove NAME USB\n"
+	  "       vmdesk usb list NAME [--json]",
+	  "a VM's USB sticks and host devices, plugged in live" },
+	{ "type", cli_type, "NAME TEXT|-",
+	  "type text (or standard input) into a running VM's keyboard" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "autostart", cli_autostart, "[--list]", "start the VMs set to "
 	  "autostart (at login or boot: see the man page)" },

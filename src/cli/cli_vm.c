@@ -21,9 +21,11 @@
 #include "cli/cli_disk.h"
 #include "cli/cli_image.h"
 #include "cli/cli_share.h"
+#include "cli/cli_usb.h"
 #include "core/names.h"
 #include "images/template.h"
 #include "ops/hwdisk.h"
+#include "ops/hwnet.h"
 #include "ops/vmcreate.h"
 #include "ops/vmctl.h"
 #include "util/fsutil.h"
@@ -682,29 +684,22 @@ cli_vm_vnc_address(const struct vm_def *def, const struct vm_paths *p,
 	return (json_sprintf("vnc://127.0.0.1:%d", port));
 }
 
-static json_t *
-cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
-    const struct vm_status *st)
+/* The NICs (with where their frames go) and USB devices of info --json. */
+static void
+cli_vm_info_nets_json(const struct vm_def *def, json_t *j)
 {
-	json_t	*j, *arr, *d, *fw, *fws, *o;
-	char	*path;
+	json_t	*arr, *d, *fws, *fw;
+	char	*desc;
 	size_t	 i, k;
-
-	j = cli_vm_status_json(def->name, st);
-	vmdef_section_json("vm", def, j);
-	json_object_set_new(j, "vnc_tcp", cli_vm_vnc_address(def, p, st));
-	o = json_object();
-	vmdef_section_json("boot", &def->boot, o);
-	json_object_set_new(j, "boot", o);
-
-	json_object_set_new(j, "disks", hwdisk_list_json(def, p->vmdir));
-	json_object_set_new(j, "cdrom", hwdisk_cdrom_json(def, p->vmdir));
 
 	arr = json_array();
 	for (i = 0; i < def->nnics; i++) {
 		d = json_object();
 		json_object_set_new(d, "name", json_string(def->nics[i].name));
 		vmdef_section_json("nic", &def->nics[i], d);
+		desc = hwnet_describe(&def->nics[i]);
+		json_object_set_new(d, "network", json_string(desc));
+		free(desc);
 		fws = json_array();
 		for (k = 0; k < def->nics[i].nforwards; k++) {
 			fw = json_object();
@@ -720,6 +715,28 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 		json_array_append_new(arr, d);
 	}
 	json_object_set_new(j, "nics", arr);
+	json_object_set_new(j, "usbs", cli_usb_json(def));
+}
+
+static json_t *
+cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
+    const struct vm_status *st)
+{
+	json_t	*j, *arr, *o;
+	char	*path;
+	size_t	 i;
+
+	j = cli_vm_status_json(def->name, st);
+	vmdef_section_json("vm", def, j);
+	json_object_set_new(j, "vnc_tcp", cli_vm_vnc_address(def, p, st));
+	o = json_object();
+	vmdef_section_json("boot", &def->boot, o);
+	json_object_set_new(j, "boot", o);
+
+	json_object_set_new(j, "disks", hwdisk_list_json(def, p->vmdir));
+	json_object_set_new(j, "cdrom", hwdisk_cdrom_json(def, p->vmdir));
+
+	cli_vm_info_nets_json(def, j);
 	json_object_set_new(j, "shares", cli_share_json(def, p));
 
 	o = json_object();
@@ -744,13 +761,44 @@ cli_vm_info_json(const struct vm_def *def, const struct vm_paths *p,
 	return (j);
 }
 
+/* The NICs and USB devices of info's text. */
+static void
+cli_vm_info_nets_print(json_t *j)
+{
+	json_t		*d, *fw;
+	char		*s;
+	size_t		 i, k;
+
+	json_array_foreach(json_object_get(j, "nics"), i, d) {
+		printf("  nic        %s: %s %s, %s",
+		    json_string_value(json_object_get(d, "name")),
+		    json_string_value(json_object_get(d, "model")),
+		    json_string_value(json_object_get(d, "mac")),
+		    json_string_value(json_object_get(d, "network")));
+		json_array_foreach(json_object_get(d, "forwards"), k, fw) {
+			printf(", %s 127.0.0.1:%lld -> %lld",
+			    json_string_value(json_object_get(fw, "proto")),
+			    (long long)json_integer_value(json_object_get(fw,
+			    "host_port")), (long long)json_integer_value(
+			    json_object_get(fw, "guest_port")));
+		}
+		printf("\n");
+	}
+	json_array_foreach(json_object_get(j, "usbs"), i, d) {
+		s = cli_usb_describe(d);
+		printf("  usb        %s: %s\n", json_string_value(
+		    json_object_get(d, "name")), s);
+		free(s);
+	}
+}
+
 static void
 cli_vm_info_print(json_t *j)
 {
-	json_t		*d, *nics, *paths, *v, *fw;
+	json_t		*d, *paths, *v;
 	const char	*key;
 	char		*s;
-	size_t		 i, k;
+	size_t		 i;
 
 	printf("%s: %s\n", json_string_value(json_object_get(j, "name")),
 	    json_string_value(json_object_get(j, "state")));
@@ -781,21 +829,7 @@ cli_vm_info_print(json_t *j)
 			    json_string_value(d));
 	}
 	cli_disk_info_print(j);
-	nics = json_object_get(j, "nics");
-	json_array_foreach(nics, i, d) {
-		printf("  nic        %s: %s %s, user-mode",
-		    json_string_value(json_object_get(d, "name")),
-		    json_string_value(json_object_get(d, "model")),
-		    json_string_value(json_object_get(d, "mac")));
-		json_array_foreach(json_object_get(d, "forwards"), k, fw) {
-			printf(", %s 127.0.0.1:%lld -> %lld",
-			    json_string_value(json_object_get(fw, "proto")),
-			    (long long)json_integer_value(json_object_get(fw,
-			    "host_port")), (long long)json_integer_value(
-			    json_object_get(fw, "guest_port")));
-		}
-		printf("\n");
-	}
+	cli_vm_info_nets_print(j);
 	cli_share_print(json_object_get(j, "shares"));
 	paths = json_object_get(j, "paths");
 	json_object_foreach(paths, key, v)

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1314,12 +1315,141 @@ vmdef_validate_shares(const struct vm_def *def, const char *vmdir,
 	return (0);
 }
 
+/* The network kinds by their prefix in nic.net. */
+static const struct {
+	const char		*prefix;
+	enum vm_net_kind	 kind;
+} vmdef_net_kinds[] = {
+	{ "user", VM_NET_USER },
+	{ "bridge:", VM_NET_BRIDGE },
+	{ "private:", VM_NET_PRIVATE },
+};
+
+enum vm_net_kind
+vmdef_nic_net(const struct vm_nic *n, const char **arg)
+{
+	size_t	i, len;
+
+	for (i = 0; i < NKEYS(vmdef_net_kinds); i++) {
+		len = strlen(vmdef_net_kinds[i].prefix);
+		if (strncmp(n->net, vmdef_net_kinds[i].prefix, len) != 0)
+			continue;
+		*arg = n->net + len;
+		if ((vmdef_net_kinds[i].kind == VM_NET_USER) != (**arg == '\0'))
+			break;
+		return (vmdef_net_kinds[i].kind);
+	}
+	*arg = n->net;
+	return (VM_NET_BAD);
+}
+
+int
+vmdef_usb_id(const char *s, unsigned *vendor, unsigned *product)
+{
+	size_t	i;
+
+	if (strlen(s) != 9 || s[4] != ':')
+		return (-1);
+	for (i = 0; i < 9; i++) {
+		if (i != 4 && !isxdigit((unsigned char)s[i]))
+			return (-1);
+	}
+	*vendor = (unsigned)strtoul(s, NULL, 16);
+	*product = (unsigned)strtoul(s + 5, NULL, 16);
+	return (0);
+}
+
+/* A Linux interface name: IFNAMSIZ is 16 with its NUL. */
+#define VMDEF_IFNAME_MAX	15
+
+/*
+ * A NIC's network: user, bridge:BR (BR an interface name) or private:NET
+ * (NET a name); forwards are user-mode NAT's, so only a user NIC has any.
+ */
+static int
+vmdef_validate_nic_nets(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const struct vm_nic	*n;
+	const char		*arg;
+	char			*why = NULL;
+	size_t			 i;
+
+	(void)vmdir;
+	for (i = 0; i < def->nnics; i++) {
+		n = &def->nics[i];
+		if (vmdef_nic_net(n, &arg) == VM_NET_USER)
+			continue;
+		switch (vmdef_nic_net(n, &arg)) {
+		case VM_NET_BRIDGE:
+			if (strlen(arg) > VMDEF_IFNAME_MAX)
+				why = xasprintf("bridge name %s is longer than "
+				    "%d bytes", arg, VMDEF_IFNAME_MAX);
+			else
+				name_check(arg, "bridge", &why);
+			break;
+		case VM_NET_PRIVATE:
+			name_check(arg, "network", &why);
+			break;
+		default:
+			break;
+		}
+		if (vmdef_nic_net(n, &arg) == VM_NET_BAD || why != NULL) {
+			*cause = xasprintf("VM %s: nic %s: net '%s' is not "
+			    "user, bridge:BRIDGE or private:NETWORK%s%s",
+			    def->name, n->name, n->net, why ? ": " : "",
+			    why ? why : "");
+			free(why);
+			return (-1);
+		}
+		if (n->nforwards > 0) {
+			*cause = xasprintf("VM %s: nic %s: port forwards need "
+			    "net user (this NIC is on %s)", def->name, n->name,
+			    n->net);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* A USB device is a stick (file) or a host device VENDOR:PRODUCT in hex. */
+static int
+vmdef_validate_usbs(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const struct vm_usb	*u;
+	unsigned		 vendor, product;
+	size_t			 i;
+
+	for (i = 0; i < def->nusbs; i++) {
+		u = &def->usbs[i];
+		if ((u->file == NULL) == (u->host == NULL)) {
+			*cause = xasprintf("VM %s: usb %s needs either file or "
+			    "host (not both)", def->name, u->name);
+			return (-1);
+		}
+		if (u->host != NULL && vmdef_usb_id(u->host, &vendor,
+		    &product) != 0) {
+			*cause = xasprintf("VM %s: usb %s: host '%s' is not "
+			    "VENDOR:PRODUCT (four hex digits each, as lsusb "
+			    "shows)", def->name, u->name, u->host);
+			return (-1);
+		}
+		if (u->file != NULL && vmdef_file_ok(vmdir, u->file,
+		    "USB image", def->name, cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
 /* The rules beyond one key's kind, checked in this order. */
 static int (*const vmdef_rules[])(const struct vm_def *, const char *,
     char **) = {
 	vmdef_validate_nics_rule,
 	vmdef_validate_topology,
 	vmdef_validate_shares,
+	vmdef_validate_nic_nets,
+	vmdef_validate_usbs,
 };
 
 /* The boot order words (or letters) as QEMU's letters. */

@@ -101,6 +101,14 @@ struct vm_nic {
 	size_t			 nforwards;
 };
 
+/* What nic.net names (vmdef_nic_net). */
+enum vm_net_kind {
+	VM_NET_BAD = -1,
+	VM_NET_USER,		/* "user": QEMU's user-mode NAT */
+	VM_NET_BRIDGE,		/* "bridge:BR": a host bridge */
+	VM_NET_PRIVATE		/* "private:NET": only the VMs naming NET */
+};
+
 struct vm_boot {
 	char	*kernel;	/* direct kernel boot, or NULL */
 	char	*initrd;
@@ -310,5 +318,12 @@ const char	*vmdef_display_name(enum vm_display);
 const char	*vmdef_bus_name(enum vm_disk_bus);
 const char	*vmdef_format_name(enum vm_disk_format);
 const char	*vmdef_nic_name(enum vm_nic_model);
+/*
+ * A NIC's network kind; *arg gets what follows the prefix (the bridge or
+ * network name, "" for user). VM_NET_BAD for anything else.
+ */
+enum vm_net_kind vmdef_nic_net(const struct vm_nic *, const char **);
+/* A USB id "VENDOR:PRODUCT" (4 hex digits each); -1 if it is not one. */
+int		 vmdef_usb_id(const char *, unsigned *, unsigned *);
 
 #endif

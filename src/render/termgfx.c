@@ -223,6 +223,44 @@ tg_sixel(uint8_t *rgb, int pw, int ph, struct tg_buf *b, char **cause)
 	return (0);
 }
 
+char *
+tg_base64(const void *data, size_t n)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t		*p = data;
+	char			*enc;
+	size_t			 i, off;
+	uint32_t		 v;
+
+	enc = xmalloc((n + 2) / 3 * 4 + 1);
+	for (i = 0, off = 0; i < n; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		enc[off++] = b64[v >> 18 & 0x3f];
+		enc[off++] = b64[v >> 12 & 0x3f];
+		enc[off++] = i + 1 < n ? b64[v >> 6 & 0x3f] : '=';
+		enc[off++] = i + 2 < n ? b64[v & 0x3f] : '=';
+	}
+	enc[off] = '\0';
+	return (enc);
+}
+
+char *
+tg_osc52(const char *text)
+{
+	char	*enc, *s;
+
+	enc = tg_base64(text, strlen(text));
+	/* c: the clipboard; BEL ends it where ST would also do. */
+	s = xasprintf("\033]52;c;%s\007", enc);
+	free(enc);
+	return (s);
+}
+
 /*
  * Kitty image id of pw x ph R,G,B pixels, shown at the cursor over cols x
  * rows cells, or at its own size when cols is 0.
@@ -231,26 +269,12 @@ static void
 tg_kitty(const uint8_t *rgb, int pw, int ph, int cols, int rows,
     unsigned id, struct tg_buf *b)
 {
-	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t			 n = (size_t)pw * (size_t)ph * 3, i, off;
+	size_t			 n = (size_t)pw * (size_t)ph * 3, off;
 	size_t			 elen = (n + 2) / 3 * 4;
 	char			*enc, head[128], size[32] = "";
-	uint32_t		 v;
 	int			 hn;
 
-	enc = xmalloc(elen + 1);
-	for (i = 0, off = 0; i < n; i += 3) {
-		v = (uint32_t)rgb[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)rgb[i + 1] << 8;
-		if (i + 2 < n)
-			v |= rgb[i + 2];
-		enc[off++] = b64[v >> 18 & 0x3f];
-		enc[off++] = b64[v >> 12 & 0x3f];
-		enc[off++] = i + 1 < n ? b64[v >> 6 & 0x3f] : '=';
-		enc[off++] = i + 2 < n ? b64[v & 0x3f] : '=';
-	}
+	enc = tg_base64(rgb, n);
 	/*
 	 * Transmit and show at the cursor, scaled to the cells, the cursor
 	 * left where it is (C=1), no answers on our input (q=2). The same id

@@ -45,6 +45,10 @@ char	*tg_encode_part(enum tg_proto, const uint8_t *, int, int, int, int,
 	    int, int, unsigned, size_t *, char **);
 /* The escape that removes vmdesk's kitty images from the screen. */
 const char *tg_kitty_clear(void);
+/* n bytes as base64 (with padding). Caller frees. */
+char	*tg_base64(const void *, size_t);
+/* OSC 52, which puts text on the terminal's clipboard. Caller frees. */
+char	*tg_osc52(const char *);
 /* Scale an R,G,B,x frame to pw x ph R,G,B pixels, averaging areas. */
 void	 tg_scale(const uint8_t *, int, int, uint8_t *, int, int);
 /*

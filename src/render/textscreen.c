@@ -10,6 +10,7 @@
 
 #include "util/fsutil.h"
 #include "util/lazy_archive.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 
 /* A frame is text when at most this share of cells (1/50) is no glyph. */
@@ -580,6 +581,32 @@ ts_match(const struct ts_fonts *f, const uint8_t *pix, int w, int h,
 			return (1);
 	}
 	return (0);
+}
+
+char *
+ts_screen_text(const struct ts_screen *s)
+{
+	char		*out, *o, *line;
+	uint32_t	 ch;
+	int		 x, y;
+
+	o = out = xmalloc((size_t)s->cols * (size_t)s->rows * 4 +
+	    (size_t)s->rows + 1);
+	for (y = 0; y < s->rows; y++) {
+		line = o;
+		for (x = 0; x < s->cols; x++) {
+			ch = s->cells[(size_t)y * (size_t)s->cols +
+			    (size_t)x].ch;
+			o += str_utf8_put(ch < ' ' ? ' ' : ch, o);
+		}
+		while (o > line && o[-1] == ' ')
+			o--;
+		*o++ = '\n';
+	}
+	while (o > out && o[-1] == '\n')
+		o--;
+	*o = '\0';
+	return (out);
 }
 
 void

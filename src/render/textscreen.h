@@ -70,5 +70,10 @@ uint32_t	 ts_cp437(int);
 int		 ts_match(const struct ts_fonts *, const uint8_t *, int, int,
 		     struct ts_screen *);
 void		 ts_screen_clear(struct ts_screen *);
+/*
+ * The screen's characters as UTF-8 lines, each without its trailing
+ * blanks, without the blank lines at the end. Caller frees.
+ */
+char		*ts_screen_text(const struct ts_screen *);
 
 #endif

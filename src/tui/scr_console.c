@@ -22,12 +22,14 @@
 #include "render/cellrender.h"
 #include "render/termgfx.h"
 #include "render/textscreen.h"
+#include "ops/typing.h"
 #include "tui/conkeys.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screens.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/strutil.h"
 #include "util/timeutil.h"
 #include "util/xmalloc.h"
 
@@ -100,9 +102,28 @@ struct con {
 	int		 panning;	/* keys pan and zoom, none go in */
 	char		*out;		/* the escapes of one update */
 	size_t		 outlen, outcap;
+	int		 paste;		/* CON_PASTE_* */
+	char		*pbuf;		/* pasted text, typed paced */
+	size_t		 plen, ppos, pcap;
+	uint64_t	 pnext;		/* when its next key goes */
 };
 
+/* Bracketed paste: off, asked of the terminal, or a paste coming in. */
+enum {
+	CON_PASTE_OFF,
+	CON_PASTE_ARMED,
+	CON_PASTE_READING
+};
+/* The key codes ncurses gives for the terminal's paste brackets. */
+#define CON_KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define CON_KEY_PASTE_END	(KEY_MAX + 2)
+
 static void	con_leave(struct app *, struct con *);
+static void	con_send(struct con *, const struct conkey *);
+static void	con_paste_step(struct con *, uint64_t);
+static int	con_paste_key(struct app *, struct con *, int);
+static void	con_paste_off(struct con *);
+static void	con_write(const char *, size_t);
 static void	con_place(struct con *);
 static void	con_state(struct con *, char *, size_t);
 
@@ -264,28 +285,8 @@ static void
 con_put_utf8(struct con *c, uint32_t ch)
 {
 	char	b[4];
-	size_t	n;
 
-	if (ch < 0x80) {
-		b[0] = (char)ch;
-		n = 1;
-	} else if (ch < 0x800) {
-		b[0] = (char)(0xc0 | ch >> 6);
-		b[1] = (char)(0x80 | (ch & 0x3f));
-		n = 2;
-	} else if (ch < 0x10000) {
-		b[0] = (char)(0xe0 | ch >> 12);
-		b[1] = (char)(0x80 | (ch >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (ch & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | ch >> 18);
-		b[1] = (char)(0x80 | (ch >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (ch >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (ch & 0x3f));
-		n = 4;
-	}
-	con_put(c, b, n);
+	con_put(c, b, str_utf8_put(ch, b));
 }
 
 static void
@@ -725,8 +726,12 @@ con_timeout(struct screen *s)
 		when = c->retry_at;
 	else if (c->pending)
 		when = c->next_frame;
+	else if (c->ppos < c->plen)
+		when = c->pnext;
 	else
 		return (-1);
+	if (c->ppos < c->plen && c->pnext < when)
+		when = c->pnext;
 	return (when > now ? (int)(when - now) : 0);
 }
 
@@ -781,6 +786,7 @@ con_ready(struct app *app, struct screen *s, int revents)
 		c->next_frame = now + (c->image ? CON_IMAGE_MS : CON_FRAME_MS);
 		app->dirty = 1;
 	}
+	con_paste_step(c, now);
 }
 
 /*
@@ -1119,6 +1125,8 @@ con_key(struct app *app, struct screen *s, int key)
 		con_mouse(c);
 		return (0);
 	}
+	if (c->paste != CON_PASTE_OFF && con_paste_key(app, c, key))
+		return (1);
 	if (keys_lookup(key, KEYS_CONSOLE) == ACT_CONSOLE_MENU) {
 		app_push(app, screen_console_menu(c));
 		return (1);
@@ -1157,6 +1165,8 @@ con_free(struct screen *s)
 	free(c->want);
 	free(c->shown);
 	free(c->rgb);
+	con_paste_off(c);
+	free(c->pbuf);
 	free(c->out);
 	free(c->line);
 	free(c->error);
@@ -1232,6 +1242,130 @@ screen_console_pane(struct app *app, const char *name, struct embed *em)
 	return (con_create(app, name, em));
 }
 
+/* ---- Paste and copy ----------------------------------------------------- */
+
+/* The terminal stops bracketing pastes. */
+static void
+con_paste_off(struct con *c)
+{
+	if (c->paste != CON_PASTE_OFF)
+		con_write("\033[?2004l", 8);
+	c->paste = CON_PASTE_OFF;
+}
+
+/*
+ * Ask the terminal to bracket what it pastes: the person then pastes
+ * with the terminal's own key, and the text comes between the brackets.
+ */
+static void
+con_paste_arm(struct app *app, struct con *c)
+{
+	if (c->vnc == NULL || !vnc_connected(c->vnc)) {
+		app_say(app, 1, "%s: not connected", c->name);
+		return;
+	}
+	define_key("\033[200~", CON_KEY_PASTE_BEGIN);
+	define_key("\033[201~", CON_KEY_PASTE_END);
+	con_write("\033[?2004h", 8);
+	c->paste = CON_PASTE_ARMED;
+	app_say(app, 0, "paste now with your terminal's paste key (Esc: "
+	    "cancel)");
+}
+
+/* A paste has ended: type it, when every character has a key. */
+static void
+con_paste_done(struct app *app, struct con *c)
+{
+	char	*cause = NULL;
+	size_t	 i, n;
+
+	con_paste_off(c);
+	/* Terminals paste line ends as Return (CR); CR LF is one. */
+	for (i = 0, n = 0; i < c->plen; i++) {
+		if (c->pbuf[i] == '\r' && i + 1 < c->plen &&
+		    c->pbuf[i + 1] == '\n')
+			continue;
+		c->pbuf[n++] = c->pbuf[i] == '\r' ? '\n' : c->pbuf[i];
+	}
+	c->plen = n;
+	c->ppos = 0;
+	c->pnext = time_mono_ms();
+	if (typing_check(c->pbuf, c->plen, &cause) != 0) {
+		app_say(app, 1, "nothing typed: %s", cause);
+		free(cause);
+		c->plen = 0;
+		return;
+	}
+	app_say(app, 0, "typing %zu pasted characters", c->plen);
+}
+
+/* Keys while a paste is armed or coming in; 0 for those it leaves. */
+static int
+con_paste_key(struct app *app, struct con *c, int key)
+{
+	if (key == CON_KEY_PASTE_BEGIN) {
+		c->paste = CON_PASTE_READING;
+		c->plen = c->ppos = 0;
+		return (1);
+	}
+	if (c->paste == CON_PASTE_ARMED) {
+		if (key != 27)
+			return (0);
+		con_paste_off(c);
+		app_say(app, 0, "paste cancelled");
+		return (1);
+	}
+	if (key == CON_KEY_PASTE_END)
+		con_paste_done(app, c);
+	else if (key == KEY_ENTER || (key >= 0 && key < 256)) {
+		if (c->plen == c->pcap) {
+			c->pcap = c->pcap ? c->pcap * 2 : 256;
+			c->pbuf = xrealloc(c->pbuf, c->pcap);
+		}
+		c->pbuf[c->plen++] = key == KEY_ENTER ? '\r' : (char)key;
+	}
+	return (1);
+}
+
+/*
+ * The next key of a paste when it is due: one at a time, as vmdesk type
+ * paces them, so the guest's keyboard queue never overflows.
+ */
+static void
+con_paste_step(struct con *c, uint64_t now)
+{
+	struct conkey	k;
+
+	if (c->ppos >= c->plen || now < c->pnext || c->vnc == NULL ||
+	    !vnc_connected(c->vnc))
+		return;
+	if (conkeys_map((unsigned char)c->pbuf[c->ppos++], &k))
+		con_send(c, &k);
+	c->pnext = now + 2 * TYPING_PACE_MS;
+	if (c->ppos == c->plen)
+		c->plen = c->ppos = 0;
+}
+
+/* The text screen onto the terminal's clipboard (OSC 52). */
+static void
+con_copy(struct app *app, struct con *c)
+{
+	char	*text, *osc;
+
+	if (!c->text) {
+		app_say(app, 1, "%s: the screen shows pixels, not text: "
+		    "nothing to copy", c->name);
+		return;
+	}
+	text = ts_screen_text(&c->ts);
+	osc = tg_osc52(text);
+	con_write(osc, strlen(osc));
+	app_say(app, 0, "copied the screen (%zu bytes) to the terminal's "
+	    "clipboard", strlen(text));
+	free(osc);
+	free(text);
+}
+
 /* ---- The menu ----------------------------------------------------------- */
 
 enum con_menu_act {
@@ -1243,6 +1377,8 @@ enum con_menu_act {
 	CMENU_HOTKEY,
 	CMENU_SYSRQ,
 	CMENU_SHOT,
+	CMENU_PASTE,
+	CMENU_COPY,
 	CMENU_LEAVE
 };
 
@@ -1281,6 +1417,8 @@ static const struct {
 	{ CMENU_HOTKEY, 0, 0, "Send the menu key itself to the guest" },
 	{ CMENU_SYSRQ, 0, 'r', "SysRq: Alt-SysRq and the next key typed (r)" },
 	{ CMENU_SHOT, 0, 's', "Save a screenshot in the VM's folder    (s)" },
+	{ CMENU_PASTE, 0, 'v', "Paste: type what the terminal pastes   (v)" },
+	{ CMENU_COPY, 0, 'y', "Copy the text screen to the clipboard  (y)" },
 	{ CMENU_LEAVE, 0, 'q', "Leave the screen (the VM keeps running) (q)" },
 };
 
@@ -1409,6 +1547,12 @@ con_menu_run(struct app *app, struct con *c, int item)
 		break;
 	case CMENU_SHOT:
 		con_screenshot(app, c);
+		break;
+	case CMENU_PASTE:
+		con_paste_arm(app, c);
+		break;
+	case CMENU_COPY:
+		con_copy(app, c);
 		break;
 	case CMENU_LEAVE:
 		con_leave(app, c);

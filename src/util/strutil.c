@@ -46,6 +46,31 @@ str_has_suffix(const char *s, const char *suffix)
 	return (ls >= lx && strcmp(s + ls - lx, suffix) == 0);
 }
 
+size_t
+str_utf8_put(uint32_t ch, char *b)
+{
+	if (ch < 0x80) {
+		b[0] = (char)ch;
+		return (1);
+	}
+	if (ch < 0x800) {
+		b[0] = (char)(0xc0 | ch >> 6);
+		b[1] = (char)(0x80 | (ch & 0x3f));
+		return (2);
+	}
+	if (ch < 0x10000) {
+		b[0] = (char)(0xe0 | ch >> 12);
+		b[1] = (char)(0x80 | (ch >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (ch & 0x3f));
+		return (3);
+	}
+	b[0] = (char)(0xf0 | ch >> 18);
+	b[1] = (char)(0x80 | (ch >> 12 & 0x3f));
+	b[2] = (char)(0x80 | (ch >> 6 & 0x3f));
+	b[3] = (char)(0x80 | (ch & 0x3f));
+	return (4);
+}
+
 int
 str_to_long(const char *s, long min, long max, long *out, char **cause)
 {

@@ -42,5 +42,7 @@ void	 str_appendf(char **, size_t *, size_t *, const char *, ...)
 int	 str_has_prefix(const char *, const char *);
 /* Whether s ends with suffix. */
 int	 str_has_suffix(const char *, const char *);
+/* Unicode code point ch as UTF-8 into b (4 bytes); how many it took. */
+size_t	 str_utf8_put(uint32_t, char *);
 
 #endif

@@ -118,6 +118,27 @@ test_iniwrite_canonical_without_source(void **state)
 	iniwrite_clear(&w);
 }
 
+/* A new section whose default (weak) key is left out comes once. */
+static void
+test_iniwrite_new_section_with_weak_key_once(void **state)
+{
+	struct iniwrite	 w;
+	char		*text;
+
+	(void)state;
+	items_like_source(&w);
+	iniwrite_section(&w, "nic", "net2");
+	iniwrite_add(&w, "nic", "net2", "model", "virtio", 1);
+	iniwrite_add(&w, "nic", "net2", "net", "private:lab", 0);
+	text = iniwrite_text(&w, "# header\n", edited, strlen(edited));
+	/* Written with its default key, as a new section is (once). */
+	assert_non_null(strstr(text, "[nic net2]\nmodel = virtio\n"
+	    "net = private:lab\n"));
+	assert_null(strstr(strstr(text, "[nic net2]") + 1, "[nic net2]"));
+	free(text);
+	iniwrite_clear(&w);
+}
+
 /* A source that does not parse is replaced by the canonical text. */
 static void
 test_iniwrite_broken_source(void **state)
@@ -142,6 +163,7 @@ main(void)
 		cmocka_unit_test(test_iniwrite_changes_in_place),
 		cmocka_unit_test(test_iniwrite_canonical_without_source),
 		cmocka_unit_test(test_iniwrite_broken_source),
+		cmocka_unit_test(test_iniwrite_new_section_with_weak_key_once),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

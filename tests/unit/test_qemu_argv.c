@@ -181,6 +181,20 @@ static const struct {
 	  "[disk root]\nfile = root.qcow2\n"
 	  "[disk stick]\nfile = /abs/stick.img\nformat = raw\nbus = usb\n"
 	  "[disk s]\nfile = s.qcow2\nbus = scsi\nreadonly = yes\n" },
+	{ "q35-nets-bridge-private", ACCEL_TCG, 0,
+	  "[vm]\nname = nets\nmemory = 256M\n"
+	  "[nic lan]\nmac = 52:54:00:00:00:05\nforward = tcp:2222:22\n"
+	  "[nic br]\nmac = 52:54:00:00:00:06\nnet = bridge:br0\n"
+	  "model = e1000\n"
+	  "[nic lab]\nmac = 52:54:00:00:00:07\nnet = private:lab\n"
+	  "model = rtl8139\n" },
+	{ "q35-usb-stick-host", ACCEL_TCG, 0,
+	  "[vm]\nname = usb\nmemory = 256M\n"
+	  "[usb stick]\nfile = stick,1.img\nreadonly = yes\n"
+	  "[usb key]\nhost = 046D:c52b\n" },
+	{ "q35-usb-headless", ACCEL_TCG, 0,
+	  "[vm]\nname = usbh\nmemory = 256M\ndisplay = none\n"
+	  "[usb stick]\nfile = /abs/stick.img\n" },
 	{ "microvm-headless", ACCEL_TCG, 0,
 	  "[vm]\nname = micro\nmachine = microvm\nmemory = 128M\n"
 	  "display = none\n"

@@ -35,7 +35,8 @@ test_snapshot_live_blocker(void **state)
 	} cases[] = {
 		{ "[disk root]\nfile = r.qcow2\n", NULL },
 		{ "[usb stick]\nfile = /s.img\n", NULL },
-		{ "[share home]\npath = /srv\n", "share home" },
+		/* QEMU is asked: a 9p share not mounted does not block it. */
+		{ "[share home]\npath = /srv\n", NULL },
 		{ "[usb key]\nhost = 1050:0407\n", "usb remove a key" },
 	};
 	struct vm_def	*def;

@@ -134,11 +134,28 @@ test_strutil_bool(void **state)
 	free(cause);
 }
 
+static void
+test_strutil_utf8_put(void **state)
+{
+	char	b[4];
+
+	(void)state;
+	assert_int_equal(str_utf8_put('A', b), 1);
+	assert_memory_equal(b, "A", 1);
+	assert_int_equal(str_utf8_put(0xe9, b), 2);
+	assert_memory_equal(b, "\xc3\xa9", 2);
+	assert_int_equal(str_utf8_put(0x2588, b), 3);
+	assert_memory_equal(b, "\xe2\x96\x88", 3);
+	assert_int_equal(str_utf8_put(0x1f600, b), 4);
+	assert_memory_equal(b, "\xf0\x9f\x98\x80", 4);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strutil_bool),
+		cmocka_unit_test(test_strutil_utf8_put),
 		cmocka_unit_test(test_strutil_sizes),
 		cmocka_unit_test(test_strutil_bad_sizes),
 		cmocka_unit_test(test_strutil_long),

@@ -286,11 +286,35 @@ test_termgfx_part(void **state)
 	free(cause);
 }
 
+static void
+test_termgfx_base64_and_osc52(void **state)
+{
+	char	*s;
+
+	(void)state;
+	s = tg_base64("", 0);
+	assert_string_equal(s, "");
+	free(s);
+	s = tg_base64("f", 1);
+	assert_string_equal(s, "Zg==");
+	free(s);
+	s = tg_base64("foob", 4);
+	assert_string_equal(s, "Zm9vYg==");
+	free(s);
+	s = tg_base64("foobar", 6);
+	assert_string_equal(s, "Zm9vYmFy");
+	free(s);
+	s = tg_osc52("hi\n");
+	assert_string_equal(s, "\033]52;c;aGkK\007");
+	free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_termgfx_scale_averages),
+		cmocka_unit_test(test_termgfx_base64_and_osc52),
 		cmocka_unit_test(test_termgfx_sixel_shape),
 		cmocka_unit_test(test_termgfx_kitty_shape),
 		cmocka_unit_test(test_termgfx_nothing_to_draw),

@@ -422,11 +422,35 @@ test_textscreen_default_fonts(void **state)
 	ts_fonts_free(f);
 }
 
+static void
+test_textscreen_screen_text(void **state)
+{
+	struct ts_screen	 s;
+	const char		*rows[] = { "ab  ", "    ", "\x01x\xe9 ", "    " };
+	char			*t;
+	int			 x, y;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.cols = 4;
+	s.rows = 4;
+	s.cells = xcalloc(16, sizeof *s.cells);
+	for (y = 0; y < 4; y++) {
+		for (x = 0; x < 4; x++)
+			s.cells[y * 4 + x].ch = (unsigned char)rows[y][x];
+	}
+	t = ts_screen_text(&s);
+	assert_string_equal(t, "ab\n\n x\xc3\xa9");
+	free(t);
+	ts_screen_clear(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_textscreen_rom_font_found),
+		cmocka_unit_test(test_textscreen_screen_text),
 		cmocka_unit_test(test_textscreen_vga_text_exact),
 		cmocka_unit_test(test_textscreen_ninth_column_checked),
 		cmocka_unit_test(test_textscreen_cursor),

@@ -748,6 +748,96 @@ test_vmdef_share_rules(void **state)
 	    "/", "share s: /etc/passwd is not a folder");
 }
 
+/* Validate def, expecting failure with want in the cause (NULL: success). */
+static void
+expect_valid(struct vm_def *def, const char *want)
+{
+	char	*cause = NULL;
+
+	if (want == NULL) {
+		assert_int_equal(vmdef_validate(def, "/nonexistent", &cause),
+		    0);
+		return;
+	}
+	assert_int_equal(vmdef_validate(def, "/nonexistent", &cause), -1);
+	if (strstr(cause, want) == NULL)
+		fail_msg("'%s' lacks '%s'", cause, want);
+	free(cause);
+}
+
+static void
+test_vmdef_nic_net_shapes(void **state)
+{
+	struct vm_def	*def;
+	struct vm_nic	*n;
+	const char	*arg;
+
+	(void)state;
+	def = vmdef_create("nets");
+	n = vmdef_add_item(def, "nic", "lan");
+	n->mac = vmdef_random_mac();
+	assert_int_equal(vmdef_nic_net(n, &arg), VM_NET_USER);
+	expect_valid(def, NULL);
+	free(n->net);
+	n->net = xstrdup("private:lab-1");
+	assert_int_equal(vmdef_nic_net(n, &arg), VM_NET_PRIVATE);
+	assert_string_equal(arg, "lab-1");
+	expect_valid(def, NULL);
+	free(n->net);
+	n->net = xstrdup("bridge:br0");
+	assert_int_equal(vmdef_nic_net(n, &arg), VM_NET_BRIDGE);
+	assert_string_equal(arg, "br0");
+	expect_valid(def, NULL);
+	n->forwards = xcalloc(1, sizeof *n->forwards);
+	n->nforwards = 1;
+	n->forwards[0].host_port = 2222;
+	n->forwards[0].guest_port = 22;
+	expect_valid(def, "port forwards need net user");
+	free(n->net);
+	n->net = xstrdup("bridge:a-very-long-bridge");
+	expect_valid(def, "longer than 15");
+	free(n->net);
+	n->net = xstrdup("private:../x");
+	expect_valid(def, "not user, bridge:BRIDGE or private:NETWORK");
+	free(n->net);
+	n->net = xstrdup("userx");
+	assert_int_equal(vmdef_nic_net(n, &arg), VM_NET_BAD);
+	expect_valid(def, "net 'userx'");
+	free(n->net);
+	n->net = xstrdup("private:");
+	expect_valid(def, "net 'private:'");
+	vmdef_free(def);
+}
+
+static void
+test_vmdef_usb_shapes(void **state)
+{
+	struct vm_def	*def;
+	struct vm_usb	*u;
+	unsigned	 v, p;
+
+	(void)state;
+	def = vmdef_create("usbs");
+	u = vmdef_add_item(def, "usb", "key");
+	expect_valid(def, "needs either file or host");
+	u->host = xstrdup("046d:C52b");
+	expect_valid(def, NULL);
+	assert_int_equal(vmdef_usb_id(u->host, &v, &p), 0);
+	assert_int_equal(v, 0x046d);
+	assert_int_equal(p, 0xc52b);
+	u->file = xstrdup("/nonexistent/stick.img");
+	expect_valid(def, "needs either file or host");
+	free(u->host);
+	u->host = NULL;
+	expect_valid(def, "USB image /nonexistent/stick.img is missing");
+	free(u->file);
+	u->file = NULL;
+	u->host = xstrdup("46d:c52b0");
+	expect_valid(def, "is not VENDOR:PRODUCT");
+	assert_int_equal(vmdef_usb_id("046d:c52g", &v, &p), -1);
+	vmdef_free(def);
+}
+
 int
 main(void)
 {
@@ -771,6 +861,8 @@ main(void)
 		cmocka_unit_test(test_vmdef_topology_and_boot_order),
 		cmocka_unit_test(test_vmdef_item_added_to_a_file),
 		cmocka_unit_test(test_vmdef_share_rules),
+		cmocka_unit_test(test_vmdef_nic_net_shapes),
+		cmocka_unit_test(test_vmdef_usb_shapes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
