@@ -20,7 +20,7 @@
  */
 static struct tui_key keys_builtin[] = {
 	{ KEY_F(1), "F1", ACT_HELP, "Help", "show this help",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_DEVICES },
 	{ '?', "?", ACT_HELP, NULL, "show this help",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP },
 	{ KEY_F(2), "F2", ACT_CREATE, "New", "create a VM from a template",
@@ -95,6 +95,29 @@ static struct tui_key keys_builtin[] = {
 	  "(stopped): CPUs, memory, display, port forwards", KEYS_MAIN },
 	{ 'S', "S", ACT_SNAPSHOTS, NULL, "the snapshot tree of the selected "
 	  "VM", KEYS_MAIN },
+	{ 'D', "D", ACT_DEVICES, NULL, "the devices of the selected VM: "
+	  "disks, CD, network cards, port forwards, shared folders, USB; "
+	  "add, remove, grow, insert, eject (live where QEMU can)", KEYS_MAIN },
+	{ 'd', "d", ACT_DEV_DISK, "Disk", "(devices) add a disk: a new one of "
+	  "a size, or an image file", KEYS_DEVICES },
+	{ 'r', "r", ACT_DEV_RESIZE, "Grow", "(devices) grow the selected disk",
+	  KEYS_DEVICES },
+	{ 'i', "i", ACT_DEV_INSERT, "Insert", "(devices) put an ISO in the CD "
+	  "drive", KEYS_DEVICES },
+	{ 'o', "o", ACT_DEV_EJECT, "Eject", "(devices) empty the CD drive",
+	  KEYS_DEVICES },
+	{ 's', "s", ACT_DEV_SHARE, "Share", "(devices) share a host folder "
+	  "with the guest", KEYS_DEVICES },
+	{ 'u', "u", ACT_DEV_USB, "USB", "(devices) plug a USB stick image or "
+	  "a host USB device", KEYS_DEVICES },
+	{ 'n', "n", ACT_DEV_NIC, "NIC", "(devices) add a network card: user, "
+	  "private:NET or bridge:BR", KEYS_DEVICES },
+	{ 'f', "f", ACT_DEV_FORWARD, "Forward", "(devices) forward a host "
+	  "port on 127.0.0.1 to a guest port", KEYS_DEVICES },
+	{ 'x', "x", ACT_DEV_REMOVE, "Remove", "(devices) remove the selected "
+	  "device (confirm)", KEYS_DEVICES },
+	{ KEY_DC, "Delete", ACT_DEV_REMOVE, NULL, "(devices) remove the "
+	  "selected device", KEYS_DEVICES },
 	{ 'C', "C", ACT_CLONE, NULL, "linked clone of the selected VM "
 	  "(stopped): instant, both share a frozen base", KEYS_MAIN },
 	{ 'F', "F", ACT_CLONE_FULL, NULL, "full clone of the selected VM "
@@ -118,13 +141,13 @@ static struct tui_key keys_builtin[] = {
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",
 	  KEYS_MAIN },
 	{ KEY_UP, "Up", ACT_UP, NULL, "move up",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ 'k', "k", ACT_UP, NULL, "move up",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ KEY_DOWN, "Down", ACT_DOWN, NULL, "move down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ 'j', "j", ACT_DOWN, NULL, "move down",
-	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
+	  KEYS_MAIN|KEYS_VIEW|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ KEY_PPAGE, "PgUp", ACT_PAGE_UP, NULL, "a page up",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG|KEYS_SERIAL },
 	{ KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, NULL, "a page down",
@@ -134,9 +157,9 @@ static struct tui_key keys_builtin[] = {
 	{ KEY_END, "End", ACT_END, NULL, "the last",
 	  KEYS_MAIN|KEYS_VIEW|KEYS_DIALOG },
 	{ 27, "Esc", ACT_CLOSE, "Close", "close the view or dialog",
-	  KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL },
+	  KEYS_VIEW|KEYS_DIALOG|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ 'q', "q", ACT_CLOSE, NULL, "close the view",
-	  KEYS_VIEW|KEYS_SNAP|KEYS_WALL },
+	  KEYS_VIEW|KEYS_SNAP|KEYS_WALL|KEYS_DEVICES },
 	{ KEY_F(10), "F10", ACT_CLOSE, NULL, "close the view", KEYS_VIEW },
 	{ '\n', "Enter", ACT_CONFIRM, "OK", "confirm", KEYS_DIALOG },
 	{ CTRL('l'), "Ctrl-L", ACT_NONE, NULL, "redraw the screen",
@@ -172,7 +195,12 @@ static const struct {
 	{ ACT_VIEW, "view" }, { ACT_CONSOLE_MENU, "console-menu" },
 	{ ACT_WALL, "wall" }, { ACT_LEFT, "left" }, { ACT_RIGHT, "right" },
 	{ ACT_PANE_SCREEN, "pane-screen" }, { ACT_PANE_SERIAL, "pane-serial" },
-	{ ACT_PANE_FOCUS, "pane-focus" },
+	{ ACT_PANE_FOCUS, "pane-focus" }, { ACT_DEVICES, "devices" },
+	{ ACT_DEV_DISK, "device-disk" }, { ACT_DEV_RESIZE, "device-grow" },
+	{ ACT_DEV_INSERT, "device-insert" }, { ACT_DEV_EJECT, "device-eject" },
+	{ ACT_DEV_SHARE, "device-share" }, { ACT_DEV_USB, "device-usb" },
+	{ ACT_DEV_NIC, "device-nic" }, { ACT_DEV_FORWARD, "device-forward" },
+	{ ACT_DEV_REMOVE, "device-remove" },
 };
 
 const char *

@@ -49,7 +49,17 @@ enum tui_action {
 	ACT_RIGHT,
 	ACT_PANE_SCREEN,
 	ACT_PANE_SERIAL,
-	ACT_PANE_FOCUS
+	ACT_PANE_FOCUS,
+	ACT_DEVICES,
+	ACT_DEV_DISK,
+	ACT_DEV_RESIZE,
+	ACT_DEV_INSERT,
+	ACT_DEV_EJECT,
+	ACT_DEV_SHARE,
+	ACT_DEV_USB,
+	ACT_DEV_NIC,
+	ACT_DEV_FORWARD,
+	ACT_DEV_REMOVE
 };
 
 /* Where a binding applies. */
@@ -60,6 +70,7 @@ enum tui_action {
 #define KEYS_CONSOLE	0x10	/* a VM's screen: every other key goes in */
 #define KEYS_SERIAL	0x20	/* a serial console: every other key goes in */
 #define KEYS_WALL	0x40	/* the wall of running VMs' screens */
+#define KEYS_DEVICES	0x80	/* a VM's devices */
 
 struct tui_key {
 	int		 key;		/* ncurses key code */

@@ -1194,6 +1194,12 @@ main_key(struct app *app, struct screen *s, int key)
 		if (vm != NULL)
 			app_push(app, screen_under_hood(app, vm->name));
 		return (1);
+	case ACT_DEVICES:
+		if (vm != NULL && vm->def != NULL)
+			app_push(app, screen_devices(vm->name));
+		else if (vm != NULL)
+			app_say(app, 1, "%s: %s", vm->name, vm->error);
+		return (1);
 	case ACT_FILTER:
 		ms->filtering = 1;
 		return (1);

@@ -141,6 +141,7 @@ screen_help(void)
 		  "the guest)" },
 		{ KEYS_SNAP, "The snapshot tree" },
 		{ KEYS_WALL, "The wall of running VMs' screens" },
+		{ KEYS_DEVICES, "A VM's devices" },
 		{ KEYS_VIEW, "Views (help, graphs, command line)" },
 		{ KEYS_DIALOG, "Dialogs" },
 	};

@@ -23,6 +23,8 @@ struct screen	*screen_graphs(const char *);
 struct screen	*screen_under_hood(struct app *, const char *);
 /* The snapshot tree of one VM. */
 struct screen	*screen_snapshots(const char *);
+/* A VM's devices: add, remove, grow, insert, eject, live where it can. */
+struct screen	*screen_devices(const char *);
 /* Edit a stopped VM's hardware. */
 struct screen	*screen_edit(const struct vm_def *);
 /* A VM's screen, full screen: keys go to the guest. */
