@@ -25,7 +25,7 @@
 #include "util/xmalloc.h"
 
 /* Bump when the initramfs contents change: the cache folder name has it. */
-#define TINYLINUX_REVISION	5
+#define TINYLINUX_REVISION	6
 
 #define TL_MAX_KERNEL	(256u << 20)	/* largest kernel read into memory */
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
@@ -70,6 +70,7 @@ static const struct {
 	{ "vfat", 0 },
 	{ "nls_cp437", 0 },
 	{ "nls_iso8859_1", 0 },
+	{ "nls_ascii", 0 },		/* vfat's default iocharset */
 	{ "e1000", 0 },
 	{ "8139cp", 0 },
 	{ "8139too", 0 },

@@ -33,7 +33,8 @@ $TM send-keys -t d -l "!"
 wait_screen "— üñí 中!"; ok
 $TM send-keys -t d Enter
 i=0
-until "$VMDESK" snapshot list u1 --json | grep -q '"note"'; do
+# A saved note is a string: "note": null matches '"note"' at once.
+until "$VMDESK" snapshot list u1 --json | grep -q '"note": "'; do
 	i=$((i + 1))
 	[ "$i" -lt 300 ] || { screen >&2; fail "the note was not saved"; }
 	sleep 0.1
