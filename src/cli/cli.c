@@ -16,6 +16,7 @@
 #include "cli/cli_console.h"
 #include "cli/cli_doctor.h"
 #include "cli/cli_image.h"
+#include "cli/cli_json.h"
 #include "cli/cli_screen.h"
 #include "cli/cli_set.h"
 #include "cli/cli_share.h"
@@ -196,13 +197,8 @@ cli_want_help(const char *name, int argc, char **argv)
 void
 cli_json_print(json_t *j)
 {
-	char	*s;
-
-	s = json_dumps(j, JSON_INDENT(2)|JSON_PRESERVE_ORDER);
-	if (s == NULL)
-		fatal("cannot format JSON");
-	puts(s);
-	free(s);
+	cli_json_write(stdout, j);
+	putchar('\n');
 	json_decref(j);
 }
 

@@ -123,7 +123,7 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 	struct vm_paths		 p;
 	struct vm_status	 st;
 	json_t			*arr = NULL, *j;
-	char			*cause = NULL, *mem, *up;
+	char			*cause = NULL, *why = NULL, *mem, *up;
 	size_t			 i;
 	int			 json = 0, rc;
 
@@ -151,9 +151,14 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
 	for (i = 0; i < names.n; i++) {
 		def = library_load(cli->lib, names.v[i], &cause);
-		if (cli_paths(cli, names.v[i], &p) != CLI_OK) {
+		if (vmctl_paths_listed(cli->lib, names.v[i], &p,
+		    &why) != 0) {
+			cli_error("%s", why);
+			free(why);
+			why = NULL;
 			vmdef_free(def);
 			free(cause);
+			cause = NULL;
 			continue;
 		}
 		vmproc_status(&p, VMPROC_QMP_QUICK, &st);

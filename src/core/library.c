@@ -258,13 +258,14 @@ library_load(const struct library *lib, const char *name, char **cause)
 
 	if (name_check(name, "VM", cause) != 0)
 		return (NULL);
-	if (!library_exists(lib, name)) {
+	conf = library_vm_conf(lib, name);
+	/* No VM is told apart only when the load fails: one call less. */
+	if ((def = vmdef_load(conf, cause)) == NULL &&
+	    !library_exists(lib, name)) {
+		free(*cause);
 		*cause = xasprintf("no VM named '%s' (vmdesk list shows them)",
 		    name);
-		return (NULL);
 	}
-	conf = library_vm_conf(lib, name);
-	def = vmdef_load(conf, cause);
 	/* The folder is the VM's identity: a rename cut short is mended. */
 	if (def != NULL && strcmp(def->name, name) != 0) {
 		strv_pushf(&def->warnings, "%s: name '%s' differs from its "

@@ -221,15 +221,57 @@ vmdef_kind_name(enum vmdef_kind k)
 	return (kind_names[k]);
 }
 
+/*
+ * Where each section's keys are in the table: it lists them section by
+ * section, so each is one run, found once (every parse and free asks).
+ */
+static const struct vmdef_key *
+vmdef_section_run(const struct section_spec *ss, size_t *n)
+{
+	static size_t	first[NKEYS(section_specs)], count[NKEYS(section_specs)];
+	static int	ready;
+	size_t		i, s;
+
+	if (!ready) {
+		for (i = 0; i < NKEYS(vmdef_key_table); i++) {
+			for (s = 0; strcmp(section_specs[s].type,
+			    vmdef_key_table[i].section) != 0; s++)
+				;
+			if (count[s] != 0 && first[s] + count[s] != i)
+				fatal("vm.conf keys of [%s] are not together",
+				    section_specs[s].type);
+			if (count[s]++ == 0)
+				first[s] = i;
+		}
+		ready = 1;
+	}
+	s = (size_t)(ss - section_specs);
+	*n = count[s];
+	return (&vmdef_key_table[first[s]]);
+}
+
+const struct vmdef_key *
+vmdef_section_keys(const char *section, size_t *n)
+{
+	const struct section_spec	*ss = vmdef_find_section(section);
+
+	if (ss == NULL) {
+		*n = 0;
+		return (NULL);
+	}
+	return (vmdef_section_run(ss, n));
+}
+
 const struct vmdef_key *
 vmdef_key_find(const char *section, const char *key)
 {
-	size_t	i;
+	const struct vmdef_key	*k;
+	size_t			 i, n;
 
-	for (i = 0; i < NKEYS(vmdef_key_table); i++) {
-		if (strcmp(vmdef_key_table[i].section, section) == 0 &&
-		    strcmp(vmdef_key_table[i].key, key) == 0)
-			return (&vmdef_key_table[i]);
+	k = vmdef_section_keys(section, &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(k[i].key, key) == 0)
+			return (&k[i]);
 	}
 	return (NULL);
 }
@@ -274,17 +316,15 @@ vmdef_nic_name(enum vm_nic_model m)
 static void
 vmdef_defaults(const char *section, void *base)
 {
-	size_t	i;
-	char	*cause = NULL;
+	const struct vmdef_key	*k;
+	size_t			 i, n;
+	char			*cause = NULL;
 
-	for (i = 0; i < NKEYS(vmdef_key_table); i++) {
-		if (strcmp(vmdef_key_table[i].section, section) != 0 ||
-		    vmdef_key_table[i].def == NULL)
-			continue;
-		if (vmdef_key_set(&vmdef_key_table[i], base,
-		    vmdef_key_table[i].def, &cause) != 0)
-			fatal("default of %s: %s", vmdef_key_table[i].key,
-			    cause);
+	k = vmdef_section_keys(section, &n);
+	for (i = 0; i < n; i++) {
+		if (k[i].def != NULL &&
+		    vmdef_key_set(&k[i], base, k[i].def, &cause) != 0)
+			fatal("default of %s: %s", k[i].key, cause);
 	}
 }
 
@@ -313,12 +353,11 @@ vmdef_kind_is_text(enum vmdef_kind kind)
 static void
 vmdef_free_keys(const char *section, void *base)
 {
-	const struct vmdef_key	*k;
+	const struct vmdef_key	*k, *end;
+	size_t			 n;
 
-	for (k = vmdef_key_table; k < vmdef_key_table +
-	    NKEYS(vmdef_key_table); k++) {
-		if (strcmp(k->section, section) != 0)
-			continue;
+	k = vmdef_section_keys(section, &n);
+	for (end = k + n; k < end; k++) {
 		if (vmdef_kind_is_text(k->kind))
 			free(*SLOT(k, base, char *));
 		else if (k->kind == VMDEF_FORWARD)
@@ -736,14 +775,15 @@ vmdef_key_json(const struct vmdef_key *k, const void *base)
 void
 vmdef_section_json(const char *type, const void *base, json_t *into)
 {
-	const struct vmdef_key	*k;
+	const struct vmdef_key	*k, *end;
 	const char		*name;
 	char			*alt;
 	json_t			*j, *old;
+	size_t			 n;
 
-	for (k = vmdef_key_table; k < vmdef_key_table +
-	    NKEYS(vmdef_key_table); k++) {
-		if (strcmp(k->section, type) != 0 || k->kind == VMDEF_FORWARD)
+	k = vmdef_section_keys(type, &n);
+	for (end = k + n; k < end; k++) {
+		if (k->kind == VMDEF_FORWARD)
 			continue;
 		/* A name the object has already (status's accel) is kept. */
 		name = k->key;

@@ -208,6 +208,8 @@ struct vmdef_key {
 
 /* Every key of vm.conf, in the order it is written; *n gets how many. */
 const struct vmdef_key	*vmdef_keys(size_t *);
+/* The keys of section type, *n of them (the table lists them together). */
+const struct vmdef_key	*vmdef_section_keys(const char *, size_t *);
 /* A key by section type and name, or NULL. */
 const struct vmdef_key	*vmdef_key_find(const char *, const char *);
 /* A kind's name for people and JSON: "int", "size", "enum" ... */

@@ -18,9 +18,6 @@ int
 vmctl_paths(const struct library *lib, const char *name, struct vm_paths *p,
     char **cause)
 {
-	char	*vmdir, *run;
-	int	 rc;
-
 	if (name_check(name, "VM", cause) != 0)
 		return (-1);
 	if (!library_exists(lib, name)) {
@@ -28,6 +25,16 @@ vmctl_paths(const struct library *lib, const char *name, struct vm_paths *p,
 		    name);
 		return (-1);
 	}
+	return (vmctl_paths_listed(lib, name, p, cause));
+}
+
+int
+vmctl_paths_listed(const struct library *lib, const char *name,
+    struct vm_paths *p, char **cause)
+{
+	char	*vmdir, *run;
+	int	 rc;
+
 	vmdir = library_vm_dir(lib, name);
 	run = library_run_dir(lib, name);
 	rc = vm_paths_init(p, vmdir, run, cause);

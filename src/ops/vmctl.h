@@ -32,6 +32,9 @@ enum vmctl_outcome {
 /* The runtime paths of a VM by name. */
 int	vmctl_paths(const struct library *, const char *, struct vm_paths *,
 	    char **);
+/* The same for a name library_list() gave: not checked again. */
+int	vmctl_paths_listed(const struct library *, const char *,
+	    struct vm_paths *, char **);
 /*
  * Start a stopped VM. *pid gets QEMU's pid and *note (caller frees) the
  * accelerator and why it was chosen, as "tcg: KVM does not work here".

@@ -38,6 +38,7 @@
  * the safety net (lost events), and how often a stopped VM is probed.
  */
 #define APP_WATCHED_INTERVAL	30000
+#define APP_LOAD_BATCH		128	/* definitions read per loop turn */
 
 static int	app_signal_fd = -1;
 
@@ -202,8 +203,16 @@ app_vm_load(struct app *app, struct app_vm *vm)
 		mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL +
 		    sb.st_mtim.tv_nsec;
 	free(conf);
-	if (mtime == vm->conf_mtime && (vm->def != NULL || vm->error != NULL))
+	if (vm->loaded && mtime == vm->conf_mtime)
 		return;
+	/* Watched from its first read: changes after it wake the loop. */
+	if (!vm->loaded && app->watch != NULL &&
+	    libwatch_add(app->watch, vm->name) != 0) {
+		/* No more inotify watches: poll the library as before. */
+		libwatch_free(app->watch);
+		app->watch = NULL;
+	}
+	vm->loaded = 1;
 	vm->conf_mtime = mtime;
 	vmdef_free(vm->def);
 	free(vm->error);
@@ -233,13 +242,32 @@ app_vm_add(struct app *app, const char *name)
 	free(run);
 	app->vms = xreallocarray(app->vms, app->nvms + 1, sizeof *app->vms);
 	app->vms[app->nvms++] = vm;
-	app_vm_load(app, vm);
-	if (app->watch != NULL && libwatch_add(app->watch, name) != 0) {
-		/* No more inotify watches: poll the library as before. */
-		libwatch_free(app->watch);
-		app->watch = NULL;
-	}
+	/* Its vm.conf is read soon, in list order: app_load_some(). */
+	app->unloaded = 1;
 	return (vm);
+}
+
+/*
+ * Read up to max unread definitions, in list order: the rows a first
+ * frame shows, then the rest a batch per turn of the loop, so that a
+ * library of thousands opens at once. 1 while some are still unread.
+ */
+static int
+app_load_some(struct app *app, size_t max)
+{
+	size_t	i, done = 0;
+
+	for (i = 0; i < app->nvms && done < max; i++) {
+		if (!app->vms[i]->loaded) {
+			app_vm_load(app, app->vms[i]);
+			done++;
+		}
+	}
+	for (; i < app->nvms; i++) {
+		if (!app->vms[i]->loaded)
+			return (app->unloaded = 1);
+	}
+	return (app->unloaded = 0);
 }
 
 void
@@ -264,7 +292,7 @@ app_rescan(struct app *app)
 		if ((vm = app_vm_search(app, names.v[i], n)) == NULL) {
 			vm = app_vm_add(app, names.v[i]);
 			app_vm_observe(app, vm, 0);
-		} else
+		} else if (vm->loaded)
 			app_vm_load(app, vm);
 		vm->seen = 1;
 	}
@@ -277,7 +305,14 @@ app_rescan(struct app *app)
 		}
 	}
 	app->nvms = j;
-	qsort(app->vms, app->nvms, sizeof *app->vms, app_vm_cmp);
+	/* Sorted already unless a VM came: names come sorted, new at the end. */
+	for (i = 1; i < app->nvms; i++) {
+		if (app_vm_cmp(&app->vms[i - 1], &app->vms[i]) > 0) {
+			qsort(app->vms, app->nvms, sizeof *app->vms,
+			    app_vm_cmp);
+			break;
+		}
+	}
 	strv_clear(&names);
 	app->rescan = 0;
 	app->next_scan = time_mono_ms() + (app->watch != NULL ?
@@ -947,6 +982,7 @@ app_main(struct library *lib, struct settings *set, const char *select,
 		free(cause);
 	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
+	app_load_some(&app, LINES > 0 ? (size_t)LINES : 64);
 	if (view) {
 		app.view_only = 1;
 		app.view = xstrdup(select);
@@ -979,6 +1015,9 @@ app_main(struct library *lib, struct settings *set, const char *select,
 		}
 		now = time_mono_ms();
 		timeout = app.next_tick > now ? (int)(app.next_tick - now) : 0;
+		/* Unread definitions: a batch now, the next without waiting. */
+		if (app.unloaded && app_load_some(&app, APP_LOAD_BATCH))
+			timeout = 0;
 		/* A running job's dialog shows time passing. */
 		if (app.njobs > 0 && timeout > 250)
 			timeout = 250;

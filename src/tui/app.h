@@ -72,6 +72,7 @@ struct app_vm {
 	int			 marked;
 	int			 seen;		/* still in the library */
 	int			 changed;	/* its folders changed: look */
+	int			 loaded;	/* def or error is vm.conf's */
 	uint64_t		 next_probe;	/* a stopped VM: look again */
 };
 
@@ -112,6 +113,7 @@ struct app {
 	uint64_t		 next_scan;
 	struct libwatch		*watch;		/* NULL: poll the library */
 	int			 rescan;	/* VMs may have come or gone */
+	int			 unloaded;	/* VMs whose vm.conf is unread */
 
 	struct job		**jobs;
 	size_t			 njobs;

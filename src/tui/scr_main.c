@@ -146,8 +146,14 @@ main_build(struct app *app, struct main_screen *ms)
 		app->select = NULL;
 	}
 	main_sort_key = ms->sort;
-	if (ms->nshown > 1)
-		qsort(ms->shown, ms->nshown, sizeof *ms->shown, main_cmp);
+	/* Mostly in order already (by name, as the app keeps them). */
+	for (i = 1; i < ms->nshown; i++) {
+		if (main_cmp(&ms->shown[i - 1], &ms->shown[i]) > 0) {
+			qsort(ms->shown, ms->nshown, sizeof *ms->shown,
+			    main_cmp);
+			break;
+		}
+	}
 	if (ms->selected != NULL) {
 		for (i = 0; i < ms->nshown; i++) {
 			if (strcmp(ms->shown[i]->name, ms->selected) == 0) {
@@ -189,7 +195,7 @@ main_state_word(const struct app_vm *vm)
 {
 	if (vm->busy != NULL)
 		return (vm->busy);
-	if (vm->def == NULL)
+	if (vm->def == NULL && vm->loaded)
 		return ("invalid");
 	return (vmstate_name(vm->st.state));
 }
@@ -211,7 +217,8 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 	}
 	draw_text(y, x + 1, 18, vm->name);
 	x += 20;
-	role = vm->def == NULL ? ROLE_CRASHED : draw_state_role(vm->st.state);
+	role = vm->def == NULL && vm->loaded ? ROLE_CRASHED :
+	    draw_state_role(vm->st.state);
 	if (!cur)
 		attrset(draw_attr(role));
 	draw_text(y, x, 13, main_state_word(vm));
@@ -376,10 +383,11 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 	}
 	attrset(A_BOLD);
 	draw_textf(y++, x, w, "%s", vm->name);
-	attrset(draw_attr(def == NULL ? ROLE_CRASHED :
+	attrset(draw_attr(def == NULL && vm->loaded ? ROLE_CRASHED :
 	    draw_state_role(vm->st.state)));
 	if (def == NULL) {
-		draw_text(y++, x, w, vm->error != NULL ? vm->error : "invalid");
+		draw_text(y++, x, w, vm->error != NULL ? vm->error :
+		    vm->loaded ? "invalid" : "reading its definition");
 		attrset(A_NORMAL);
 		return;
 	}
