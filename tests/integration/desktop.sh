@@ -37,7 +37,7 @@ wait_screen "alpha +running" 150; ok
 [ "$(vm_field alpha state)" = running ] || fail "alpha not running"; ok
 
 log "every key of the table is in the help"
-$TM resize-window -t d -x 120 -y 90
+$TM resize-window -t d -x 120 -y 140
 $TM send-keys -t d F1
 wait_screen "vmdesk help"
 help=$(screen)

@@ -14,18 +14,6 @@ started=$(date +%s)
 $TM new-session -d -s keep "sleep 100000"
 VMS="$VMDESK_HOME/vms"
 
-# Wait until the guest answers $2 with text holding $3.
-guest_until() {
-	n=0
-	while [ "$n" -lt 40 ]; do
-		serial_run "$1" "$2"
-		case "$OUT" in *"$3"*) return 0 ;; esac
-		sleep 0.5
-		n=$((n + 1))
-	done
-	fail "$1: '$2' never gave '$3' (last: $OUT)"
-}
-
 vd_ok create dv --template tinylinux --memory 128M
 mkdir "$TEST_TMP/shared"
 

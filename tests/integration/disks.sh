@@ -16,19 +16,6 @@ ok() { passed=$((passed + 1)); }
 
 VMS="$VMDESK_HOME/vms"
 
-# Run $2 in the guest until its output holds $3 (hot-plug is not
-# instant: the guest's PCIe and USB drivers take their time).
-guest_until() {
-	n=0
-	while [ "$n" -lt 40 ]; do
-		serial_run "$1" "$2"
-		case "$OUT" in *"$3"*) return 0 ;; esac
-		sleep 0.5
-		n=$((n + 1))
-	done
-	fail "$1: '$2' never gave '$3' (last: $OUT)"
-}
-
 # The size in 512-byte sectors the guest sees for a block device.
 sectors_are() {
 	guest_until "$1" "echo sz=\$(cat /sys/block/$2/size 2>/dev/null)" \

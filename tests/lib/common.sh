@@ -155,6 +155,19 @@ serial_run() {
 	OUT=$(printf '%s\n' "$2" | timeout 30 "$VMDESK" console "$1" 2>&1)
 }
 
+# Ask the guest $2 on the serial console until its answer holds $3
+# (20 s at most): for what the guest sees a moment after a change.
+guest_until() {
+	n=0
+	while [ "$n" -lt 40 ]; do
+		serial_run "$1" "$2"
+		case "$OUT" in *"$3"*) return 0 ;; esac
+		sleep 0.5
+		n=$((n + 1))
+	done
+	fail "$1: '$2' never gave '$3' (last: $OUT)"
+}
+
 # serial_run, and fail unless the output holds $3. A guest slower than
 # the console's wait for quiet output (a loaded machine, a sanitizer
 # build) answers after the console has gone: serial.log still gets it.
