@@ -333,8 +333,12 @@ cli_forward_list(struct cli *cli, char **av, const struct cli_share_opts *o)
 	}
 	if (o->json)
 		cli_json_print(arr);
-	else
+	else {
+		if (json_array_size(arr) == 0)
+			printf("VM %s forwards no ports (vmdesk forward add %s "
+			    "tcp:HOSTPORT:GUESTPORT)\n", av[0], av[0]);
 		json_decref(arr);
+	}
 	vmdef_free(def);
 	return (CLI_OK);
 }

@@ -138,6 +138,9 @@ cli_usb_list(struct cli *cli, int argc, char **argv)
 		cli_json_print(arr);
 		return (CLI_OK);
 	}
+	if (json_array_size(arr) == 0)
+		printf("VM %s has no USB devices (vmdesk usb add %s --file "
+		    "IMAGE, or --host VENDOR:PRODUCT)\n", argv[i], argv[i]);
 	json_array_foreach(arr, k, u) {
 		s = cli_usb_describe(u);
 		printf("%-10s %s\n", json_string_value(json_object_get(u,

@@ -164,4 +164,18 @@ vd_ok set hw boot.order=dc nic.net0.forward=tcp:2201:22,udp:5301:53
 grep -q '^order = dc$' "$conf" && grep -q '^forward = udp:5301:53$' "$conf" ||
     fail "paths did not set: $(cat "$conf")"; ok
 
+log "an empty device list says so, and how to add one"
+vd_ok create fwless --template tinylinux --memory 64M
+vd_ok usb list hw
+case "$OUT" in *"VM hw has no USB devices (vmdesk usb add hw"*) ok ;;
+*) fail "usb list: $OUT" ;; esac
+vd_ok share list hw
+case "$OUT" in *"VM hw has no shared folders"*) ok ;;
+*) fail "share list: $OUT" ;; esac
+vd_ok forward list fwless
+case "$OUT" in *"VM fwless forwards no ports"*) ok ;;
+*) fail "forward list: $OUT" ;; esac
+vd_ok usb list hw --json
+[ "$OUT" = "[]" ] || fail "usb list --json: $OUT"; ok
+
 echo "$passed passed, 0 failed"
