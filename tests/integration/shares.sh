@@ -159,25 +159,30 @@ ok
 
 log "an ordinary user: Debian's virtiofsd needs root, so auto uses 9p"
 if command -v setpriv >/dev/null 2>&1; then
-	# A library the user owns, outside this test's root-only folder.
+	# A library the user owns, outside this test's root-only folder,
+	# with its own copies of vmdesk, the kernel and the initrd: the
+	# build tree may lie in a folder only root can enter (a fresh clone
+	# under a 0700 mktemp folder does).
 	NR=$(mktemp -d /tmp/vmnr.XXXXXX)
 	chmod 755 "$NR"
-	mkdir -p "$NR/home/vms/u1" "$NR/run" "$NR/data"
+	mkdir -p "$NR/home/vms/u1" "$NR/run" "$NR/data" "$NR/boot"
 	echo "$token" >"$NR/data/hello.txt"
+	cp "$VMDESK" "$NR/vmdesk"
+	conf="$VMDESK_HOME/vms/sh1/vm.conf"
+	cp "$(sed -n 's/^kernel = //p' "$conf")" "$NR/boot/vmlinuz"
+	cp "$(sed -n 's/^initrd = //p' "$conf")" "$NR/boot/initrd.img"
 	{
 		printf '[vm]\nname = u1\nmemory = 128M\ndisplay = none\n'
-		printf '[boot]\n'
-		cache=$(readlink -f "$VMDESK_HOME/images")
-		sed -n '/^\[boot\]/,/^\[/{/^\(kernel\|initrd\|cmdline\) =/p}' \
-		    "$VMDESK_HOME/vms/sh1/vm.conf" |
-		    sed "s|$VMDESK_HOME/images|$cache|"
+		printf '[boot]\nkernel = %s/boot/vmlinuz\n' "$NR"
+		printf 'initrd = %s/boot/initrd.img\n' "$NR"
+		sed -n '/^\[boot\]/,/^\[/{/^cmdline =/p}' "$conf"
 		printf '[share data]\npath = %s/data\n' "$NR"
 	} >"$NR/home/vms/u1/vm.conf"
 	chown -R 65534:65534 "$NR"
 	nr() {
-		OUT=$(setpriv --reuid=65534 --regid=65534 --clear-groups env \
-		    VMDESK_HOME="$NR/home" XDG_RUNTIME_DIR="$NR/run" \
-		    "$VMDESK" "$@" 2>&1)
+		OUT=$(cd / && setpriv --reuid=65534 --regid=65534 \
+		    --clear-groups env VMDESK_HOME="$NR/home" \
+		    XDG_RUNTIME_DIR="$NR/run" "$NR/vmdesk" "$@" 2>&1)
 		RC=$?
 	}
 	nr share list u1
@@ -192,10 +197,10 @@ if command -v setpriv >/dev/null 2>&1; then
 		i=$((i + 1))
 	done
 	OUT=$(printf '%s\n' "mkdir -p /m && mount -t 9p -o \
-trans=virtio,version=9p2000.L data /m && cat /m/hello.txt" |
+trans=virtio,version=9p2000.L data /m && cat /m/hello.txt" | (cd / &&
 	    setpriv --reuid=65534 --regid=65534 --clear-groups env \
 	    VMDESK_HOME="$NR/home" XDG_RUNTIME_DIR="$NR/run" timeout 30 \
-	    "$VMDESK" console u1 2>&1)
+	    "$NR/vmdesk" console u1) 2>&1)
 	i=0
 	while ! grep -q "^$token" "$NR/home/vms/u1/serial.log" &&
 	    [ "$i" -lt 300 ]; do
