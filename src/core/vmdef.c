@@ -229,7 +229,8 @@ vmdef_kind_name(enum vmdef_kind k)
 static const struct vmdef_key *
 vmdef_section_run(const struct section_spec *ss, size_t *n)
 {
-	static size_t	first[NKEYS(section_specs)], count[NKEYS(section_specs)];
+	static size_t	first[NKEYS(section_specs)];
+	static size_t	count[NKEYS(section_specs)];
 	static int	ready;
 	size_t		i, s;
 
