@@ -520,9 +520,9 @@ dev_draw(struct app *app, struct screen *s)
 	erase();
 	attrset(draw_attr(ROLE_TITLE));
 	mvhline(0, 0, ' ', COLS);
-	draw_textf(0, 1, COLS - 2, "Devices of %s (%s): changes go live "
-	    "where QEMU can, else at the next start", d->vm, vm != NULL ?
-	    vmstate_name(vm->st.state) : "gone");
+	draw_textf(0, 1, COLS - 2, "Devices of %s (%s): changes live where "
+	    "QEMU can", d->vm, vm != NULL ? vmstate_name(vm->st.state) :
+	    "gone");
 	if (rows < 1)
 		rows = 1;
 	if (d->sel < d->top)
