@@ -52,13 +52,15 @@ $TM send-keys -t d -l "16M"
 $TM send-keys -t d Enter
 wait_screen "disk +disk2 +disk2.qcow2"
 wait_screen "dv: Add a disk: done"; ok
-guest_until dv 'grep -c " 16384 vd" /proc/partitions' "1"; ok
+guest_until dv 'echo "n=$(grep -c " 16384 vd" /proc/partitions)!"' \
+    "n=1!"; ok
 # The new disk is the last disk row: the third.
 $TM send-keys -t d Home Down Down x
 wait_screen "Remove disk disk2 from dv\\?"
 $TM send-keys -t d Enter
 wait_screen "removing disk disk2: done"; ok
-guest_until dv 'grep -c " 16384 vd" /proc/partitions' "0"; ok
+guest_until dv 'echo "n=$(grep -c " 16384 vd" /proc/partitions)!"' \
+    "n=0!"; ok
 [ -f "$VMS/dv/disk2.qcow2" ] || fail "the desktop deleted the disk's file"
 ok
 grep -q '^\[disk disk2\]' "$VMS/dv/vm.conf" && fail "disk2 still in vm.conf"

@@ -77,7 +77,8 @@ grep -q '^\[disk hot\]' "$VMS/d/vm.conf" && fail "hot still in vm.conf"; ok
 log "a USB disk is seen by the guest"
 vd_ok disk add d --size 8M --bus usb --name stick
 case "$OUT" in *"next start"*) fail "usb add deferred: $OUT" ;; esac
-guest_until d 'grep -c " 8192 sd" /proc/partitions' "1"; ok
+guest_until d 'echo "n=$(grep -c " 8192 sd" /proc/partitions)!"' \
+    "n=1!"; ok
 
 log "remove keeps what vmdesk did not make, and what another VM uses"
 qemu-img create -q -f qcow2 "$TEST_TMP/mine.qcow2" 8M
@@ -113,9 +114,12 @@ log "a restart keeps it all: the SCSI and USB disks, not the removed ones"
 vd_ok stop d --timeout 20 --force
 vd_ok start d
 wait_log d "tinylinux: ready" 2
-guest_until d 'grep -c " 12288 sd" /proc/partitions' "1"; ok
-guest_until d 'grep -c " 8192 sd" /proc/partitions' "1"; ok
-guest_until d 'grep -c " 32768 sd" /proc/partitions' "1"; ok
+guest_until d 'echo "n=$(grep -c " 12288 sd" /proc/partitions)!"' \
+    "n=1!"; ok
+guest_until d 'echo "n=$(grep -c " 8192 sd" /proc/partitions)!"' \
+    "n=1!"; ok
+guest_until d 'echo "n=$(grep -c " 32768 sd" /proc/partitions)!"' \
+    "n=1!"; ok
 vd_ok info d
 case "$OUT" in *"disk       sc: $VMS/d/sc.qcow2 (scsi qcow2, 12M"*) ok ;;
 *) fail "info: $OUT" ;; esac

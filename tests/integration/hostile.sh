@@ -100,17 +100,7 @@ vd_fails 1 "not an ISO" create h4 --iso "$W/srv/datafile.qcow2"
 untouched "qcow2 as --iso"; ok
 
 log "create --image URL --sha256, and a template, from 127.0.0.1"
-python3 "$top_srcdir/tests/lib/imgserver.py" "$W/srv" "$TEST_TMP/port" \
-    "$TEST_TMP/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$TEST_TMP/port" ] || fail "the test server did not start"
-URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"
+img_server "$W/srv"
 n=0
 for f in datafile.qcow2 backing.qcow2 flat.vmdk; do
 	n=$((n + 1))

@@ -92,17 +92,7 @@ sum_xz=$(sha256sum "$SRV/disk.qcow2.xz" | cut -d' ' -f1)
 sum_big=$(sha256sum "$SRV/big.qcow2" | cut -d' ' -f1)
 
 SLOG="$TEST_TMP/server.log"
-python3 "$top_srcdir/tests/lib/imgserver.py" "$SRV" "$TEST_TMP/port" \
-    "$SLOG" &
-server=$!
-trap 'kill $server 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$TEST_TMP/port" ] || fail "the test server did not start"
-URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"
+img_server "$SRV"
 
 # A user template: NAME BOOT URL, then more "key = value" lines.
 template() {

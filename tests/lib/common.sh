@@ -155,6 +155,22 @@ serial_run() {
 	OUT=$(printf '%s\n' "$2" | timeout 30 "$VMDESK" console "$1" 2>&1)
 }
 
+# Serve folder $1 over HTTP on 127.0.0.1 (tests/lib/imgserver.py, log in
+# $TEST_TMP/server.log) until the test ends; its address in $URL.
+img_server() {
+	python3 "$top_srcdir/tests/lib/imgserver.py" "$1" "$TEST_TMP/port" \
+	    "$TEST_TMP/server.log" &
+	server=$!
+	trap 'kill $server 2>/dev/null; cleanup' EXIT
+	i=0
+	while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$TEST_TMP/port" ] || fail "the test server did not start"
+	URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"
+}
+
 # Ask the guest $2 on the serial console until its answer holds $3
 # (20 s at most): for what the guest sees a moment after a change.
 guest_until() {
