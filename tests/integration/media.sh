@@ -47,12 +47,14 @@ case "$OUT" in *'"cdrom": {'*'"file": "'"$TEST_TMP/t.iso"'"'*) ok ;;
 
 log "eject: refused while mounted (the guest locks the tray), then done"
 vd_fails 1 "unmount it in the guest, or eject with --force" media eject m; ok
-serial_expect m 'umount /mnt && echo unmounted' "unmounted"
+serial_expect m 'umount /mnt && echo unmounted-$((6*7))' "unmounted-42"
 vd_ok media eject m
 case "$OUT" in *"Ejected the CD of VM m."*) ok ;; *) fail "eject: $OUT" ;; esac
 grep -q '^iso = ' "$VMS/m/vm.conf" && fail "vm.conf still has the ISO"; ok
-serial_expect m 'mount -t iso9660 /dev/sr0 /mnt 2>/dev/null || echo nodisc' \
-    "nodisc"; ok
+# The guest computes the marker: the echoed command never holds it.
+serial_expect m \
+    'mount -t iso9660 /dev/sr0 /mnt 2>/dev/null || echo nodisc-$((6*7))' \
+    "nodisc-42"; ok
 
 log "hostile: a qcow2 named .iso is refused; nothing changes"
 qemu-img create -q -f qcow2 "$TEST_TMP/fake.iso" 8M

@@ -86,8 +86,10 @@ ok
 wait_log sh1 "tinylinux: ready"
 serial_expect sh1 "mkdir -p /mnt/data && mount -t virtiofs data /mnt/data \
 && cat /mnt/data/hello.txt" "$token"; ok
-serial_expect sh1 "echo from-guest > /mnt/data/back.txt && echo wrote" \
-    "wrote"
+# Markers the guest computes: the echoed command never holds them.
+serial_expect sh1 \
+    "echo from-guest > /mnt/data/back.txt && echo wrote-\$((6*7))" \
+    "wrote-42"
 [ "$(cat "$DATA/back.txt" 2>/dev/null)" = from-guest ] ||
     fail "the guest's write did not reach the host"; ok
 
@@ -95,8 +97,8 @@ log "read-only is enforced by the host, even mounted read-write"
 serial_expect sh1 "mkdir -p /mnt/ro && mount -t 9p -o \
 trans=virtio,version=9p2000.L rodata /mnt/ro && cat /mnt/ro/only.txt" \
     "read me only"
-serial_expect sh1 "echo x > /mnt/ro/new.txt || echo refused-write" \
-    "refused-write"
+serial_expect sh1 "echo x > /mnt/ro/new.txt || echo refused-\$((6*7))" \
+    "refused-42"
 [ ! -e "$RO/new.txt" ] || fail "the guest wrote into a read-only share"; ok
 
 log "a live snapshot says why it cannot hold the shares; disk-only works"
