@@ -1015,6 +1015,7 @@ static void
 bundle_drop_host_items(struct vm_def *def, struct strv *notes)
 {
 	struct vm_nic	*n;
+	const char	*br;
 	size_t		 i;
 
 	while (def->nshares > 0) {
@@ -1036,11 +1037,11 @@ bundle_drop_host_items(struct vm_def *def, struct strv *notes)
 	}
 	for (i = 0; i < def->nnics; i++) {
 		n = &def->nics[i];
-		if (n->net == NULL || strncmp(n->net, "bridge:", 7) != 0)
+		if (vmdef_nic_net(n, &br) != VM_NET_BRIDGE)
 			continue;
 		strv_pushf(notes, "NIC %s was on host bridge %s; it is on user "
 		    "networking now (vmdesk set %s nic.%s.net=%s puts it back)",
-		    n->name, n->net + 7, def->name, n->name, n->net);
+		    n->name, br, def->name, n->name, n->net);
 		free(n->net);
 		n->net = xstrdup("user");
 	}

@@ -138,12 +138,12 @@ dev_usb_add(const struct library *lib, const char *vm, const char *item,
 {
 	struct hwusb_opts	 o;
 	char			*name = NULL;
+	unsigned		 vendor, product;
 	int			 rc;
 
 	(void)item;
 	memset(&o, 0, sizeof o);
-	if (strlen(text) == 9 && text[4] == ':' &&
-	    strspn(text, "0123456789abcdefABCDEF:") == 9)
+	if (vmdef_usb_id(text, &vendor, &product) == 0)
 		o.host = text;
 	else
 		o.file = text;
