@@ -96,6 +96,8 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "its TCP port, 5900 to 65535; 0 picks a free one at each start" },
 	{ DEF(autostart), VMDEF_BOOL, 0, 0, bool_names, "no", SET,
 	  "vmdesk autostart starts it (at login or boot, see vmdesk(1))" },
+	{ DEF(lab), VMDEF_NAME, 0, 0, NULL, NULL, 0,
+	  "the lab it belongs to (vmdesk up sets it, see vmdesk-lab(5))" },
 	{ DEF(user), VMDEF_LOGIN, 0, 0, NULL, NULL, SET|TPL,
 	  "the guest login vmdesk ssh uses" },
 	{ DEF(instance_id), VMDEF_STRING, 0, 0, NULL, NULL, 0,

@@ -143,6 +143,7 @@ struct vm_def {
 	int			 vnc_tcp;	/* a second VNC on 127.0.0.1 */
 	int			 vnc_port;	/* its port, 0: a free one */
 	int			 autostart;	/* vmdesk autostart starts it */
+	char			*lab;		/* the lab it belongs to, or NULL */
 	char			*os;		/* shown to people, may be NULL */
 	char			*user;		/* guest login for ssh, or NULL */
 	char			*instance_id;	/* cloud-init's, or NULL */
