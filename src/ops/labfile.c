@@ -369,6 +369,41 @@ labfile_vm_defaults(const struct lab *lab, struct lab_vm *vm,
 	return (0);
 }
 
+/*
+ * Name the section of a bare key ("nic.net" on a template with one NIC
+ * becomes "nic.net0.net"), so it keeps meaning that NIC once the lab
+ * adds another.
+ */
+static void
+labfile_name_sections(struct lab_vm *vm, const struct template *t)
+{
+	struct template_opts	 opt;
+	struct vm_def		*def;
+	const char		*type;
+	char			*dot, *full;
+	size_t			 i, j;
+
+	memset(&opt, 0, sizeof opt);
+	def = template_to_vmdef(t, vm->name, &opt, NULL);
+	for (i = 0; i < vm->nkeys; i++) {
+		dot = strchr(vm->keys[i].key, '.');
+		if (dot == NULL || strchr(dot + 1, '.') != NULL)
+			continue;
+		for (j = 0; (type = vmdef_repeated(j)) != NULL; j++) {
+			if (strlen(type) != (size_t)(dot - vm->keys[i].key) ||
+			    strncmp(type, vm->keys[i].key, strlen(type)) != 0 ||
+			    vmdef_count(def, type) != 1)
+				continue;
+			full = xasprintf("%s.%s%s", type, *(char **)vmdef_item(
+			    def, type, 0), dot);
+			free(vm->keys[i].key);
+			vm->keys[i].key = full;
+			break;
+		}
+	}
+	vmdef_free(def);
+}
+
 /* Fill one VM of group g (index i of count). */
 static int
 labfile_fill_vm(const struct library *lib, struct lab *lab,
@@ -390,6 +425,7 @@ labfile_fill_vm(const struct library *lib, struct lab *lab,
 			return (-1);
 		}
 	}
+	labfile_name_sections(vm, g->tpl);
 	if (labfile_vm_defaults(lab, vm, g->tpl, cause) != 0)
 		return (-1);
 	return (labfile_check_vm(lab, vm, g->tpl, cause));
