@@ -86,7 +86,8 @@ cli_lab_plan_vm(const struct lab_plan_vm *p)
 		printf(", start");
 	putchar('\n');
 	for (i = 0; p->verb == LAB_CREATE && i < p->vm->nkeys; i++)
-		printf("    %s = %s\n", p->vm->keys[i].key, p->vm->keys[i].value);
+		printf("    %s = %s\n", p->vm->keys[i].key,
+		    p->vm->keys[i].value);
 	for (i = 0; p->verb == LAB_CREATE && i < p->vm->ndisks; i++)
 		printf("    add disk %s\n", p->vm->disks[i].name);
 	for (i = 0; i < p->nchanges; i++) {
@@ -108,7 +109,8 @@ cli_lab_plan_json(const struct lab *lab, const struct lab_plan *plan)
 	json_object_set_new(o, "file", json_string(lab->file));
 	for (i = 0; i < plan->nvms; i++) {
 		v = json_object();
-		json_object_set_new(v, "name", json_string(plan->vms[i].vm->name));
+		json_object_set_new(v, "name",
+		    json_string(plan->vms[i].vm->name));
 		json_object_set_new(v, "action",
 		    json_string(lab_verb_name(plan->vms[i].verb)));
 		chs = json_array();

@@ -30,7 +30,7 @@
 struct lab_ctx {
 	const struct library	*lib;
 	const struct lab_hooks	*hooks;
-	struct lab		*lab;		/* NULL: only the record */
+	struct lab		*lab;	/* NULL: the record only */
 	char			*name;
 	char			*baseline;
 	struct settings		 set;
@@ -250,7 +250,8 @@ lab_plan_changes(const struct lab *lab, struct lab_plan_vm *p,
 		if (differs) {
 			p->changes = xreallocarray(p->changes, p->nchanges + 1,
 			    sizeof *p->changes);
-			p->changes[p->nchanges].key = xstrdup(p->vm->keys[i].key);
+			p->changes[p->nchanges].key =
+			    xstrdup(p->vm->keys[i].key);
 			p->changes[p->nchanges].from = from;
 			p->changes[p->nchanges++].to = to;
 		} else {
@@ -628,8 +629,8 @@ lab_up_ready(struct lab_ctx *c, struct lab_plan *plan, const int *started,
 				return (-1);
 			lab_say(c, p->vm->name, "ready");
 		}
-		if (started[i] && !p->vm->cloud_init && p->vm->provision.n > 0 &&
-		    (first || p->vm->ram_only)) {
+		if (started[i] && !p->vm->cloud_init &&
+		    p->vm->provision.n > 0 && (first || p->vm->ram_only)) {
 			lab_say(c, p->vm->name, "provisioning");
 			if (labguest_provision(c->lib, p->vm, cause) != 0)
 				return (-1);
@@ -667,7 +668,8 @@ lab_up(struct lab_ctx *c, char **cause)
 	if (rc == 0 && c->failed.n > 0)
 		rc = -1;
 	else if (rc == 0)
-		lab_say(c, NULL, "Lab %s is up: %zu VM(s).", c->name, plan.nvms);
+		lab_say(c, NULL, "Lab %s is up: %zu VM(s).", c->name,
+		    plan.nvms);
 	free(started);
 	free(offsets);
 	lab_plan_clear(&plan);

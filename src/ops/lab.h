@@ -42,7 +42,7 @@ struct lab_plan_vm {
 struct lab_plan {
 	struct lab_plan_vm	*vms;
 	size_t			 nvms;
-	struct strv		 strays;	/* the lab's VMs not in the file */
+	struct strv		 strays;	/* not in the file */
 };
 
 /* lab_hooks flags. */

@@ -14,7 +14,7 @@
 /* What one [vm NAME] section says before count expands it. */
 struct labfile_group {
 	const struct ini_section	*sec;
-	size_t				 index;	/* of sec in the ini */
+	size_t				 index;	/* in the ini */
 	const struct template		*tpl;
 	long				 count;	/* 0: no count key */
 };

@@ -37,20 +37,20 @@ struct lab_disk {
 /* One VM of a lab, after count is expanded. */
 struct lab_vm {
 	char		*name;		/* "web-2", or "db" */
-	char		*group;		/* the [vm NAME] it comes from */
-	int		 index;		/* 1 .. count; 1 without count */
+	char		*group;		/* its [vm NAME] */
+	int		 index;		/* 1 .. count (1 without) */
 	int		 line;		/* of its [vm] section */
 	char		*template;
 	int		 cloud_init;	/* the template has it */
-	int		 ram_only;	/* tinylinux: its state is in RAM */
+	int		 ram_only;	/* its state is in RAM */
 	struct lab_key	*keys;
 	size_t		 nkeys;
 	struct lab_disk	*disks;
 	size_t		 ndisks;
 	struct strv	 provision;	/* commands, in order */
-	char		*ready;		/* serial text that says ready */
-	int		 timeout;	/* seconds for ready, and each command */
-	char		*user;		/* cloud-init login, or NULL */
+	char		*ready;		/* serial text when ready */
+	int		 timeout;	/* seconds: ready, a command */
+	char		*user;		/* cloud-init's login */
 	char		*password;	/* or NULL */
 	struct strv	 ssh_keys;	/* key files */
 };

@@ -97,6 +97,16 @@ test_cloudinit_texts(void **state)
 	assert_non_null(strstr(user, "    passwd: \"$6$salt$hash\"\n"));
 	assert_non_null(strstr(user, "ssh_pwauth: true\n"));
 	assert_null(strstr(user, "ssh_authorized_keys"));
+	assert_null(strstr(user, "runcmd"));
+	free(user);
+	/* A lab's provision commands: runcmd, each one quoted. */
+	strv_clear(&keys);
+	strv_push(&keys, "echo \"hi\" > /tmp/x");
+	strv_push(&keys, "apt-get install -y nginx");
+	ci.runcmds = &keys;
+	user = cloudinit_user_data(&ci);
+	assert_non_null(strstr(user, "runcmd:\n  - \"echo \\\"hi\\\" > /tmp/x\"\n"
+	    "  - \"apt-get install -y nginx\"\n"));
 	free(user);
 	free(meta);
 	free(id);
