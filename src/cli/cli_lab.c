@@ -129,6 +129,28 @@ cli_lab_plan_json(const struct lab *lab, const struct lab_plan *plan)
 	return (o);
 }
 
+/* What of the host the lab's VMs get: to read before up. */
+static void
+cli_lab_host_access(const struct lab *lab)
+{
+	const struct lab_key	*k;
+	const char		*what;
+	size_t			 i, j;
+	int			 header = 0;
+
+	for (i = 0; i < lab->nvms; i++) {
+		for (j = 0; j < lab->vms[i].nkeys; j++) {
+			k = &lab->vms[i].keys[j];
+			if ((what = labfile_host_access(k)) == NULL)
+				continue;
+			if (!header++)
+				printf("The lab's VMs reach into this host:\n");
+			printf("! %-20s %s = %s: %s\n", lab->vms[i].name,
+			    k->key, k->value, what);
+		}
+	}
+}
+
 static void
 cli_lab_plan_print(const struct lab *lab, const struct lab_plan *plan)
 {
@@ -146,6 +168,7 @@ cli_lab_plan_print(const struct lab *lab, const struct lab_plan *plan)
 		    "(vmdesk delete removes it)\n", plan->strays.v[i],
 		    lab->name);
 	}
+	cli_lab_host_access(lab);
 }
 
 int

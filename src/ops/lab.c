@@ -512,6 +512,27 @@ lab_change(struct lab_ctx *c, struct lab_plan_vm *p, char **cause)
 	return (lab_add_disks(c, p->vm, &p->disks, cause));
 }
 
+/* Say what of the host the VMs up makes or changes reach. */
+static void
+lab_say_host_access(struct lab_ctx *c, const struct lab_plan *plan)
+{
+	const struct lab_vm	*vm;
+	const char		*what;
+	size_t			 i, j;
+
+	for (i = 0; i < plan->nvms; i++) {
+		vm = plan->vms[i].vm;
+		for (j = 0; j < vm->nkeys; j++) {
+			if ((plan->vms[i].verb == LAB_CREATE ||
+			    plan->vms[i].verb == LAB_CHANGE) &&
+			    (what = labfile_host_access(&vm->keys[j])) != NULL)
+				lab_say(c, vm->name, "reaches the host: %s = %s "
+				    "(%s)", vm->keys[j].key, vm->keys[j].value,
+				    what);
+		}
+	}
+}
+
 /* Make and change what the plan says, VM by VM. */
 static int
 lab_up_make(struct lab_ctx *c, struct lab_plan *plan, char **cause)
@@ -660,6 +681,7 @@ lab_up(struct lab_ctx *c, char **cause)
 	}
 	started = xcalloc(plan.nvms, sizeof *started);
 	offsets = xcalloc(plan.nvms, sizeof *offsets);
+	lab_say_host_access(c, &plan);
 	rc = lab_up_make(c, &plan, cause);
 	if (rc == 0)
 		rc = lab_up_start(c, &plan, started, offsets, cause);

@@ -696,6 +696,43 @@ labfile_free(struct lab *lab)
 	free(lab);
 }
 
+/* Keys that reach outside the guest: section, key, value prefix, words. */
+static const struct {
+	const char	*section;
+	const char	*key;
+	const char	*prefix;
+	const char	*what;
+} labfile_host_keys[] = {
+	{ "share", "path", "", "a host folder the guest mounts" },
+	{ "usb", "host", "", "a USB device of the host" },
+	{ "usb", "file", "", "a host file as a USB stick" },
+	{ "nic", "net", "bridge:", "a host bridge: the guest is on the "
+	  "host's network" },
+	{ "boot", "kernel", "/", "a host file the guest boots" },
+	{ "boot", "initrd", "/", "a host file the guest boots" },
+	{ "boot", "iso", "/", "a host file in the CD drive" },
+};
+
+const char *
+labfile_host_access(const struct lab_key *k)
+{
+	const char	*key = strrchr(k->key, '.');
+	size_t		 i, n;
+
+	if (key == NULL)
+		return (NULL);
+	for (i = 0; i < sizeof labfile_host_keys /
+	    sizeof labfile_host_keys[0]; i++) {
+		n = strlen(labfile_host_keys[i].section);
+		if (strncmp(k->key, labfile_host_keys[i].section, n) == 0 &&
+		    k->key[n] == '.' &&
+		    strcmp(key + 1, labfile_host_keys[i].key) == 0 &&
+		    str_has_prefix(k->value, labfile_host_keys[i].prefix))
+			return (labfile_host_keys[i].what);
+	}
+	return (NULL);
+}
+
 struct lab_vm *
 labfile_vm(const struct lab *lab, const char *name)
 {

@@ -76,6 +76,12 @@ void		 labfile_free(struct lab *);
  */
 int		 labfile_apply(struct vm_def *, const struct lab_vm *,
 		     const char *, char **);
+/*
+ * What of the host a key gives the guest (a host folder, a USB device, a
+ * bridge, a host file), in words, or NULL: a lab file from elsewhere is
+ * shown before it is trusted.
+ */
+const char	*labfile_host_access(const struct lab_key *);
 /* A VM of the lab by name, or NULL. */
 struct lab_vm	*labfile_vm(const struct lab *, const char *);
 

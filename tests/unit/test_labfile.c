@@ -147,6 +147,37 @@ test_labfile_apply(void **state)
 	labfile_free(lab);
 }
 
+/* Keys that reach the host are told apart from the guest's own. */
+static void
+test_labfile_host_access(void **state)
+{
+	static const struct {
+		const char	*key;
+		const char	*value;
+		int		 host;
+	} keys[] = {
+		{ "share.src.path", "/", 1 },
+		{ "usb.stick.file", "/tmp/x.img", 1 },
+		{ "usb.dev.host", "1234:5678", 1 },
+		{ "nic.lan.net", "bridge:br0", 1 },
+		{ "nic.lan.net", "private:lab", 0 },
+		{ "nic.net0.net", "user", 0 },
+		{ "boot.kernel", "/boot/vmlinuz", 1 },
+		{ "memory", "1G", 0 },
+		{ "share.src.readonly", "yes", 0 },
+	};
+	struct lab_key	k;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		k.key = (char *)keys[i].key;
+		k.value = (char *)keys[i].value;
+		if ((labfile_host_access(&k) != NULL) != keys[i].host)
+			fail_msg("%s = %s", keys[i].key, keys[i].value);
+	}
+}
+
 /* Every mistake: its line, and nothing loaded. */
 static void
 test_labfile_errors(void **state)
@@ -224,6 +255,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_labfile_errors, setup,
 		    teardown),
+		cmocka_unit_test(test_labfile_host_access),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
