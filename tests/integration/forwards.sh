@@ -25,24 +25,6 @@ for x in s: x.bind(("127.0.0.1", 0))
 print(" ".join(str(x.getsockname()[1]) for x in s))')
 HP=$1 BUSY=$2
 
-# What 127.0.0.1:$1 says first: "refused", "" (accepted, nothing said:
-# slirp accepts for a guest port nobody listens on) or the text.
-probe() {
-	python3 - "$1" <<'PY'
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-except ConnectionRefusedError:
-    print("refused")
-    sys.exit(0)
-s.settimeout(5)
-try:
-    print(s.recv(100).decode(errors="replace").strip())
-except OSError:
-    print("")
-PY
-}
-
 # Start the guest's one-shot server on port 7777 and read it through $1.
 reach() {
 	serial_run fw1 "nc -l -p 7777 -e echo hello-from-guest &"

@@ -21,23 +21,6 @@ print(s.getsockname()[1])')
 sed "s/tcp:8080:80/tcp:$hp:80/" "$labs/client-server.lab" \
     >"$TEST_TMP/client-server.lab"
 
-# What 127.0.0.1:$1 says first ("" when nothing; "refused").
-probe() {
-	python3 - "$1" <<'PY'
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-except ConnectionRefusedError:
-    print("refused")
-    sys.exit(0)
-s.settimeout(5)
-try:
-    print(s.recv(100).decode(errors="replace").strip())
-except OSError:
-    print("")
-PY
-}
-
 log "three-node: plan, up, the nodes reach each other"
 vd_fails 3 "3 to create" plan "$labs/three-node.lab"; ok
 vd_ok up "$labs/three-node.lab"

@@ -171,6 +171,24 @@ img_server() {
 	URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"
 }
 
+# What 127.0.0.1:$1 says first: "refused", "" (accepted, nothing said:
+# slirp accepts for a guest port nobody listens on) or the text.
+probe() {
+	python3 - "$1" <<'PY'
+import socket, sys
+try:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+except ConnectionRefusedError:
+    print("refused")
+    sys.exit(0)
+s.settimeout(5)
+try:
+    print(s.recv(100).decode(errors="replace").strip())
+except OSError:
+    print("")
+PY
+}
+
 # Ask the guest $2 on the serial console until its answer holds $3
 # (20 s at most): for what the guest sees a moment after a change.
 guest_until() {
