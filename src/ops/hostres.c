@@ -251,10 +251,36 @@ hostres_running_vcpus(const struct library *lib, const struct strv *names)
 	return (vcpus);
 }
 
-/* The VMs of names that would start: loaded, not running. */
-static int
+/*
+ * A VM of names that would start: its definition, valid, and no QEMU.
+ * One that cannot start is not counted: its start says why.
+ */
+static struct vm_def *
+hostres_startable(const struct library *lib, const char *name)
+{
+	struct vm_def	*def;
+	char		*vmdir, *cause = NULL;
+	int		 rc;
+
+	if ((def = library_load(lib, name, &cause)) == NULL) {
+		free(cause);
+		return (NULL);
+	}
+	vmdir = library_vm_dir(lib, name);
+	rc = vmdef_validate(def, vmdir, &cause);
+	free(vmdir);
+	if (rc != 0 || hostres_running(lib, name)) {
+		free(cause);
+		vmdef_free(def);
+		return (NULL);
+	}
+	return (def);
+}
+
+/* The VMs of names that would start. */
+static void
 hostres_load(const struct library *lib, const struct strv *names,
-    struct hostres_vm *vms, size_t *n, char **cause)
+    struct hostres_vm *vms, size_t *n)
 {
 	struct vm_def	*def;
 	size_t		 i;
@@ -263,16 +289,13 @@ hostres_load(const struct library *lib, const struct strv *names,
 	for (i = 0; i < names->n; i++) {
 		if (strv_find(names, names->v[i]) != (int)i)
 			continue;	/* named twice */
-		if ((def = library_load(lib, names->v[i], cause)) == NULL)
-			return (-1);
-		if (!hostres_running(lib, names->v[i])) {
-			vms[*n].name = names->v[i];
-			vms[*n].memory = def->memory;
-			vms[(*n)++].cpus = def->cpus;
-		}
+		if ((def = hostres_startable(lib, names->v[i])) == NULL)
+			continue;
+		vms[*n].name = names->v[i];
+		vms[*n].memory = def->memory;
+		vms[(*n)++].cpus = def->cpus;
 		vmdef_free(def);
 	}
-	return (0);
 }
 
 int
@@ -287,10 +310,7 @@ hostres_check(const struct library *lib, const struct strv *names,
 	if (hostres_sample(&h, "/proc", NULL, cause) != 0)
 		return (-1);
 	vms = xcalloc(names->n + 1, sizeof *vms);
-	if (hostres_load(lib, names, vms, &n, cause) != 0) {
-		free(vms);
-		return (-1);
-	}
+	hostres_load(lib, names, vms, &n);
 	hostres_judge(&h, vms, n, hostres_running_vcpus(lib, names), c);
 	free(vms);
 	return (0);

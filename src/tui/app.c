@@ -475,7 +475,21 @@ app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 		app->dirty = 1;
 }
 
-/* Once a second: state and statistics of every VM. */
+/* The host's memory, CPU use and disk free, for the title line. */
+static void
+app_tick_host(struct app *app)
+{
+	char	*cause = NULL;
+
+	if (hostres_sample(&app->host, "/proc", app->lib->home,
+	    &cause) != 0) {
+		log_debug("host: %s", cause);
+		free(cause);
+	}
+	app->dirty = 1;
+}
+
+/* Once a second: state and statistics of every VM, and the host's. */
 static void
 app_tick(struct app *app)
 {
@@ -486,6 +500,7 @@ app_tick(struct app *app)
 
 	if (now >= app->next_scan || app->rescan)
 		app_rescan(app);
+	app_tick_host(app);
 	for (i = 0; i < app->nvms; i++) {
 		vm = app->vms[i];
 		/*
@@ -983,6 +998,8 @@ app_main(struct library *lib, struct settings *set, const char *select,
 	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
 	app_load_some(&app, LINES > 0 ? (size_t)LINES : 64);
+	/* Two small /proc files and a statvfs: the title has figures. */
+	app_tick_host(&app);
 	if (view) {
 		app.view_only = 1;
 		app.view = xstrdup(select);

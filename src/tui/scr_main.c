@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <curses.h>
 #include <endian.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "ops/hostres.h"
 #include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/graph.h"
@@ -505,27 +507,82 @@ main_rows_hash(const struct main_screen *ms, int rows)
 	return (h);
 }
 
+/*
+ * The host on the title's right: CPU use, what the running VMs' QEMUs
+ * hold of the host's memory, disk free under the library. From figures
+ * the tick sampled. Caller frees.
+ */
+static char *
+main_host_text(struct app *app)
+{
+	const struct hostres	*h = &app->host;
+	struct app_vm		*vm;
+	uint64_t		 rss = 0;
+	double			 v;
+	size_t			 i;
+	char			*cpu, *used, *total, *disk, *s;
+
+	if (h->samples == 0)
+		return (xstrdup(""));
+	for (i = 0; i < app->nvms; i++) {
+		vm = app->vms[i];
+		if (!vmstate_is_alive(vm->st.state) || vm->stats == NULL)
+			continue;
+		v = stats_series_last(&vm->stats->rss_bytes);
+		if (!isnan(v))
+			rss += (uint64_t)v;
+	}
+	cpu = isnan(h->cpu_use) ? xstrdup("-") : xasprintf("%.0f%%",
+	    h->cpu_use);
+	used = str_size_short(rss);
+	total = str_size_short(h->mem_total);
+	disk = h->disk_known ? str_size_short(h->disk_free) : xstrdup("?");
+	s = xasprintf("cpu %s vms %s/%s disk %s free", cpu, used, total, disk);
+	free(cpu);
+	free(used);
+	free(total);
+	free(disk);
+	return (s);
+}
+
+static void
+main_draw_title(struct app *app, struct main_screen *ms)
+{
+	size_t	i, running = 0;
+	char	*host;
+	int	hw;
+
+	for (i = 0; i < app->nvms; i++)
+		running += vmstate_is_alive(app->vms[i]->st.state);
+	host = main_host_text(app);
+	hw = draw_width(host);
+	attrset(draw_attr(ROLE_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	if (hw + 2 < COLS)
+		draw_text(0, COLS - hw - 1, hw, host);
+	else
+		hw = -2;
+	/* Narrow: the version makes room for the host's figures. */
+	draw_textf(0, 1, COLS - hw - 4, "vmdesk%s%s  %zu VM%s, %zu running"
+	    "%s%s  sort: %s%s%s", COLS >= 100 ? " " : "", COLS >= 100 ?
+	    VERSION : "", app->nvms, app->nvms == 1 ? "" : "s",
+	    running, app->njobs > 0 ? ", jobs: " : "", app->njobs > 0 ?
+	    app->jobs[0]->title : "", sort_names[ms->sort],
+	    ms->filter[0] != '\0' ? "  filter: " : "", ms->filter);
+	attrset(A_NORMAL);
+	free(host);
+}
+
 static void
 main_draw(struct app *app, struct screen *s)
 {
 	struct main_screen	*ms = s->data;
 	struct app_vm		*vm;
-	size_t			 i, running = 0;
 	uint32_t		 rows;
 	int			 list_w, list_h, dx, dy, dw, dh, y, wide;
 
 	main_build(app, ms);
-	for (i = 0; i < app->nvms; i++)
-		running += vmstate_is_alive(app->vms[i]->st.state);
-
-	attrset(draw_attr(ROLE_TITLE));
-	mvhline(0, 0, ' ', COLS);
-	draw_textf(0, 1, COLS - 2, "vmdesk %s  %zu VM%s, %zu running%s%s  "
-	    "sort: %s%s%s", VERSION, app->nvms, app->nvms == 1 ? "" : "s",
-	    running, app->njobs > 0 ? ", jobs: " : "", app->njobs > 0 ?
-	    app->jobs[0]->title : "", sort_names[ms->sort],
-	    ms->filter[0] != '\0' ? "  filter: " : "", ms->filter);
-	attrset(A_NORMAL);
+	main_draw_title(app, ms);
 
 	wide = COLS >= 140;
 	list_w = wide ? 86 : COLS;
@@ -742,6 +799,88 @@ want_stop(const struct app_vm *vm)
 {
 	return (vmstate_is_alive(vm->st.state) ||
 	    vm->st.state == VM_CRASHED);
+}
+
+static void
+main_start_yes(struct app *app, const char *text, void *arg)
+{
+	struct app_vm	*vm;
+	char		*copy, *name, *save = NULL;
+
+	copy = xstrdup(arg);
+	for (name = strtok_r(copy, " ", &save); name != NULL;
+	    name = strtok_r(NULL, " ", &save)) {
+		if ((vm = app_vm_find(app, name)) != NULL && want_start(vm))
+			main_run(app, vm, "start", job_start_vm);
+	}
+	free(copy);
+}
+
+/* The host's check of the VMs to start, from what the desktop knows. */
+static void
+main_start_judge(struct app *app, struct app_vm **t, size_t n,
+    struct hostres_check *c)
+{
+	struct hostres_vm	*vms;
+	size_t			 i, k = 0;
+	int			 running = 0;
+
+	vms = xcalloc(n + 1, sizeof *vms);
+	for (i = 0; i < n; i++) {
+		if (!want_start(t[i]))
+			continue;
+		vms[k].name = t[i]->name;
+		vms[k].memory = t[i]->def->memory;
+		vms[k++].cpus = t[i]->def->cpus;
+	}
+	for (i = 0; i < app->nvms; i++) {
+		if (vmstate_is_alive(app->vms[i]->st.state) &&
+		    app->vms[i]->def != NULL)
+			running += app->vms[i]->def->cpus;
+	}
+	hostres_judge(&app->host, vms, k, running, c);
+	free(vms);
+}
+
+/*
+ * Start: when the VMs' memory would overcommit the host's, a dialog
+ * names them and the figures and asks first; vCPUs only warn.
+ */
+static void
+main_start(struct app *app, struct main_screen *ms)
+{
+	struct hostres_check	 c;
+	struct app_vm		**t;
+	char			*mem, *cpus, *list, *text;
+	size_t			 n;
+
+	t = main_targets(ms, &n);
+	if (app->host.samples == 0) {
+		free(t);
+		main_each(app, ms, "start", job_start_vm, want_start);
+		return;
+	}
+	main_start_judge(app, t, n, &c);
+	free(t);
+	mem = hostres_memory_message(&c);
+	cpus = hostres_cpus_message(&c);
+	list = strv_join(&c.names, " ");
+	hostres_check_clear(&c);
+	if (mem == NULL) {
+		main_each(app, ms, "start", job_start_vm, want_start);
+		if (cpus != NULL)
+			app_say(app, 0, "%s", cpus);
+		free(list);
+	} else {
+		text = xasprintf("%s%s%s. Start anyway?", mem, cpus != NULL ?
+		    "; " : "", cpus != NULL ? cpus : "");
+		text[0] = (char)toupper((unsigned char)text[0]);
+		app_push(app, dialog_confirm("Start anyway?", text,
+		    main_start_yes, list));
+		free(text);
+	}
+	free(mem);
+	free(cpus);
 }
 
 /* Confirmed actions name their VMs in the argument: a copied name. */
@@ -1104,7 +1243,7 @@ main_key(struct app *app, struct screen *s, int key)
 		main_select(ms, (int)ms->nshown - 1);
 		return (1);
 	case ACT_START:
-		main_each(app, ms, "start", job_start_vm, want_start);
+		main_start(app, ms);
 		return (1);
 	case ACT_STOP:
 		main_each(app, ms, "stop", job_stop_vm, want_stop);

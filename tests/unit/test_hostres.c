@@ -167,7 +167,7 @@ test_hostres_judge_over(void **state)
 {
 	struct hostres		h = { .mem_total = 24 * GiB, .ncpus = 2 };
 	struct hostres_vm	vms[] = {
-		{ "web-1", 1536 * MiB, 1 }, { "web-2", 1536 * MiB, 1 } };
+		{ "web-1", 1500 * MiB, 1 }, { "web-2", 1500 * MiB, 1 } };
 	struct hostres_check	c;
 	char			*s;
 
@@ -178,7 +178,7 @@ test_hostres_judge_over(void **state)
 	assert_true(c.memory_over);
 	assert_false(c.cpus_over);
 	assert_non_null(s = hostres_memory_message(&c));
-	assert_string_equal(s, "starting web-1, web-2 needs 3.1 GiB; the "
+	assert_string_equal(s, "starting web-1, web-2 needs 3.2 GiB; the "
 	    "host has 1.2 GiB available");
 	free(s);
 	assert_null(hostres_cpus_message(&c));
