@@ -136,8 +136,8 @@ static struct tui_key keys_builtin[] = {
 	  "snapshot", KEYS_SNAP },
 	{ 'u', "u", ACT_UNDER_HOOD, NULL, "under the hood: the QEMU command "
 	  "line, each argument explained, and the live QMP traffic", KEYS_MAIN },
-	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM",
-	  KEYS_MAIN },
+	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM (on "
+	  "a lab's header: all its VMs)", KEYS_MAIN },
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",
 	  KEYS_MAIN },
 	{ KEY_UP, "Up", ACT_UP, NULL, "move up",

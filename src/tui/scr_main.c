@@ -22,6 +22,7 @@
 #include "tui/draw.h"
 #include "tui/graph.h"
 #include "tui/keys.h"
+#include "tui/labgroup.h"
 #include "tui/pane.h"
 #include "tui/screens.h"
 #include "tui/thumb.h"
@@ -49,7 +50,9 @@ static const char *const sort_names[] = { "name", "state", "cpu", "memory",
 struct main_screen {
 	struct app_vm	**shown;	/* filtered and sorted, rebuilt per draw */
 	size_t		  nshown;
+	struct labgroup	  group;	/* the rows: shown, labs gathered */
 	char		 *selected;	/* name of the cursor's VM */
+	char		 *selected_lab;	/* or of the lab whose header it is on */
 	int		  cursor;
 	int		  top;
 	int		  list_rows;	/* rows the list had at the last draw */
@@ -75,6 +78,9 @@ main_matches(const struct main_screen *ms, const struct app_vm *vm)
 		return (1);
 	if (vm->def != NULL && vm->def->template != NULL &&
 	    strcasestr(vm->def->template, ms->filter) != NULL)
+		return (1);
+	if (vm->def != NULL && vm->def->lab != NULL &&
+	    strcasestr(vm->def->lab, ms->filter) != NULL)
 		return (1);
 	return (vm->def != NULL && vm->def->os != NULL &&
 	    strcasestr(vm->def->os, ms->filter) != NULL);
@@ -130,11 +136,31 @@ main_cmp(const void *a, const void *b)
 	return (c != 0 ? c : strcmp(x->name, y->name));
 }
 
-/* Filter and sort, keeping the cursor on the same VM. */
+/* The row of the selected VM or lab header, or -1. */
+static int
+main_find_selected(const struct main_screen *ms)
+{
+	const struct labgroup_row	*r;
+	size_t				 i;
+
+	for (i = 0; i < ms->group.nrows; i++) {
+		r = &ms->group.rows[i];
+		if (ms->selected_lab != NULL && r->vm == NULL &&
+		    strcmp(ms->group.labs[r->lab].name, ms->selected_lab) == 0)
+			return ((int)i);
+		if (ms->selected != NULL && r->vm != NULL &&
+		    strcmp(r->vm->name, ms->selected) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* Filter, sort and group, keeping the cursor on the same row. */
 static void
 main_build(struct app *app, struct main_screen *ms)
 {
 	size_t	i;
+	int	row;
 
 	ms->shown = xreallocarray(ms->shown, app->nvms + 1, sizeof *ms->shown);
 	ms->nshown = 0;
@@ -146,6 +172,8 @@ main_build(struct app *app, struct main_screen *ms)
 		free(ms->selected);
 		ms->selected = app->select;
 		app->select = NULL;
+		free(ms->selected_lab);
+		ms->selected_lab = NULL;
 	}
 	main_sort_key = ms->sort;
 	/* Mostly in order already (by name, as the app keeps them). */
@@ -156,40 +184,54 @@ main_build(struct app *app, struct main_screen *ms)
 			break;
 		}
 	}
-	if (ms->selected != NULL) {
-		for (i = 0; i < ms->nshown; i++) {
-			if (strcmp(ms->shown[i]->name, ms->selected) == 0) {
-				ms->cursor = (int)i;
-				break;
-			}
-		}
-	}
-	if (ms->cursor >= (int)ms->nshown)
-		ms->cursor = (int)ms->nshown - 1;
+	labgroup_build(&ms->group, app->vms, app->nvms, ms->shown,
+	    ms->nshown);
+	if ((row = main_find_selected(ms)) != -1)
+		ms->cursor = row;
+	if (ms->cursor >= (int)ms->group.nrows)
+		ms->cursor = (int)ms->group.nrows - 1;
 	if (ms->cursor < 0)
 		ms->cursor = 0;
 }
 
+/* The VM at the cursor; NULL on a lab's header. */
 static struct app_vm *
 main_current(struct main_screen *ms)
 {
-	if (ms->nshown == 0)
+	if (ms->group.nrows == 0)
 		return (NULL);
-	return (ms->shown[ms->cursor]);
+	return (ms->group.rows[ms->cursor].vm);
+}
+
+/* The lab at the cursor (its header or one of its VMs), or NULL. */
+static struct labgroup_lab *
+main_current_lab(struct main_screen *ms)
+{
+	if (ms->group.nrows == 0 || ms->group.rows[ms->cursor].lab < 0)
+		return (NULL);
+	return (&ms->group.labs[ms->group.rows[ms->cursor].lab]);
 }
 
 static void
 main_select(struct main_screen *ms, int cursor)
 {
-	if (ms->nshown == 0)
+	const struct labgroup_row	*r;
+
+	if (ms->group.nrows == 0)
 		return;
 	if (cursor < 0)
 		cursor = 0;
-	if (cursor >= (int)ms->nshown)
-		cursor = (int)ms->nshown - 1;
+	if (cursor >= (int)ms->group.nrows)
+		cursor = (int)ms->group.nrows - 1;
 	ms->cursor = cursor;
+	r = &ms->group.rows[cursor];
 	free(ms->selected);
-	ms->selected = xstrdup(ms->shown[cursor]->name);
+	free(ms->selected_lab);
+	ms->selected = ms->selected_lab = NULL;
+	if (r->vm != NULL)
+		ms->selected = xstrdup(r->vm->name);
+	else
+		ms->selected_lab = xstrdup(ms->group.labs[r->lab].name);
 }
 
 static const char *
@@ -203,7 +245,8 @@ main_state_word(const struct app_vm *vm)
 }
 
 static void
-main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
+main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur,
+    int indent)
 {
 	char		*mem, *up, *spark, *cpu;
 	const char	*tmpl;
@@ -217,7 +260,8 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 		mvaddch(y, 0, '*');
 		attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
 	}
-	draw_text(y, x + 1, 18, vm->name);
+	/* A lab's VMs under its header, indented. */
+	draw_text(y, x + 1 + indent, 18 - indent, vm->name);
 	x += 20;
 	role = vm->def == NULL && vm->loaded ? ROLE_CRASHED :
 	    draw_state_role(vm->st.state);
@@ -268,6 +312,57 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 		draw_text(y, x, w - x, up);
 		free(up);
 	}
+}
+
+/* The key that does an action on the list, for the words of a hint. */
+static const char *
+main_key_name(enum tui_action a)
+{
+	const struct tui_key	*k = keys_for(a, KEYS_MAIN);
+
+	return (k != NULL ? k->name : "?");
+}
+
+/* The job working on a lab: its key is "lab NAME". Caller frees. */
+static char *
+main_lab_job_key(const char *lab)
+{
+	return (xasprintf("lab %s", lab));
+}
+
+/* A lab's header: its name, running of total, and a job's progress. */
+static void
+main_draw_lab_row(struct app *app, const struct labgroup_lab *lab, int y,
+    int w, int cur)
+{
+	struct job	*job;
+	char		*key;
+
+	key = main_lab_job_key(lab->name);
+	job = app_job_for(app, key);
+	free(key);
+	attrset(cur ? draw_attr(ROLE_SELECTED) : (int)A_BOLD);
+	mvhline(y, 0, ' ', w);
+	draw_textf(y, 1, w - 1, "%s %s  %d/%d running%s%s%s%s",
+	    app->utf8 ? "\u25be lab" : "lab", lab->name, lab->running,
+	    lab->total, job != NULL ? "  " : "", job != NULL ? job->title :
+	    "", job != NULL && job->progress != NULL ? ": " : "",
+	    job != NULL && job->progress != NULL ? job->progress : "");
+	attrset(A_NORMAL);
+}
+
+static void
+main_draw_list_row(struct app *app, struct main_screen *ms, int row, int y,
+    int w)
+{
+	const struct labgroup_row	*r = &ms->group.rows[row];
+
+	if (r->vm == NULL)
+		main_draw_lab_row(app, &ms->group.labs[r->lab], y, w,
+		    row == ms->cursor);
+	else
+		main_draw_row(app, r->vm, y, w, row == ms->cursor,
+		    r->lab >= 0 ? 2 : 0);
 }
 
 static void
@@ -491,16 +586,37 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 	}
 }
 
+/* Beside a lab's header: what it is and its keys. */
+static void
+main_draw_lab_details(const struct labgroup_lab *lab, int y, int x, int w)
+{
+	if (w < 20)
+		return;
+	attrset(A_BOLD);
+	draw_textf(y++, x, w, "lab %s", lab->name);
+	attrset(A_NORMAL);
+	draw_textf(y++, x, w, "%d VM%s, %d running", lab->total,
+	    lab->total == 1 ? "" : "s", lab->running);
+	draw_textf(y + 1, x, w, "%s and %s start and stop its VMs, %s marks "
+	    "them", main_key_name(ACT_START), main_key_name(ACT_STOP),
+	    main_key_name(ACT_MARK));
+}
+
 /* Which VMs the list's rows show, in order (FNV-1a over their names). */
 static uint32_t
 main_rows_hash(const struct main_screen *ms, int rows)
 {
+	const struct labgroup_row	*r;
 	const char	*p;
 	uint32_t	 h = 2166136261U;
 	int		 y;
 
-	for (y = 0; y < rows && ms->top + y < (int)ms->nshown; y++) {
-		for (p = ms->shown[ms->top + y]->name; *p != '\0'; p++)
+	for (y = 0; y < rows && ms->top + y < (int)ms->group.nrows; y++) {
+		r = &ms->group.rows[ms->top + y];
+		p = r->vm != NULL ? r->vm->name : ms->group.labs[r->lab].name;
+		/* A header and a VM of the same name differ. */
+		h = (h ^ (r->vm != NULL)) * 16777619U;
+		for (; *p != '\0'; p++)
 			h = (h ^ (unsigned char)*p) * 16777619U;
 		h = (h ^ '\n') * 16777619U;
 	}
@@ -594,7 +710,7 @@ main_draw(struct app *app, struct screen *s)
 		wide = 1;
 	} else if (!wide) {
 		/* Stacked: the list takes the rows it needs, at most half. */
-		list_h = (int)ms->nshown + 1;
+		list_h = (int)ms->group.nrows + 1;
 		if (list_h < 4)
 			list_h = 4;
 		if (list_h > (LINES - 4) / 2)
@@ -610,10 +726,8 @@ main_draw(struct app *app, struct screen *s)
 		ms->top = ms->cursor;
 	if (ms->cursor >= ms->top + list_h)
 		ms->top = ms->cursor - list_h + 1;
-	for (y = 0; y < list_h && ms->top + y < (int)ms->nshown; y++) {
-		main_draw_row(app, ms->shown[ms->top + y], 2 + y, list_w,
-		    ms->top + y == ms->cursor);
-	}
+	for (y = 0; y < list_h && ms->top + y < (int)ms->group.nrows; y++)
+		main_draw_list_row(app, ms, ms->top + y, 2 + y, list_w);
 	attrset(A_NORMAL);
 	if (ms->nshown == 0)
 		draw_text(3, 2, list_w - 4, app->nvms == 0 ? "No VMs yet: F2 "
@@ -636,6 +750,9 @@ main_draw(struct app *app, struct screen *s)
 	vm = main_current(ms);
 	if (vm != NULL && pane_kind(ms->pane) == PANE_OFF)
 		main_draw_details(app, ms, vm, dy, dx, dh, dw);
+	else if (main_current_lab(ms) != NULL && pane_kind(ms->pane) ==
+	    PANE_OFF)
+		main_draw_lab_details(main_current_lab(ms), dy, dx, dw);
 	if (ms->filtering) {
 		attrset(draw_attr(ROLE_TITLE));
 		mvhline(LINES - 2, 0, ' ', COLS);
@@ -666,12 +783,16 @@ main_draw(struct app *app, struct screen *s)
 
 /* ---- Actions ------------------------------------------------------------- */
 
-/* The marked VMs, else the selected one. Caller frees the array. */
+/*
+ * The marked VMs, else the selected one, else (on a lab's header) the
+ * lab's shown VMs. Caller frees the array.
+ */
 static struct app_vm **
 main_targets(struct main_screen *ms, size_t *n)
 {
-	struct app_vm	**out;
-	size_t		  i;
+	struct app_vm		**out;
+	struct labgroup_lab	 *lab;
+	size_t			  i;
 
 	out = xcalloc(ms->nshown + 1, sizeof *out);
 	*n = 0;
@@ -681,6 +802,10 @@ main_targets(struct main_screen *ms, size_t *n)
 	}
 	if (*n == 0 && main_current(ms) != NULL)
 		out[(*n)++] = main_current(ms);
+	else if (*n == 0 && (lab = main_current_lab(ms)) != NULL) {
+		for (i = 0; i < lab->n; i++)
+			out[(*n)++] = ms->shown[ms->group.by[lab->first + i]];
+	}
 	return (out);
 }
 
@@ -1112,6 +1237,27 @@ main_clone(struct app *app, struct app_vm *vm, int full)
 	free(def);
 }
 
+/* Space: mark the VM, or on a lab's header all its shown VMs, or none. */
+static void
+main_mark(struct main_screen *ms)
+{
+	struct labgroup_lab	 *lab;
+	struct app_vm		**t;
+	size_t			  i;
+	int			  all = 1;
+
+	if (main_current(ms) != NULL)
+		main_current(ms)->marked = !main_current(ms)->marked;
+	else if ((lab = main_current_lab(ms)) != NULL) {
+		t = ms->shown;
+		for (i = 0; i < lab->n; i++)
+			all &= t[ms->group.by[lab->first + i]]->marked;
+		for (i = 0; i < lab->n; i++)
+			t[ms->group.by[lab->first + i]]->marked = !all;
+	}
+	main_select(ms, ms->cursor + 1);
+}
+
 static int
 main_filter_key(struct app *app, struct main_screen *ms, int key)
 {
@@ -1138,7 +1284,8 @@ main_filter_key(struct app *app, struct main_screen *ms, int key)
 		ms->filter[len + 1] = '\0';
 		ms->cursor = 0;
 		free(ms->selected);
-		ms->selected = NULL;
+		free(ms->selected_lab);
+		ms->selected = ms->selected_lab = NULL;
 		return (1);
 	}
 	return (0);
@@ -1240,7 +1387,7 @@ main_key(struct app *app, struct screen *s, int key)
 		main_select(ms, 0);
 		return (1);
 	case ACT_END:
-		main_select(ms, (int)ms->nshown - 1);
+		main_select(ms, (int)ms->group.nrows - 1);
 		return (1);
 	case ACT_START:
 		main_start(app, ms);
@@ -1346,10 +1493,7 @@ main_key(struct app *app, struct screen *s, int key)
 		ms->sort = (ms->sort + 1) % SORT_COUNT;
 		return (1);
 	case ACT_MARK:
-		if (vm != NULL) {
-			vm->marked = !vm->marked;
-			main_select(ms, ms->cursor + 1);
-		}
+		main_mark(ms);
 		return (1);
 	case ACT_MARK_ALL:
 		for (all = 1, i = 0; i < ms->nshown; i++)
@@ -1371,7 +1515,9 @@ main_free(struct screen *s)
 	thumb_free(ms->thumb);
 	pane_free(ms->pane);
 	free(ms->shown);
+	labgroup_clear(&ms->group);
 	free(ms->selected);
+	free(ms->selected_lab);
 	free(ms);
 }
 
