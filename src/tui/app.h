@@ -120,6 +120,7 @@ struct app {
 	size_t			 njobs;
 
 	struct hostres		 host;		/* sampled on the tick */
+	uint64_t		 next_host;	/* when to sample it again */
 
 	char			*select;	/* a VM the list should select */
 	char			*status;	/* a line for the status bar */
