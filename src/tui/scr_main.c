@@ -18,6 +18,7 @@
 #include "core/names.h"
 #include "core/snaptree.h"
 #include "ops/hostres.h"
+#include "ops/lab.h"
 #include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/graph.h"
@@ -597,7 +598,10 @@ main_draw_lab_details(const struct labgroup_lab *lab, int y, int x, int w)
 	attrset(A_NORMAL);
 	draw_textf(y++, x, w, "%d VM%s, %d running", lab->total,
 	    lab->total == 1 ? "" : "s", lab->running);
-	draw_textf(y + 1, x, w, "%s and %s start and stop its VMs, %s marks "
+	draw_textf(y + 1, x, w, "%s brings it up from its lab file, %s takes "
+	    "it down, %s resets it to its baseline", main_key_name(ACT_LAB_UP),
+	    main_key_name(ACT_LAB_DOWN), main_key_name(ACT_LAB_RESET));
+	draw_textf(y + 2, x, w, "%s and %s start and stop its VMs, %s marks "
 	    "them", main_key_name(ACT_START), main_key_name(ACT_STOP),
 	    main_key_name(ACT_MARK));
 }
@@ -1237,6 +1241,146 @@ main_clone(struct app *app, struct app_vm *vm, int full)
 	free(def);
 }
 
+/* ---- Labs ---------------------------------------------------------------- */
+
+/* The lab keys: what each runs of the lab engine, and its word. */
+static const struct {
+	enum tui_action	 key;
+	enum lab_action	 action;
+	const char	*verb;
+} main_lab_actions[] = {
+	{ ACT_LAB_UP, LAB_UP, "up" },
+	{ ACT_LAB_DOWN, LAB_DOWN, "down" },
+	{ ACT_LAB_RESET, LAB_RESET, "reset" },
+};
+
+static const char *
+main_lab_verb(enum lab_action action)
+{
+	size_t	i;
+
+	for (i = 0; main_lab_actions[i].action != action; i++)
+		;
+	return (main_lab_actions[i].verb);
+}
+
+/* A lab job's argument. */
+struct main_lab_job {
+	enum lab_action	 action;
+	char		*lab;
+};
+
+/* In the job: the engine's words, a progress line each. */
+static void
+job_lab_progress(void *arg, const char *vm, const char *what)
+{
+	int	fd = *(int *)arg;
+
+	if (vm != NULL)
+		app_job_progress(fd, "%s %s", vm, what);
+	else
+		app_job_progress(fd, "%s", what);
+}
+
+/*
+ * Up reads the lab file the lab was last brought up from; down and reset
+ * need only the lab's name. SIGTERM (Esc on the job's dialog) stops the
+ * engine between steps, and its cause says what was done.
+ */
+static int
+job_lab(struct app *app, void *arg, int fd, char **cause)
+{
+	struct main_lab_job	*lj = arg;
+	struct lab_hooks	 hooks;
+	char			*file = NULL;
+	int			 rc;
+
+	memset(&hooks, 0, sizeof hooks);
+	hooks.progress = job_lab_progress;
+	hooks.arg = &fd;
+	if (lj->action == LAB_UP && (file = lab_file_of(app->lib, lj->lab,
+	    cause)) == NULL)
+		return (-1);
+	rc = lab_run(app->lib, file != NULL ? file : lj->lab, lj->action,
+	    &hooks, cause);
+	free(file);
+	return (rc);
+}
+
+static void
+main_lab_done(struct app *app, int ok, const char *text, void *arg)
+{
+	struct main_lab_job	*lj = arg;
+
+	if (!ok)
+		app_error(app, "Lab", text);
+	else
+		app_say(app, 0, "lab %s: %s done%s%s", lj->lab,
+		    main_lab_verb(lj->action), *text != '\0' ? ": " : "", text);
+	free(lj->lab);
+	free(lj);
+}
+
+/* Run a lab action as a job, its dialog on top (Esc stops it). */
+static void
+main_lab_run(struct app *app, const char *lab, size_t which)
+{
+	struct main_lab_job	*lj;
+	char			*key, *title;
+
+	key = main_lab_job_key(lab);
+	if (app_job_for(app, key) != NULL) {
+		app_say(app, 1, "lab %s is busy: %s", lab,
+		    app_job_for(app, key)->title);
+		free(key);
+		return;
+	}
+	lj = xcalloc(1, sizeof *lj);
+	lj->action = main_lab_actions[which].action;
+	lj->lab = xstrdup(lab);
+	title = xasprintf("%s lab %s", main_lab_actions[which].verb, lab);
+	app_push(app, dialog_job(app_job(app, title, key, job_lab,
+	    main_lab_done, lj)));
+	free(title);
+	free(key);
+}
+
+static void
+main_lab_reset_yes(struct app *app, const char *text, void *arg)
+{
+	size_t	i;
+
+	for (i = 0; main_lab_actions[i].action != LAB_RESET; i++)
+		;
+	main_lab_run(app, arg, i);
+}
+
+/* A lab key on a lab's header or one of its VMs. */
+static void
+main_lab_key(struct app *app, struct main_screen *ms, enum tui_action key)
+{
+	struct labgroup_lab	*lab;
+	char			*text;
+	size_t			 i;
+
+	if ((lab = main_current_lab(ms)) == NULL) {
+		app_say(app, 1, "not a lab's VM: labs come from lab files "
+		    "(vmdesk up FILE)");
+		return;
+	}
+	for (i = 0; main_lab_actions[i].key != key; i++)
+		;
+	if (main_lab_actions[i].action != LAB_RESET) {
+		main_lab_run(app, lab->name, i);
+		return;
+	}
+	text = xasprintf("Reset every VM of lab %s to its baseline "
+	    "snapshot? What they did since is lost.", lab->name);
+	app_push(app, dialog_confirm("Reset lab", text, main_lab_reset_yes,
+	    xstrdup(lab->name)));
+	free(text);
+}
+
 /* Space: mark the VM, or on a lab's header all its shown VMs, or none. */
 static void
 main_mark(struct main_screen *ms)
@@ -1494,6 +1638,11 @@ main_key(struct app *app, struct screen *s, int key)
 		return (1);
 	case ACT_MARK:
 		main_mark(ms);
+		return (1);
+	case ACT_LAB_UP:
+	case ACT_LAB_DOWN:
+	case ACT_LAB_RESET:
+		main_lab_key(app, ms, keys_lookup(key, KEYS_MAIN));
 		return (1);
 	case ACT_MARK_ALL:
 		for (all = 1, i = 0; i < ms->nshown; i++)

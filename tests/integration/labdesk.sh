@@ -4,7 +4,9 @@
 # are gathered under a header row with its name and running/total, where
 # the lab's first VM would be in the list's sort; VMs without a lab are
 # listed as before; a filter on the lab's name shows its VMs; a header
-# marks and starts its lab's VMs.
+# marks and starts its lab's VMs; its keys take the lab down, bring it
+# up (its progress on the header) and reset it, each a job that Esc
+# stops between steps.
 #
 # The lab key is what vmdesk up writes; here it is written into vm.conf
 # of stopped VMs.
@@ -91,8 +93,51 @@ screen | grep -q "^\\*  db " && fail "still marked"
 # The class header: F4 starts zed, its only VM.
 $TM send-keys -t d End Up F4
 wait_screen "lab class  1/1 running" 300; ok
+# QEMU daemonizes: a moment with two processes of its name.
+i=0
+while [ "$(count_live vmdesk-zed)" -ne 1 ] && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 [ "$(count_live vmdesk-zed)" -eq 1 ] || fail "zed did not start"; ok
 [ "$(count_live vmdesk-db)" -eq 0 ] || fail "db started"; ok
+$TM kill-session -t d
+vd_ok kill web-1
+vd_ok kill zed
+
+log "lab keys: X takes a lab down, U brings it up, B resets it"
+printf '[lab]\nname = kl\n\n[vm kn]\ntemplate = tinylinux\ncount = 2\nmemory = 128M\n' \
+    >"$TEST_TMP/kl.lab"
+vd_ok up "$TEST_TMP/kl.lab"
+$TM new-session -d -s d -x 100 -y 30 "exec $VMDESK"
+wait_screen "lab kl  2/2 running"
+$TM send-keys -t d /
+$TM send-keys -t d -l "kl"
+$TM send-keys -t d Enter Home
+wait_screen "filter: kl"
+$TM send-keys -t d X
+wait_screen "lab kl: down done" 600; ok
+wait_screen "lab kl  0/2 running"; ok
+[ "$(count_live vmdesk-kn-1)" -eq 0 ] || fail "kn-1 still runs"; ok
+$TM send-keys -t d U
+# Its header says what the engine does to which VM.
+wait_screen "lab kl  [0-2]/2 running  up lab kl: kn-[12] (starting|booting)" \
+    600; ok
+wait_screen "lab kl: up done" 900; ok
+wait_screen "lab kl  2/2 running"; ok
+$TM send-keys -t d B
+wait_screen "Reset every VM of lab kl to its baseline"
+$TM send-keys -t d Enter
+wait_screen "lab kl: reset done" 900; ok
+
+log "Esc on a lab's job stops it between steps, saying what was done"
+$TM send-keys -t d X
+wait_screen "lab kl: down done" 600
+$TM send-keys -t d U
+wait_screen "up lab kl: kn-1 (starting|booting)" 600
+$TM send-keys -t d Escape
+wait_screen "interrupted; done: " 600; ok
+$TM send-keys -t d Enter
 $TM kill-session -t d
 
 echo "# $TEST_NAME: $passed checks passed"
