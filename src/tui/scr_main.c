@@ -674,7 +674,9 @@ main_draw_title(struct app *app, struct main_screen *ms)
 
 	for (i = 0; i < app->nvms; i++)
 		running += vmstate_is_alive(app->vms[i]->st.state);
-	host = main_host_text(app);
+	/* Beside a console pane, an idle screen sends no bytes at all. */
+	host = pane_kind(ms->pane) == PANE_OFF ? main_host_text(app) :
+	    xstrdup("");
 	hw = draw_width(host);
 	attrset(draw_attr(ROLE_TITLE));
 	mvhline(0, 0, ' ', COLS);
