@@ -38,20 +38,6 @@ cli_autostart_wanted(struct cli *cli, const char *name)
 	return (wanted);
 }
 
-/* Whether the VM's QEMU runs. */
-static int
-cli_autostart_running(struct cli *cli, const char *name)
-{
-	struct vm_paths	 p;
-	int		 running;
-
-	if (cli_paths(cli, name, &p) != CLI_OK)
-		return (0);
-	running = vmproc_pid(&p) > 0;
-	vm_paths_clear(&p);
-	return (running);
-}
-
 /* Whether name is a stopped autostart VM to start; -1 when broken. */
 static int
 cli_autostart_one(struct cli *cli, const char *name, int list_only)
@@ -60,7 +46,7 @@ cli_autostart_one(struct cli *cli, const char *name, int list_only)
 
 	if (wanted <= 0)
 		return (wanted);
-	if (cli_autostart_running(cli, name)) {
+	if (vmctl_running(cli->lib, name)) {
 		printf("%s: already running\n", name);
 		return (0);
 	}

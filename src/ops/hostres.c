@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/vmproc.h"
 #include "ops/vmctl.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
@@ -205,23 +204,6 @@ hostres_check_clear(struct hostres_check *c)
 	strv_clear(&c->names);
 }
 
-/* Whether a VM's QEMU runs. */
-static int
-hostres_running(const struct library *lib, const char *name)
-{
-	struct vm_paths	 p;
-	char		*cause = NULL;
-	int		 running;
-
-	if (vmctl_paths_listed(lib, name, &p, &cause) != 0) {
-		free(cause);
-		return (0);
-	}
-	running = vmproc_pid(&p) > 0;
-	vm_paths_clear(&p);
-	return (running);
-}
-
 /* vCPUs of the running VMs that are not among names. */
 static int
 hostres_running_vcpus(const struct library *lib, const struct strv *names)
@@ -237,7 +219,7 @@ hostres_running_vcpus(const struct library *lib, const struct strv *names)
 		free(cause);
 	for (i = 0; i < all.n; i++) {
 		if (strv_find(names, all.v[i]) != -1 ||
-		    !hostres_running(lib, all.v[i]))
+		    !vmctl_running(lib, all.v[i]))
 			continue;
 		if ((def = library_load(lib, all.v[i], &cause)) == NULL) {
 			free(cause);
@@ -269,7 +251,7 @@ hostres_startable(const struct library *lib, const char *name)
 	vmdir = library_vm_dir(lib, name);
 	rc = vmdef_validate(def, vmdir, &cause);
 	free(vmdir);
-	if (rc != 0 || hostres_running(lib, name)) {
+	if (rc != 0 || vmctl_running(lib, name)) {
 		free(cause);
 		vmdef_free(def);
 		return (NULL);
