@@ -45,7 +45,9 @@ static const struct cli_command cli_commands[] = {
 	  "       vmdesk create NAME --iso PATH|URL [--sha256 X] "
 	  "[--template T] [...]",
 	  "create a VM from a template, a disk image or an installer ISO" },
-	{ "start", cli_vm_start, "NAME [--paused]", "start a VM" },
+	{ "start", cli_vm_start, "NAME... [--paused] [--force]", "start VMs; "
+	  "refuses when their memory would overcommit the host's, unless "
+	  "--force" },
 	{ "stop", cli_vm_stop, "NAME [--timeout SEC] [--force]",
 	  "power a VM off with the ACPI button; --force kills it after the "
 	  "timeout" },
@@ -134,8 +136,9 @@ static const struct cli_command cli_commands[] = {
 	{ "type", cli_type, "NAME TEXT|-",
 	  "type text (or standard input) into a running VM's keyboard" },
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
-	{ "autostart", cli_autostart, "[--list]", "start the VMs set to "
-	  "autostart (at login or boot: see the man page)" },
+	{ "autostart", cli_autostart, "[--list] [--force]", "start the VMs "
+	  "set to autostart (at login or boot: see the man page); --force "
+	  "even when their memory would overcommit the host's" },
 	{ "plan", cli_plan, "FILE [--json]", "what vmdesk up would do to "
 	  "the lab of FILE; exits 0 when nothing differs, 3 when it would "
 	  "change something" },

@@ -25,6 +25,7 @@
 #include "core/names.h"
 #include "images/template.h"
 #include "ops/hwdisk.h"
+#include "ops/hostres.h"
 #include "ops/hwnet.h"
 #include "ops/vmcreate.h"
 #include "ops/vmctl.h"
@@ -436,30 +437,79 @@ cli_vm_start_one(struct cli *cli, const char *name, int paused)
 	return (CLI_OK);
 }
 
-static int
-cli_start_flag(int c, const char *val, void *arg)
+/*
+ * The host's check before starting VMs: 0 to go on (a warning about
+ * vCPUs said), CLI_FAIL after saying that memory would run short.
+ */
+int
+cli_vm_host_check(struct cli *cli, const struct strv *names, int force)
 {
-	if (c != 'p')
-		return (-1);
-	*(int *)arg = 1;
-	return (0);
+	struct hostres_check	 c;
+	char			*cause = NULL, *mem, *cpus;
+
+	if (hostres_check(cli->lib, names, &c, &cause) != 0)
+		return (cli_fail(cause));
+	mem = hostres_memory_message(&c);
+	cpus = hostres_cpus_message(&c);
+	hostres_check_clear(&c);
+	if (cpus != NULL)
+		cli_error("warning: %s", cpus);
+	free(cpus);
+	if (mem != NULL && force)
+		cli_error("warning: %s (--force: starting anyway)", mem);
+	else if (mem != NULL)
+		cli_error("%s (--force starts anyway)", mem);
+	free(mem);
+	return (mem != NULL && !force ? CLI_FAIL : CLI_OK);
 }
+
+struct start_args {
+	int	paused;
+	int	force;
+};
 
 int
 cli_vm_start(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	opts[] = {
 		{ "paused", no_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char			*name;
-	int				 paused = 0, rc;
+	struct start_args		 a = { 0, 0 };
+	struct strv			 names;
+	int				 c, i, rc = CLI_OK;
 
-	name = cli_vm_args("start", argc, argv, "p", opts, cli_start_flag,
-	    &paused, &rc);
-	if (name == NULL)
-		return (rc);
-	return (cli_vm_start_one(cli, name, paused));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "pf", opts, NULL)) != -1) {
+		if (c == 'p')
+			a.paused = 1;
+		else if (c == 'f')
+			a.force = 1;
+		else {
+			cli_error("start: unknown or incomplete option '%s'",
+			    argv[optind - 1]);
+			return (cli_usage("start"));
+		}
+	}
+	if (optind == argc)
+		return (cli_usage("start"));
+	if (cli_library(cli) == NULL)
+		return (CLI_FAIL);
+	strv_init(&names);
+	for (i = optind; i < argc; i++)
+		strv_push(&names, argv[i]);
+	if (cli_vm_host_check(cli, &names, a.force) != CLI_OK) {
+		strv_clear(&names);
+		return (CLI_FAIL);
+	}
+	for (i = 0; i < (int)names.n; i++) {
+		if (cli_vm_start_one(cli, names.v[i], a.paused) != CLI_OK)
+			rc = CLI_FAIL;
+	}
+	strv_clear(&names);
+	return (rc);
 }
 
 /* ---- stop, kill, pause, resume, reset ------------------------------------ */

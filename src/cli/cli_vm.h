@@ -10,6 +10,11 @@ int	cli_vm_create(struct cli *, int, char **);
 int	cli_vm_start(struct cli *, int, char **);
 /* Start one VM and say so (CLI_OK or CLI_FAIL). */
 int	cli_vm_start_one(struct cli *, const char *, int);
+/*
+ * Before starting VMs: the host's memory and vCPUs. CLI_FAIL after saying
+ * memory would be overcommitted (unless force); warnings on stderr.
+ */
+int	cli_vm_host_check(struct cli *, const struct strv *, int);
 int	cli_vm_stop(struct cli *, int, char **);
 int	cli_vm_kill(struct cli *, int, char **);
 int	cli_vm_pause(struct cli *, int, char **);

@@ -43,6 +43,22 @@ vmctl_paths_listed(const struct library *lib, const char *name,
 	return (rc);
 }
 
+int
+vmctl_running(const struct library *lib, const char *name)
+{
+	struct vm_paths	 p;
+	char		*cause = NULL;
+	int		 running;
+
+	if (vmctl_paths(lib, name, &p, &cause) != 0) {
+		free(cause);
+		return (0);
+	}
+	running = vmproc_pid(&p) > 0;
+	vm_paths_clear(&p);
+	return (running);
+}
+
 /* Paths, then the lock (unless lockp is NULL), then the state. */
 static int
 vmctl_begin(const struct library *lib, const char *name, struct vm_paths *p,

@@ -35,6 +35,8 @@ int	vmctl_paths(const struct library *, const char *, struct vm_paths *,
 /* The same for a name library_list() gave: not checked again. */
 int	vmctl_paths_listed(const struct library *, const char *,
 	    struct vm_paths *, char **);
+/* Whether a VM's QEMU runs (its pidfile is locked); 0 for no such VM. */
+int	vmctl_running(const struct library *, const char *);
 /*
  * Start a stopped VM. *pid gets QEMU's pid and *note (caller frees) the
  * accelerator and why it was chosen, as "tcg: KVM does not work here".

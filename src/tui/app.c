@@ -39,6 +39,12 @@
  */
 #define APP_WATCHED_INTERVAL	30000
 #define APP_LOAD_BATCH		128	/* definitions read per loop turn */
+/*
+ * The host's figures on the title line: CPU use over this long. Each
+ * sample redraws the screen, which an idle desktop should not do every
+ * second (bench/scale.sh: 0.2% of a core with 1000 VMs).
+ */
+#define APP_HOST_INTERVAL	5000
 
 static int	app_signal_fd = -1;
 
@@ -475,7 +481,24 @@ app_vm_observe(struct app *app, struct app_vm *vm, int monitor)
 		app->dirty = 1;
 }
 
-/* Once a second: state and statistics of every VM. */
+/* The host's memory, CPU use and disk free, for the title line. */
+static void
+app_tick_host(struct app *app, uint64_t now)
+{
+	char	*cause = NULL;
+
+	if (now < app->next_host)
+		return;
+	app->next_host = now + APP_HOST_INTERVAL;
+	if (hostres_sample(&app->host, "/proc", app->lib->home,
+	    &cause) != 0) {
+		log_debug("host: %s", cause);
+		free(cause);
+	}
+	app->dirty = 1;
+}
+
+/* Once a second: state and statistics of every VM, and the host's. */
 static void
 app_tick(struct app *app)
 {
@@ -486,6 +509,7 @@ app_tick(struct app *app)
 
 	if (now >= app->next_scan || app->rescan)
 		app_rescan(app);
+	app_tick_host(app, now);
 	for (i = 0; i < app->nvms; i++) {
 		vm = app->vms[i];
 		/*
@@ -983,6 +1007,10 @@ app_main(struct library *lib, struct settings *set, const char *select,
 	/* The first frame asks no monitor: the pidfile locks tell enough. */
 	app_rescan(&app);
 	app_load_some(&app, LINES > 0 ? (size_t)LINES : 64);
+	/* Two small /proc files and a statvfs: the title has figures. */
+	app_tick_host(&app, time_mono_ms());
+	/* CPU use needs a second sample: soon, then every interval. */
+	app.next_host = time_mono_ms() + (uint64_t)set->refresh;
 	if (view) {
 		app.view_only = 1;
 		app.view = xstrdup(select);

@@ -16,6 +16,7 @@
 #include "core/library.h"
 #include "core/libwatch.h"
 #include "core/settings.h"
+#include "ops/hostres.h"
 
 struct app;
 struct screen;
@@ -117,6 +118,9 @@ struct app {
 
 	struct job		**jobs;
 	size_t			 njobs;
+
+	struct hostres		 host;		/* sampled on the tick */
+	uint64_t		 next_host;	/* when to sample it again */
 
 	char			*select;	/* a VM the list should select */
 	char			*status;	/* a line for the status bar */

@@ -136,7 +136,15 @@ static struct tui_key keys_builtin[] = {
 	  "snapshot", KEYS_SNAP },
 	{ 'u', "u", ACT_UNDER_HOOD, NULL, "under the hood: the QEMU command "
 	  "line, each argument explained, and the live QMP traffic", KEYS_MAIN },
-	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM",
+	{ ' ', "Space", ACT_MARK, NULL, "mark or unmark the selected VM (on "
+	  "a lab's header: all its VMs)", KEYS_MAIN },
+	{ 'U', "U", ACT_LAB_UP, NULL, "(on a lab or one of its VMs) bring the "
+	  "lab up from its lab file, as vmdesk up does; progress on its "
+	  "header", KEYS_MAIN },
+	{ 'X', "X", ACT_LAB_DOWN, NULL, "(on a lab) take the lab down: stop "
+	  "its VMs, as vmdesk down does", KEYS_MAIN },
+	{ 'B', "B", ACT_LAB_RESET, NULL, "(on a lab) reset every VM of the "
+	  "lab to its baseline snapshot, as vmdesk lab reset does (confirm)",
 	  KEYS_MAIN },
 	{ 'a', "a", ACT_MARK_ALL, NULL, "mark all shown VMs, or none",
 	  KEYS_MAIN },
@@ -200,7 +208,8 @@ static const struct {
 	{ ACT_DEV_INSERT, "device-insert" }, { ACT_DEV_EJECT, "device-eject" },
 	{ ACT_DEV_SHARE, "device-share" }, { ACT_DEV_USB, "device-usb" },
 	{ ACT_DEV_NIC, "device-nic" }, { ACT_DEV_FORWARD, "device-forward" },
-	{ ACT_DEV_REMOVE, "device-remove" },
+	{ ACT_DEV_REMOVE, "device-remove" }, { ACT_LAB_UP, "lab-up" },
+	{ ACT_LAB_DOWN, "lab-down" }, { ACT_LAB_RESET, "lab-reset" },
 };
 
 const char *

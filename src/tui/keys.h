@@ -59,7 +59,10 @@ enum tui_action {
 	ACT_DEV_USB,
 	ACT_DEV_NIC,
 	ACT_DEV_FORWARD,
-	ACT_DEV_REMOVE
+	ACT_DEV_REMOVE,
+	ACT_LAB_UP,
+	ACT_LAB_DOWN,
+	ACT_LAB_RESET
 };
 
 /* Where a binding applies. */

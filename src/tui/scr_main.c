@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <curses.h>
 #include <endian.h>
 #include <fcntl.h>
@@ -16,10 +17,13 @@
 
 #include "core/names.h"
 #include "core/snaptree.h"
+#include "ops/hostres.h"
+#include "ops/lab.h"
 #include "ops/vmctl.h"
 #include "tui/draw.h"
 #include "tui/graph.h"
 #include "tui/keys.h"
+#include "tui/labgroup.h"
 #include "tui/pane.h"
 #include "tui/screens.h"
 #include "tui/thumb.h"
@@ -47,7 +51,9 @@ static const char *const sort_names[] = { "name", "state", "cpu", "memory",
 struct main_screen {
 	struct app_vm	**shown;	/* filtered and sorted, rebuilt per draw */
 	size_t		  nshown;
+	struct labgroup	  group;	/* the rows: shown, labs gathered */
 	char		 *selected;	/* name of the cursor's VM */
+	char		 *selected_lab;	/* or of the lab whose header it is on */
 	int		  cursor;
 	int		  top;
 	int		  list_rows;	/* rows the list had at the last draw */
@@ -73,6 +79,9 @@ main_matches(const struct main_screen *ms, const struct app_vm *vm)
 		return (1);
 	if (vm->def != NULL && vm->def->template != NULL &&
 	    strcasestr(vm->def->template, ms->filter) != NULL)
+		return (1);
+	if (vm->def != NULL && vm->def->lab != NULL &&
+	    strcasestr(vm->def->lab, ms->filter) != NULL)
 		return (1);
 	return (vm->def != NULL && vm->def->os != NULL &&
 	    strcasestr(vm->def->os, ms->filter) != NULL);
@@ -128,11 +137,31 @@ main_cmp(const void *a, const void *b)
 	return (c != 0 ? c : strcmp(x->name, y->name));
 }
 
-/* Filter and sort, keeping the cursor on the same VM. */
+/* The row of the selected VM or lab header, or -1. */
+static int
+main_find_selected(const struct main_screen *ms)
+{
+	const struct labgroup_row	*r;
+	size_t				 i;
+
+	for (i = 0; i < ms->group.nrows; i++) {
+		r = &ms->group.rows[i];
+		if (ms->selected_lab != NULL && r->vm == NULL &&
+		    strcmp(ms->group.labs[r->lab].name, ms->selected_lab) == 0)
+			return ((int)i);
+		if (ms->selected != NULL && r->vm != NULL &&
+		    strcmp(r->vm->name, ms->selected) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* Filter, sort and group, keeping the cursor on the same row. */
 static void
 main_build(struct app *app, struct main_screen *ms)
 {
 	size_t	i;
+	int	row;
 
 	ms->shown = xreallocarray(ms->shown, app->nvms + 1, sizeof *ms->shown);
 	ms->nshown = 0;
@@ -144,6 +173,8 @@ main_build(struct app *app, struct main_screen *ms)
 		free(ms->selected);
 		ms->selected = app->select;
 		app->select = NULL;
+		free(ms->selected_lab);
+		ms->selected_lab = NULL;
 	}
 	main_sort_key = ms->sort;
 	/* Mostly in order already (by name, as the app keeps them). */
@@ -154,40 +185,54 @@ main_build(struct app *app, struct main_screen *ms)
 			break;
 		}
 	}
-	if (ms->selected != NULL) {
-		for (i = 0; i < ms->nshown; i++) {
-			if (strcmp(ms->shown[i]->name, ms->selected) == 0) {
-				ms->cursor = (int)i;
-				break;
-			}
-		}
-	}
-	if (ms->cursor >= (int)ms->nshown)
-		ms->cursor = (int)ms->nshown - 1;
+	labgroup_build(&ms->group, app->vms, app->nvms, ms->shown,
+	    ms->nshown);
+	if ((row = main_find_selected(ms)) != -1)
+		ms->cursor = row;
+	if (ms->cursor >= (int)ms->group.nrows)
+		ms->cursor = (int)ms->group.nrows - 1;
 	if (ms->cursor < 0)
 		ms->cursor = 0;
 }
 
+/* The VM at the cursor; NULL on a lab's header. */
 static struct app_vm *
 main_current(struct main_screen *ms)
 {
-	if (ms->nshown == 0)
+	if (ms->group.nrows == 0)
 		return (NULL);
-	return (ms->shown[ms->cursor]);
+	return (ms->group.rows[ms->cursor].vm);
+}
+
+/* The lab at the cursor (its header or one of its VMs), or NULL. */
+static struct labgroup_lab *
+main_current_lab(struct main_screen *ms)
+{
+	if (ms->group.nrows == 0 || ms->group.rows[ms->cursor].lab < 0)
+		return (NULL);
+	return (&ms->group.labs[ms->group.rows[ms->cursor].lab]);
 }
 
 static void
 main_select(struct main_screen *ms, int cursor)
 {
-	if (ms->nshown == 0)
+	const struct labgroup_row	*r;
+
+	if (ms->group.nrows == 0)
 		return;
 	if (cursor < 0)
 		cursor = 0;
-	if (cursor >= (int)ms->nshown)
-		cursor = (int)ms->nshown - 1;
+	if (cursor >= (int)ms->group.nrows)
+		cursor = (int)ms->group.nrows - 1;
 	ms->cursor = cursor;
+	r = &ms->group.rows[cursor];
 	free(ms->selected);
-	ms->selected = xstrdup(ms->shown[cursor]->name);
+	free(ms->selected_lab);
+	ms->selected = ms->selected_lab = NULL;
+	if (r->vm != NULL)
+		ms->selected = xstrdup(r->vm->name);
+	else
+		ms->selected_lab = xstrdup(ms->group.labs[r->lab].name);
 }
 
 static const char *
@@ -201,7 +246,8 @@ main_state_word(const struct app_vm *vm)
 }
 
 static void
-main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
+main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur,
+    int indent)
 {
 	char		*mem, *up, *spark, *cpu;
 	const char	*tmpl;
@@ -215,7 +261,8 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 		mvaddch(y, 0, '*');
 		attrset(cur ? draw_attr(ROLE_SELECTED) : 0);
 	}
-	draw_text(y, x + 1, 18, vm->name);
+	/* A lab's VMs under its header, indented. */
+	draw_text(y, x + 1 + indent, 18 - indent, vm->name);
 	x += 20;
 	role = vm->def == NULL && vm->loaded ? ROLE_CRASHED :
 	    draw_state_role(vm->st.state);
@@ -266,6 +313,57 @@ main_draw_row(struct app *app, struct app_vm *vm, int y, int w, int cur)
 		draw_text(y, x, w - x, up);
 		free(up);
 	}
+}
+
+/* The key that does an action on the list, for the words of a hint. */
+static const char *
+main_key_name(enum tui_action a)
+{
+	const struct tui_key	*k = keys_for(a, KEYS_MAIN);
+
+	return (k != NULL ? k->name : "?");
+}
+
+/* The job working on a lab: its key is "lab NAME". Caller frees. */
+static char *
+main_lab_job_key(const char *lab)
+{
+	return (xasprintf("lab %s", lab));
+}
+
+/* A lab's header: its name, running of total, and a job's progress. */
+static void
+main_draw_lab_row(struct app *app, const struct labgroup_lab *lab, int y,
+    int w, int cur)
+{
+	struct job	*job;
+	char		*key;
+
+	key = main_lab_job_key(lab->name);
+	job = app_job_for(app, key);
+	free(key);
+	attrset(cur ? draw_attr(ROLE_SELECTED) : (int)A_BOLD);
+	mvhline(y, 0, ' ', w);
+	draw_textf(y, 1, w - 1, "%s %s  %d/%d running%s%s%s%s",
+	    app->utf8 ? "\u25be lab" : "lab", lab->name, lab->running,
+	    lab->total, job != NULL ? "  " : "", job != NULL ? job->title :
+	    "", job != NULL && job->progress != NULL ? ": " : "",
+	    job != NULL && job->progress != NULL ? job->progress : "");
+	attrset(A_NORMAL);
+}
+
+static void
+main_draw_list_row(struct app *app, struct main_screen *ms, int row, int y,
+    int w)
+{
+	const struct labgroup_row	*r = &ms->group.rows[row];
+
+	if (r->vm == NULL)
+		main_draw_lab_row(app, &ms->group.labs[r->lab], y, w,
+		    row == ms->cursor);
+	else
+		main_draw_row(app, r->vm, y, w, row == ms->cursor,
+		    r->lab >= 0 ? 2 : 0);
 }
 
 static void
@@ -489,20 +587,112 @@ main_draw_details(struct app *app, struct main_screen *ms, struct app_vm *vm,
 	}
 }
 
+/* Beside a lab's header: what it is and its keys. */
+static void
+main_draw_lab_details(const struct labgroup_lab *lab, int y, int x, int w)
+{
+	if (w < 20)
+		return;
+	attrset(A_BOLD);
+	draw_textf(y++, x, w, "lab %s", lab->name);
+	attrset(A_NORMAL);
+	draw_textf(y++, x, w, "%d VM%s, %d running", lab->total,
+	    lab->total == 1 ? "" : "s", lab->running);
+	draw_textf(y + 1, x, w, "%s brings it up from its lab file, %s takes "
+	    "it down, %s resets it to its baseline", main_key_name(ACT_LAB_UP),
+	    main_key_name(ACT_LAB_DOWN), main_key_name(ACT_LAB_RESET));
+	draw_textf(y + 2, x, w, "%s and %s start and stop its VMs, %s marks "
+	    "them", main_key_name(ACT_START), main_key_name(ACT_STOP),
+	    main_key_name(ACT_MARK));
+}
+
 /* Which VMs the list's rows show, in order (FNV-1a over their names). */
 static uint32_t
 main_rows_hash(const struct main_screen *ms, int rows)
 {
+	const struct labgroup_row	*r;
 	const char	*p;
 	uint32_t	 h = 2166136261U;
 	int		 y;
 
-	for (y = 0; y < rows && ms->top + y < (int)ms->nshown; y++) {
-		for (p = ms->shown[ms->top + y]->name; *p != '\0'; p++)
+	for (y = 0; y < rows && ms->top + y < (int)ms->group.nrows; y++) {
+		r = &ms->group.rows[ms->top + y];
+		p = r->vm != NULL ? r->vm->name : ms->group.labs[r->lab].name;
+		/* A header and a VM of the same name differ. */
+		h = (h ^ (r->vm != NULL)) * 16777619U;
+		for (; *p != '\0'; p++)
 			h = (h ^ (unsigned char)*p) * 16777619U;
 		h = (h ^ '\n') * 16777619U;
 	}
 	return (h);
+}
+
+/*
+ * The host on the title's right: CPU use, what the running VMs' QEMUs
+ * hold of the host's memory, disk free under the library. From figures
+ * the tick sampled. Caller frees.
+ */
+static char *
+main_host_text(struct app *app)
+{
+	const struct hostres	*h = &app->host;
+	struct app_vm		*vm;
+	uint64_t		 rss = 0;
+	double			 v;
+	size_t			 i;
+	char			*cpu, *used, *total, *disk, *s;
+
+	if (h->samples == 0)
+		return (xstrdup(""));
+	for (i = 0; i < app->nvms; i++) {
+		vm = app->vms[i];
+		if (!vmstate_is_alive(vm->st.state) || vm->stats == NULL)
+			continue;
+		v = stats_series_last(&vm->stats->rss_bytes);
+		if (!isnan(v))
+			rss += (uint64_t)v;
+	}
+	cpu = isnan(h->cpu_use) ? xstrdup("-") : xasprintf("%.0f%%",
+	    h->cpu_use);
+	used = str_size_short(rss);
+	total = str_size_short(h->mem_total);
+	disk = h->disk_known ? str_size_short(h->disk_free) : xstrdup("?");
+	s = xasprintf("cpu %s vms %s/%s disk %s free", cpu, used, total, disk);
+	free(cpu);
+	free(used);
+	free(total);
+	free(disk);
+	return (s);
+}
+
+static void
+main_draw_title(struct app *app, struct main_screen *ms)
+{
+	size_t	i, running = 0;
+	char	*host;
+	int	hw;
+
+	for (i = 0; i < app->nvms; i++)
+		running += vmstate_is_alive(app->vms[i]->st.state);
+	/* Beside a console pane, an idle screen sends no bytes at all. */
+	host = pane_kind(ms->pane) == PANE_OFF ? main_host_text(app) :
+	    xstrdup("");
+	hw = draw_width(host);
+	attrset(draw_attr(ROLE_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	if (hw + 2 < COLS)
+		draw_text(0, COLS - hw - 1, hw, host);
+	else
+		hw = -2;
+	/* Narrow: the version makes room for the host's figures. */
+	draw_textf(0, 1, COLS - hw - 4, "vmdesk%s%s  %zu VM%s, %zu running"
+	    "%s%s  sort: %s%s%s", COLS >= 100 ? " " : "", COLS >= 100 ?
+	    VERSION : "", app->nvms, app->nvms == 1 ? "" : "s",
+	    running, app->njobs > 0 ? ", jobs: " : "", app->njobs > 0 ?
+	    app->jobs[0]->title : "", sort_names[ms->sort],
+	    ms->filter[0] != '\0' ? "  filter: " : "", ms->filter);
+	attrset(A_NORMAL);
+	free(host);
 }
 
 static void
@@ -510,22 +700,11 @@ main_draw(struct app *app, struct screen *s)
 {
 	struct main_screen	*ms = s->data;
 	struct app_vm		*vm;
-	size_t			 i, running = 0;
 	uint32_t		 rows;
 	int			 list_w, list_h, dx, dy, dw, dh, y, wide;
 
 	main_build(app, ms);
-	for (i = 0; i < app->nvms; i++)
-		running += vmstate_is_alive(app->vms[i]->st.state);
-
-	attrset(draw_attr(ROLE_TITLE));
-	mvhline(0, 0, ' ', COLS);
-	draw_textf(0, 1, COLS - 2, "vmdesk %s  %zu VM%s, %zu running%s%s  "
-	    "sort: %s%s%s", VERSION, app->nvms, app->nvms == 1 ? "" : "s",
-	    running, app->njobs > 0 ? ", jobs: " : "", app->njobs > 0 ?
-	    app->jobs[0]->title : "", sort_names[ms->sort],
-	    ms->filter[0] != '\0' ? "  filter: " : "", ms->filter);
-	attrset(A_NORMAL);
+	main_draw_title(app, ms);
 
 	wide = COLS >= 140;
 	list_w = wide ? 86 : COLS;
@@ -537,7 +716,7 @@ main_draw(struct app *app, struct screen *s)
 		wide = 1;
 	} else if (!wide) {
 		/* Stacked: the list takes the rows it needs, at most half. */
-		list_h = (int)ms->nshown + 1;
+		list_h = (int)ms->group.nrows + 1;
 		if (list_h < 4)
 			list_h = 4;
 		if (list_h > (LINES - 4) / 2)
@@ -553,10 +732,8 @@ main_draw(struct app *app, struct screen *s)
 		ms->top = ms->cursor;
 	if (ms->cursor >= ms->top + list_h)
 		ms->top = ms->cursor - list_h + 1;
-	for (y = 0; y < list_h && ms->top + y < (int)ms->nshown; y++) {
-		main_draw_row(app, ms->shown[ms->top + y], 2 + y, list_w,
-		    ms->top + y == ms->cursor);
-	}
+	for (y = 0; y < list_h && ms->top + y < (int)ms->group.nrows; y++)
+		main_draw_list_row(app, ms, ms->top + y, 2 + y, list_w);
 	attrset(A_NORMAL);
 	if (ms->nshown == 0)
 		draw_text(3, 2, list_w - 4, app->nvms == 0 ? "No VMs yet: F2 "
@@ -579,6 +756,9 @@ main_draw(struct app *app, struct screen *s)
 	vm = main_current(ms);
 	if (vm != NULL && pane_kind(ms->pane) == PANE_OFF)
 		main_draw_details(app, ms, vm, dy, dx, dh, dw);
+	else if (main_current_lab(ms) != NULL && pane_kind(ms->pane) ==
+	    PANE_OFF)
+		main_draw_lab_details(main_current_lab(ms), dy, dx, dw);
 	if (ms->filtering) {
 		attrset(draw_attr(ROLE_TITLE));
 		mvhline(LINES - 2, 0, ' ', COLS);
@@ -609,12 +789,16 @@ main_draw(struct app *app, struct screen *s)
 
 /* ---- Actions ------------------------------------------------------------- */
 
-/* The marked VMs, else the selected one. Caller frees the array. */
+/*
+ * The marked VMs, else the selected one, else (on a lab's header) the
+ * lab's shown VMs. Caller frees the array.
+ */
 static struct app_vm **
 main_targets(struct main_screen *ms, size_t *n)
 {
-	struct app_vm	**out;
-	size_t		  i;
+	struct app_vm		**out;
+	struct labgroup_lab	 *lab;
+	size_t			  i;
 
 	out = xcalloc(ms->nshown + 1, sizeof *out);
 	*n = 0;
@@ -624,6 +808,10 @@ main_targets(struct main_screen *ms, size_t *n)
 	}
 	if (*n == 0 && main_current(ms) != NULL)
 		out[(*n)++] = main_current(ms);
+	else if (*n == 0 && (lab = main_current_lab(ms)) != NULL) {
+		for (i = 0; i < lab->n; i++)
+			out[(*n)++] = ms->shown[ms->group.by[lab->first + i]];
+	}
 	return (out);
 }
 
@@ -742,6 +930,88 @@ want_stop(const struct app_vm *vm)
 {
 	return (vmstate_is_alive(vm->st.state) ||
 	    vm->st.state == VM_CRASHED);
+}
+
+static void
+main_start_yes(struct app *app, const char *text, void *arg)
+{
+	struct app_vm	*vm;
+	char		*copy, *name, *save = NULL;
+
+	copy = xstrdup(arg);
+	for (name = strtok_r(copy, " ", &save); name != NULL;
+	    name = strtok_r(NULL, " ", &save)) {
+		if ((vm = app_vm_find(app, name)) != NULL && want_start(vm))
+			main_run(app, vm, "start", job_start_vm);
+	}
+	free(copy);
+}
+
+/* The host's check of the VMs to start, from what the desktop knows. */
+static void
+main_start_judge(struct app *app, struct app_vm **t, size_t n,
+    struct hostres_check *c)
+{
+	struct hostres_vm	*vms;
+	size_t			 i, k = 0;
+	int			 running = 0;
+
+	vms = xcalloc(n + 1, sizeof *vms);
+	for (i = 0; i < n; i++) {
+		if (!want_start(t[i]))
+			continue;
+		vms[k].name = t[i]->name;
+		vms[k].memory = t[i]->def->memory;
+		vms[k++].cpus = t[i]->def->cpus;
+	}
+	for (i = 0; i < app->nvms; i++) {
+		if (vmstate_is_alive(app->vms[i]->st.state) &&
+		    app->vms[i]->def != NULL)
+			running += app->vms[i]->def->cpus;
+	}
+	hostres_judge(&app->host, vms, k, running, c);
+	free(vms);
+}
+
+/*
+ * Start: when the VMs' memory would overcommit the host's, a dialog
+ * names them and the figures and asks first; vCPUs only warn.
+ */
+static void
+main_start(struct app *app, struct main_screen *ms)
+{
+	struct hostres_check	 c;
+	struct app_vm		**t;
+	char			*mem, *cpus, *list, *text;
+	size_t			 n;
+
+	t = main_targets(ms, &n);
+	if (app->host.samples == 0) {
+		free(t);
+		main_each(app, ms, "start", job_start_vm, want_start);
+		return;
+	}
+	main_start_judge(app, t, n, &c);
+	free(t);
+	mem = hostres_memory_message(&c);
+	cpus = hostres_cpus_message(&c);
+	list = strv_join(&c.names, " ");
+	hostres_check_clear(&c);
+	if (mem == NULL) {
+		main_each(app, ms, "start", job_start_vm, want_start);
+		if (cpus != NULL)
+			app_say(app, 0, "%s", cpus);
+		free(list);
+	} else {
+		text = xasprintf("%s%s%s. Start anyway?", mem, cpus != NULL ?
+		    "; " : "", cpus != NULL ? cpus : "");
+		text[0] = (char)toupper((unsigned char)text[0]);
+		app_push(app, dialog_confirm("Start anyway?", text,
+		    main_start_yes, list));
+		free(text);
+	}
+	free(mem);
+	free(cpus);
 }
 
 /* Confirmed actions name their VMs in the argument: a copied name. */
@@ -973,6 +1243,167 @@ main_clone(struct app *app, struct app_vm *vm, int full)
 	free(def);
 }
 
+/* ---- Labs ---------------------------------------------------------------- */
+
+/* The lab keys: what each runs of the lab engine, and its word. */
+static const struct {
+	enum tui_action	 key;
+	enum lab_action	 action;
+	const char	*verb;
+} main_lab_actions[] = {
+	{ ACT_LAB_UP, LAB_UP, "up" },
+	{ ACT_LAB_DOWN, LAB_DOWN, "down" },
+	{ ACT_LAB_RESET, LAB_RESET, "reset" },
+};
+
+static const char *
+main_lab_verb(enum lab_action action)
+{
+	size_t	i;
+
+	for (i = 0; main_lab_actions[i].action != action; i++)
+		;
+	return (main_lab_actions[i].verb);
+}
+
+/* A lab job's argument. */
+struct main_lab_job {
+	enum lab_action	 action;
+	char		*lab;
+};
+
+/* In the job: the engine's words, a progress line each. */
+static void
+job_lab_progress(void *arg, const char *vm, const char *what)
+{
+	int	fd = *(int *)arg;
+
+	if (vm != NULL)
+		app_job_progress(fd, "%s %s", vm, what);
+	else
+		app_job_progress(fd, "%s", what);
+}
+
+/*
+ * Up reads the lab file the lab was last brought up from; down and reset
+ * need only the lab's name. SIGTERM (Esc on the job's dialog) stops the
+ * engine between steps, and its cause says what was done.
+ */
+static int
+job_lab(struct app *app, void *arg, int fd, char **cause)
+{
+	struct main_lab_job	*lj = arg;
+	struct lab_hooks	 hooks;
+	char			*file = NULL;
+	int			 rc;
+
+	memset(&hooks, 0, sizeof hooks);
+	hooks.progress = job_lab_progress;
+	hooks.arg = &fd;
+	if (lj->action == LAB_UP && (file = lab_file_of(app->lib, lj->lab,
+	    cause)) == NULL)
+		return (-1);
+	rc = lab_run(app->lib, file != NULL ? file : lj->lab, lj->action,
+	    &hooks, cause);
+	free(file);
+	return (rc);
+}
+
+static void
+main_lab_done(struct app *app, int ok, const char *text, void *arg)
+{
+	struct main_lab_job	*lj = arg;
+
+	if (!ok)
+		app_error(app, "Lab", text);
+	else
+		app_say(app, 0, "lab %s: %s done%s%s", lj->lab,
+		    main_lab_verb(lj->action), *text != '\0' ? ": " : "", text);
+	free(lj->lab);
+	free(lj);
+}
+
+/* Run a lab action as a job, its dialog on top (Esc stops it). */
+static void
+main_lab_run(struct app *app, const char *lab, size_t which)
+{
+	struct main_lab_job	*lj;
+	char			*key, *title;
+
+	key = main_lab_job_key(lab);
+	if (app_job_for(app, key) != NULL) {
+		app_say(app, 1, "lab %s is busy: %s", lab,
+		    app_job_for(app, key)->title);
+		free(key);
+		return;
+	}
+	lj = xcalloc(1, sizeof *lj);
+	lj->action = main_lab_actions[which].action;
+	lj->lab = xstrdup(lab);
+	title = xasprintf("%s lab %s", main_lab_actions[which].verb, lab);
+	app_push(app, dialog_job(app_job(app, title, key, job_lab,
+	    main_lab_done, lj)));
+	free(title);
+	free(key);
+}
+
+static void
+main_lab_reset_yes(struct app *app, const char *text, void *arg)
+{
+	size_t	i;
+
+	for (i = 0; main_lab_actions[i].action != LAB_RESET; i++)
+		;
+	main_lab_run(app, arg, i);
+}
+
+/* A lab key on a lab's header or one of its VMs. */
+static void
+main_lab_key(struct app *app, struct main_screen *ms, enum tui_action key)
+{
+	struct labgroup_lab	*lab;
+	char			*text;
+	size_t			 i;
+
+	if ((lab = main_current_lab(ms)) == NULL) {
+		app_say(app, 1, "not a lab's VM: labs come from lab files "
+		    "(vmdesk up FILE)");
+		return;
+	}
+	for (i = 0; main_lab_actions[i].key != key; i++)
+		;
+	if (main_lab_actions[i].action != LAB_RESET) {
+		main_lab_run(app, lab->name, i);
+		return;
+	}
+	text = xasprintf("Reset every VM of lab %s to its baseline "
+	    "snapshot? What they did since is lost.", lab->name);
+	app_push(app, dialog_confirm("Reset lab", text, main_lab_reset_yes,
+	    xstrdup(lab->name)));
+	free(text);
+}
+
+/* Space: mark the VM, or on a lab's header all its shown VMs, or none. */
+static void
+main_mark(struct main_screen *ms)
+{
+	struct labgroup_lab	 *lab;
+	struct app_vm		**t;
+	size_t			  i;
+	int			  all = 1;
+
+	if (main_current(ms) != NULL)
+		main_current(ms)->marked = !main_current(ms)->marked;
+	else if ((lab = main_current_lab(ms)) != NULL) {
+		t = ms->shown;
+		for (i = 0; i < lab->n; i++)
+			all &= t[ms->group.by[lab->first + i]]->marked;
+		for (i = 0; i < lab->n; i++)
+			t[ms->group.by[lab->first + i]]->marked = !all;
+	}
+	main_select(ms, ms->cursor + 1);
+}
+
 static int
 main_filter_key(struct app *app, struct main_screen *ms, int key)
 {
@@ -999,7 +1430,8 @@ main_filter_key(struct app *app, struct main_screen *ms, int key)
 		ms->filter[len + 1] = '\0';
 		ms->cursor = 0;
 		free(ms->selected);
-		ms->selected = NULL;
+		free(ms->selected_lab);
+		ms->selected = ms->selected_lab = NULL;
 		return (1);
 	}
 	return (0);
@@ -1101,10 +1533,10 @@ main_key(struct app *app, struct screen *s, int key)
 		main_select(ms, 0);
 		return (1);
 	case ACT_END:
-		main_select(ms, (int)ms->nshown - 1);
+		main_select(ms, (int)ms->group.nrows - 1);
 		return (1);
 	case ACT_START:
-		main_each(app, ms, "start", job_start_vm, want_start);
+		main_start(app, ms);
 		return (1);
 	case ACT_STOP:
 		main_each(app, ms, "stop", job_stop_vm, want_stop);
@@ -1207,10 +1639,12 @@ main_key(struct app *app, struct screen *s, int key)
 		ms->sort = (ms->sort + 1) % SORT_COUNT;
 		return (1);
 	case ACT_MARK:
-		if (vm != NULL) {
-			vm->marked = !vm->marked;
-			main_select(ms, ms->cursor + 1);
-		}
+		main_mark(ms);
+		return (1);
+	case ACT_LAB_UP:
+	case ACT_LAB_DOWN:
+	case ACT_LAB_RESET:
+		main_lab_key(app, ms, keys_lookup(key, KEYS_MAIN));
 		return (1);
 	case ACT_MARK_ALL:
 		for (all = 1, i = 0; i < ms->nshown; i++)
@@ -1232,7 +1666,9 @@ main_free(struct screen *s)
 	thumb_free(ms->thumb);
 	pane_free(ms->pane);
 	free(ms->shown);
+	labgroup_clear(&ms->group);
 	free(ms->selected);
+	free(ms->selected_lab);
 	free(ms);
 }
 
