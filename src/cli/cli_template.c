@@ -23,7 +23,7 @@ static const struct option cli_template_opts[] = {
 static const char *
 cli_template_source_kind(const struct template *t)
 {
-	if (t->url != NULL)
+	if (t->src[0].url != NULL)
 		return ("download");
 	if (t->boot == TEMPLATE_BOOT_ISO)
 		return ("bring-your-own");
@@ -36,8 +36,8 @@ cli_template_source_kind(const struct template *t)
 static char *
 cli_template_source(const struct template *t)
 {
-	if (t->url != NULL)
-		return (template_url_host(t->url));
+	if (t->src[0].url != NULL)
+		return (template_url_host(t->src[0].url));
 	if (t->boot == TEMPLATE_BOOT_ISO)
 		return (xstrdup("bring your own ISO"));
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX)
@@ -80,19 +80,19 @@ cli_template_json(const struct library *lib, const struct template *t)
 	    json_string(template_boot_name(t->boot)));
 	json_object_set_new(j, "source",
 	    json_string(cli_template_source_kind(t)));
-	json_object_set_new(j, "url", cli_template_str(t->url));
-	host = t->url != NULL ? template_url_host(t->url) : NULL;
+	json_object_set_new(j, "url", cli_template_str(t->src[0].url));
+	host = t->src[0].url != NULL ? template_url_host(t->src[0].url) : NULL;
 	json_object_set_new(j, "host", cli_template_str(host));
 	free(host);
-	json_object_set_new(j, "sha256", cli_template_str(t->sha256));
+	json_object_set_new(j, "sha256", cli_template_str(t->src[0].sha256));
 	json_object_set_new(j, "checksum_url",
-	    cli_template_str(t->checksum_url));
+	    cli_template_str(t->src[0].checksum_url));
 	json_object_set_new(j, "checksum_name",
-	    cli_template_str(t->checksum_name));
-	json_object_set_new(j, "format", t->url != NULL ?
+	    cli_template_str(t->src[0].checksum_name));
+	json_object_set_new(j, "format", t->src[0].url != NULL ?
 	    json_string(template_format_name(t->format)) : json_null());
-	json_object_set_new(j, "member", cli_template_str(t->member));
-	json_object_set_new(j, "cached", t->url != NULL ?
+	json_object_set_new(j, "member", cli_template_str(t->src[0].member));
+	json_object_set_new(j, "cached", t->src[0].url != NULL ?
 	    json_boolean(imgcache_lookup(lib, t)) : json_null());
 	json_object_set_new(j, "cloud_init", json_boolean(t->cloud_init));
 	json_object_set_new(j, "user", cli_template_str(t->user));
@@ -156,7 +156,7 @@ cli_template_table(const struct library *lib, struct template **list,
 		printf("%-*s  %-*s  %-9s  %-*s  %-6s  %-15s %4d %6s %6s\n",
 		    wname, list[i]->name, os.width, os.cell[i],
 		    template_boot_name(list[i]->boot), src.width, src.cell[i],
-		    list[i]->url == NULL ? "-" : imgcache_lookup(lib, list[i]) ?
+		    list[i]->src[0].url == NULL ? "-" : imgcache_lookup(lib, list[i]) ?
 		    "yes" : "no", hw, list[i]->cpus, mem, disk);
 		free(hw);
 		free(mem);

@@ -931,3 +931,44 @@ download_text(const char *url, char **cause)
 		m.buf = xstrdup("");
 	return (m.buf);
 }
+
+char *
+download_location(const char *url, char **cause)
+{
+	struct download_limits	 l;
+	struct download_mem	 m;
+	struct download		 d;
+	char			 errbuf[CURL_ERROR_SIZE], *to = NULL;
+	char			*loc = NULL;
+	CURLcode		 rc;
+
+	if (download_load(1, cause) != 0)
+		return (NULL);
+	download_limits(&l);
+	memset(&m, 0, sizeof m);
+	memset(&d, 0, sizeof d);
+	d.url = url;
+	d.path = url;
+	d.l = &l;
+	errbuf[0] = '\0';
+	d.c = download_easy(url, &l, errbuf);
+	curl_easy_setopt(d.c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(d.c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(d.c, CURLOPT_WRITEFUNCTION, download_mem_write);
+	curl_easy_setopt(d.c, CURLOPT_WRITEDATA, &m);
+	curl_easy_setopt(d.c, CURLOPT_XFERINFOFUNCTION, download_xferinfo);
+	curl_easy_setopt(d.c, CURLOPT_XFERINFODATA, &d);
+	curl_easy_setopt(d.c, CURLOPT_NOPROGRESS, 0L);
+	rc = curl_easy_perform(d.c);
+	if (rc != CURLE_OK)
+		*cause = download_why(&d, rc, errbuf, &l);
+	else if (curl_easy_getinfo(d.c, CURLINFO_REDIRECT_URL, &to) !=
+	    CURLE_OK || to == NULL)
+		*cause = xasprintf("%s: not a redirect (HTTP %ld)", url,
+		    download_code(d.c));
+	else
+		loc = xstrdup(to);
+	curl_easy_cleanup(d.c);
+	free(m.buf);
+	return (loc);
+}

@@ -136,14 +136,14 @@ test_template_every_key(void **state)
 	assert_int_equal(t->bus, VM_BUS_SATA);
 	assert_int_equal(t->model, VM_NIC_E1000);
 	assert_int_equal(t->boot, TEMPLATE_BOOT_IMAGE);
-	assert_string_equal(t->url, "https://example.org/img/disk.vmdk.xz");
+	assert_string_equal(t->src[0].url, "https://example.org/img/disk.vmdk.xz");
 	/* Kept in lower case, as sha256sum prints it. */
-	assert_string_equal(t->sha256, SHA_LOW);
-	assert_string_equal(t->checksum_url,
+	assert_string_equal(t->src[0].sha256, SHA_LOW);
+	assert_string_equal(t->src[0].checksum_url,
 	    "https://example.org/img/SHA256SUMS");
-	assert_string_equal(t->checksum_name, "disk.vmdk.xz");
+	assert_string_equal(t->src[0].checksum_name, "disk.vmdk.xz");
 	assert_int_equal(t->format, TEMPLATE_FORMAT_VMDK);
-	assert_string_equal(t->member, "*.vmdk");
+	assert_string_equal(t->src[0].member, "*.vmdk");
 	assert_int_equal(t->cloud_init, 1);
 	assert_string_equal(t->user, "admin_1");
 	assert_int_equal(t->tpm, 1);
@@ -168,7 +168,7 @@ test_template_defaults(void **state)
 	assert_int_equal(t->memory, 512ULL << 20);
 	assert_int_equal(t->disk_size, 8ULL << 30);
 	assert_int_equal(t->boot, TEMPLATE_BOOT_DISK);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	assert_null(t->version);
 	assert_null(t->user);
 	assert_int_equal(t->cloud_init, 0);
@@ -180,7 +180,7 @@ test_template_defaults(void **state)
 	t = load_ok(f->dir, "[template]\nname = byo\nboot = iso\n");
 	assert_int_equal(t->boot, TEMPLATE_BOOT_ISO);
 	assert_int_equal(t->format, TEMPLATE_FORMAT_ISO);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	template_free(t);
 	t = load_ok(f->dir, "[template]\nname = cd\nboot = iso\n"
 	    "url = https://example.org/cd.iso\n"
@@ -199,7 +199,7 @@ test_template_http_needs_sha256(void **state)
 
 	t = load_ok(f->dir, "[template]\nname = h\nboot = image\n"
 	    "url = http://mirror.example/disk.qcow2\nsha256 = " SHA "\n");
-	assert_string_equal(t->url, "http://mirror.example/disk.qcow2");
+	assert_string_equal(t->src[0].url, "http://mirror.example/disk.qcow2");
 	template_free(t);
 
 	path = put(f->dir, NULL, "h.conf", "[template]\nname = h\n"
@@ -342,7 +342,7 @@ test_template_user_overrides_shipped(void **state)
 		fail_msg("%s", cause);
 	assert_string_equal(t->os, "My Alpine");
 	assert_int_equal(t->cpus, 4);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	template_free(t);
 	t = template_find(&dirs, "debian", &cause);
 	if (t == NULL)
@@ -510,14 +510,14 @@ test_template_shipped(void **state)
 			continue;
 		assert_non_null(t->version);
 		assert_non_null(t->homepage);
-		if (t->url == NULL) {
+		if (t->src[0].url == NULL) {
 			assert_int_equal(t->boot, TEMPLATE_BOOT_ISO);
 			byo++;
 			continue;
 		}
-		assert_true(str_has_prefix(t->url, "https://"));
-		assert_true(t->sha256 != NULL || t->checksum_url != NULL);
-		host = template_url_host(t->url);
+		assert_true(str_has_prefix(t->src[0].url, "https://"));
+		assert_true(t->src[0].sha256 != NULL || t->src[0].checksum_url != NULL);
+		host = template_url_host(t->src[0].url);
 		assert_true(strlen(host) > 3 && strchr(host, '/') == NULL);
 		free(host);
 		if (t->boot == TEMPLATE_BOOT_IMAGE)
