@@ -509,20 +509,23 @@ resolve_imgcache_source(const struct template *t,
 	src->checksum_name = r->sha256 == NULL ? r->name : NULL;
 }
 
-/* What pattern's one '*' matched in name, or NULL. Caller frees. */
+/*
+ * What the pattern's wildcards matched in name: between the literal text
+ * before its first and after its last wildcard, or NULL. Caller frees.
+ */
 static char *
 resolve_version(const char *pattern, const char *name)
 {
-	const char	*star;
+	const char	*first, *last, *p;
 	size_t		 pre, post, n = strlen(name);
 
-	star = strchr(pattern, '*');
-	if (star == NULL || strpbrk(pattern, "?[\\") != NULL ||
-	    strchr(star + 1, '*') != NULL)
+	if ((first = strpbrk(pattern, "*?[\\")) == NULL)
 		return (NULL);
-	pre = (size_t)(star - pattern);
-	post = strlen(star + 1);
-	if (pre + post > n)
+	for (last = p = first; (p = strpbrk(p, "*?]")) != NULL; p++)
+		last = p;
+	pre = (size_t)(first - pattern);
+	post = strlen(last + 1);
+	if (pre + post >= n)
 		return (NULL);
 	return (xstrndup(name + pre, n - pre - post));
 }
@@ -650,9 +653,10 @@ resolve_pick(const struct template_source *s, struct resolve_list *l,
 
 	for (i = 0; i < l->n;) {
 		*url = resolve_join(s->index, l->v[i].path, s->file_host);
+		/* A listing or a checksum file names files beside it. */
 		if (*url != NULL &&
-		    (s->index_format == TEMPLATE_INDEX_JSON ||
-		    s->index_format == TEMPLATE_INDEX_YAML ||
+		    ((s->index_format != TEMPLATE_INDEX_HTML &&
+		    s->index_format != TEMPLATE_INDEX_SUMS) ||
 		    strchr(l->v[i].path, '/') == NULL)) {
 			free(*url);
 			i++;
@@ -696,12 +700,39 @@ resolve_read_index(const struct template_source *s, struct resolve_list *l,
 	return (rc);
 }
 
+/*
+ * The hash a checksum file gives name, which it must name itself (a
+ * lone hash vouches for nothing resolved). Caller frees.
+ */
+static char *
+resolve_listed(const char *url, const char *name, char **cause)
+{
+	struct resolve_list	 l;
+	char			*text, *why = NULL, *hash = NULL;
+
+	if ((text = download_text(url, &why)) == NULL) {
+		*cause = xasprintf("no checksum for %s: %s: refused", name, why);
+		free(why);
+		return (NULL);
+	}
+	memset(&l, 0, sizeof l);
+	resolve_parse_sums(text, name, &l);
+	free(text);
+	if (l.n == 1 && l.v[0].hash != NULL && strcmp(l.v[0].path, name) == 0)
+		hash = xstrdup(l.v[0].hash);
+	else
+		*cause = xasprintf("no checksum for %s: %s does not list it: "
+		    "refused", name, url);
+	resolve_list_clear(&l);
+	return (hash);
+}
+
 /* The checksum of the picked file: the index's, or its checksum file's. */
 static int
 resolve_checksum(const struct template_source *s,
     const struct resolve_entry *e, struct resolve_result *r, char **cause)
 {
-	char	*text, hex[DOWNLOAD_HASH_HEX], *why = NULL;
+	char	*hash;
 
 	if (e->hash != NULL && strlen(e->hash) == 64) {
 		r->sha256 = xstrdup(e->hash);
@@ -717,19 +748,14 @@ resolve_checksum(const struct template_source *s,
 		    r->name);
 		return (-1);
 	}
-	if ((text = download_text(s->checksum_url, &why)) == NULL ||
-	    download_checksum_parse(text, r->name, hex, &why) != 0) {
-		*cause = xasprintf("no checksum for %s: %s: refused", r->name,
-		    why);
-		free(why);
-		free(text);
+	if ((hash = resolve_listed(s->checksum_url, r->name, cause)) == NULL)
 		return (-1);
-	}
-	free(text);
-	if (strlen(hex) == 64)
-		r->sha256 = xstrdup(hex);
-	else
+	if (strlen(hash) == 64)
+		r->sha256 = hash;
+	else {
+		free(hash);
 		r->checksum_url = xstrdup(s->checksum_url);
+	}
 	return (0);
 }
 
@@ -765,6 +791,24 @@ resolve_index(const struct template_source *s, struct resolve_result *r,
 	return (rc);
 }
 
+/* Whether the pin's checksum file still lists it (a file that moved). */
+static int
+resolve_pin_listed(const struct template_source *s,
+    struct resolve_result *r, char **cause)
+{
+	char	*text, hex[DOWNLOAD_HASH_HEX], *why = NULL;
+
+	if ((text = download_text(s->checksum_url, &why)) == NULL ||
+	    download_checksum_parse(text, r->name, hex, &why) != 0) {
+		*cause = xasprintf("pinned %s: %s", r->name, why);
+		free(why);
+		free(text);
+		return (-1);
+	}
+	free(text);
+	return (0);
+}
+
 int
 resolve_source(const struct library *lib, const struct template_source *s,
     int flags, struct resolve_result *r, char **cause)
@@ -775,6 +819,13 @@ resolve_source(const struct library *lib, const struct template_source *s,
 	memset(r, 0, sizeof *r);
 	if (s->index == NULL) {
 		resolve_pin(s, NULL, r);
+		if ((flags & RESOLVE_CHECK) != RESOLVE_CHECK ||
+		    s->checksum_url == NULL || s->url == NULL)
+			return (0);
+		if (resolve_pin_listed(s, r, cause) != 0) {
+			resolve_result_clear(r);
+			return (-1);
+		}
 		return (0);
 	}
 	if (lib != NULL)

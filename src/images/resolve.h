@@ -47,6 +47,8 @@ struct resolve_result {
 
 /* Ask the index even when a resolution of the day is cached. */
 #define RESOLVE_FRESH	0x1
+/* Fresh, and a pin's checksum file read: does it still list the pin? */
+#define RESOLVE_CHECK	0x3
 
 /*
  * Resolve one source (template_source()). An unreadable index gives the
