@@ -466,17 +466,26 @@ template_set(struct template *t, void *base, const struct tkey *k,
 /* Lines where each key was set, per architecture (0: not set). */
 typedef int template_lines[TEMPLATE_ARCH_MAX][TEMPLATE_NKEYS];
 
-/* The line where key was set for source i (or the first), or 0. */
-static int
-template_line(template_lines lines, size_t i, const char *key)
+/* The row of a key in template_keys. */
+static size_t
+template_key_index(const char *key)
 {
 	size_t	j;
 
 	for (j = 0; j < TEMPLATE_NKEYS; j++) {
 		if (strcmp(template_keys[j].key, key) == 0)
-			return (lines[i][j] != 0 ? lines[i][j] : lines[0][j]);
+			return (j);
 	}
 	fatal("unknown template key");
+}
+
+/* The line where key was set for source i (or the first), or 0. */
+static int
+template_line(template_lines lines, size_t i, const char *key)
+{
+	size_t	j = template_key_index(key);
+
+	return (lines[i][j] != 0 ? lines[i][j] : lines[0][j]);
 }
 
 static const char *template_check_index(const struct template_source *,
@@ -559,19 +568,18 @@ template_check_sources(struct template *t, const char *path,
 
 	for (i = 0; i < t->narchs && why == NULL; i++) {
 		template_source(t, t->src[i].arch, &s);
-		for (j = 0; s.url == NULL && need_url[j] != NULL; j++) {
-			if (template_line(lines, i, need_url[j]) != 0) {
-				key = need_url[j];
-				why = "needs a url";
-				break;
-			}
-		}
-		if (why == NULL && i > 0 && (t->src[0].url == NULL) !=
-		    (s.url == NULL)) {
+		if (i > 0 && (t->src[0].url == NULL) != (s.url == NULL)) {
 			key = "url";
 			why = t->src[0].url == NULL ? "the first arch has no "
 			    "url: none may have one" : "every arch needs its "
 			    "own url (url.ARCH)";
+		}
+		for (j = 0; why == NULL && s.url == NULL &&
+		    need_url[j] != NULL; j++) {
+			if (lines[i][template_key_index(need_url[j])] != 0) {
+				key = need_url[j];
+				why = "needs a url";
+			}
 		}
 		if (why == NULL)
 			why = template_check_source(t, &s, &key);
