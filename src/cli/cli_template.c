@@ -200,9 +200,11 @@ cli_template_table(const struct library *lib, struct template **list,
 		    vmdef_firmware_name(list[i]->firmware));
 		printf("%-*s  %-*s  %-*s  %-9s  %-*s  %-6s  %-15s %4d %6s "
 		    "%6s\n", wname, list[i]->name, os.width, os.cell[i],
-		    arch.width, arch.cell[i], template_boot_name(list[i]->boot), src.width, src.cell[i],
-		    list[i]->src[0].url == NULL ? "-" : imgcache_lookup(lib, list[i]) ?
-		    "yes" : "no", hw, list[i]->cpus, mem, disk);
+		    arch.width, arch.cell[i],
+		    template_boot_name(list[i]->boot), src.width, src.cell[i],
+		    list[i]->src[0].url == NULL ? "-" :
+		    imgcache_lookup(lib, list[i]) ? "yes" : "no", hw,
+		    list[i]->cpus, mem, disk);
 		free(hw);
 		free(mem);
 		free(disk);

@@ -711,7 +711,8 @@ resolve_listed(const char *url, const char *name, char **cause)
 	char			*text, *why = NULL, *hash = NULL;
 
 	if ((text = download_text(url, &why)) == NULL) {
-		*cause = xasprintf("no checksum for %s: %s: refused", name, why);
+		*cause = xasprintf("no checksum for %s: %s: refused", name,
+		    why);
 		free(why);
 		return (NULL);
 	}

@@ -100,6 +100,8 @@ static const size_t template_inherited[] = {
 	offsetof(struct template_source, index),
 	offsetof(struct template_source, file_host),
 };
+#define TEMPLATE_NINHERITED \
+	(sizeof template_inherited / sizeof template_inherited[0])
 
 const char *
 template_boot_name(enum template_boot b)
@@ -136,7 +138,7 @@ template_source(const struct template *t, const char *arch,
 	*out = *s;
 	if (s == &t->src[0])
 		return (0);
-	for (i = 0; i < sizeof template_inherited / sizeof template_inherited[0]; i++) {
+	for (i = 0; i < TEMPLATE_NINHERITED; i++) {
 		to = (char **)(void *)((char *)out + template_inherited[i]);
 		from = (char *const *)(const void *)((const char *)&t->src[0] +
 		    template_inherited[i]);
@@ -533,9 +535,10 @@ template_check_index(const struct template_source *s, const char **key)
 {
 	if (s->index == NULL) {
 		*key = s->pattern != NULL ? "pattern" : "index_format";
-		if (s->pattern != NULL || s->index_format != TEMPLATE_INDEX_NONE)
-			return ("index_format and pattern need an index");
-		return (NULL);
+		if (s->pattern == NULL &&
+		    s->index_format == TEMPLATE_INDEX_NONE)
+			return (NULL);
+		return ("index_format and pattern need an index");
 	}
 	*key = "index";
 	if (s->url == NULL)

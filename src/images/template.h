@@ -58,7 +58,7 @@ struct template_source {
 	char			*sha256;
 	char			*checksum_url;
 	char			*checksum_name;
-	char			*member;	/* archive member (glob), or NULL */
+	char			*member;	/* archive member (glob) */
 	char			*index;
 	enum template_index	 index_format;
 	char			*pattern;
@@ -70,7 +70,7 @@ struct template {
 	char			*file;		/* where it was read from */
 	char			*os;
 	char			*description;
-	char			*arch;		/* the default: the first of archs */
+	char			*arch;		/* the default: src[0].arch */
 	enum vm_machine		 machine;
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;

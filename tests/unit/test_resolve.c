@@ -92,7 +92,8 @@ test_resolve_sums_gnu(void **state)
 	struct resolve_list		 l;
 
 	(void)state;
-	e = parse(TEMPLATE_INDEX_SUMS, "ubuntu/releases/24.04/release/SHA256SUMS",
+	e = parse(TEMPLATE_INDEX_SUMS,
+	    "ubuntu/releases/24.04/release/SHA256SUMS",
 	    "ubuntu-*-server-cloudimg-arm64.img", &l);
 	assert_non_null(e);
 	assert_int_equal(l.n, 1);
@@ -162,7 +163,8 @@ test_resolve_yaml(void **state)
 	const struct resolve_entry	*e;
 	struct resolve_list		 l;
 	const char			*text =
-	    "---\n-\n  title: \"Virtual\"\n  file: alpine-virt-3.9.6-x86_64.iso\n"
+	    "---\n-\n  title: \"Virtual\"\n"
+	    "  file: alpine-virt-3.9.6-x86_64.iso\n"
 	    "  sha256: 'AA" "00000000000000000000000000000000000000000000000000"
 	    "000000000000'\n  version: 3.9.6\n"
 	    "- file: alpine-virt-3.10.2-x86_64.iso\n  version: 3.10.2\n"

@@ -136,7 +136,8 @@ test_template_every_key(void **state)
 	assert_int_equal(t->bus, VM_BUS_SATA);
 	assert_int_equal(t->model, VM_NIC_E1000);
 	assert_int_equal(t->boot, TEMPLATE_BOOT_IMAGE);
-	assert_string_equal(t->src[0].url, "https://example.org/img/disk.vmdk.xz");
+	assert_string_equal(t->src[0].url,
+	    "https://example.org/img/disk.vmdk.xz");
 	/* Kept in lower case, as sha256sum prints it. */
 	assert_string_equal(t->src[0].sha256, SHA_LOW);
 	assert_string_equal(t->src[0].checksum_url,
@@ -597,7 +598,8 @@ test_template_shipped(void **state)
 			continue;
 		}
 		assert_true(str_has_prefix(t->src[0].url, "https://"));
-		assert_true(t->src[0].sha256 != NULL || t->src[0].checksum_url != NULL);
+		assert_true(t->src[0].sha256 != NULL ||
+		    t->src[0].checksum_url != NULL);
 		host = template_url_host(t->src[0].url);
 		assert_true(strlen(host) > 3 && strchr(host, '/') == NULL);
 		free(host);
