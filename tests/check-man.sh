@@ -4,9 +4,10 @@
 set -u
 man="${top_srcdir:-.}/man/vmdesk.1"
 tman="${top_srcdir:-.}/man/vmdesk-template.5"
+lman="${top_srcdir:-.}/man/vmdesk-lab.5"
 bad=0
 if command -v mandoc >/dev/null 2>&1; then
-	out=$(mandoc -Tlint -W warning "$man" "$tman" 2>&1)
+	out=$(mandoc -Tlint -W warning "$man" "$tman" "$lman" 2>&1)
 	if [ -n "$out" ]; then
 		echo "$out" >&2
 		echo "FAIL: mandoc -Tlint complains" >&2
@@ -40,6 +41,15 @@ for key in $keys; do
 	fi
 done
 # VM DEFINITION shows every key of vm.conf's table (vmdesk set --keys).
+keys=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", labfile_vm_[a-z_]* },.*/\1/p' \
+    "${top_srcdir:-.}/src/ops/labfile.c")
+[ -n "$keys" ] || { echo "FAIL: no lab file keys found" >&2; bad=1; }
+for key in $keys; do
+	if ! grep -q "^\.It Ic $key Ns = Ns" "$lman"; then
+		echo "FAIL: lab key '$key' is not in $lman" >&2
+		bad=1
+	fi
+done
 vmdef=$(sed -n '/^\.Sh VM DEFINITION/,/^\.Sh /p' "$man")
 keys=$("$VMDESK" set --keys | awk 'NR > 1 { n = split($1, p, "."); print p[n] }')
 [ -n "$keys" ] || { echo "FAIL: vmdesk set --keys listed nothing" >&2; bad=1; }

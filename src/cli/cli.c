@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli_autostart.h"
+#include "cli/cli_lab.h"
 #include "cli/cli_bundle.h"
 #include "cli/cli_clone.h"
 #include "cli/cli_console.h"
@@ -136,6 +137,18 @@ static const struct cli_command cli_commands[] = {
 	{ "keys", cli_keys, "", "list the desktop's key bindings" },
 	{ "autostart", cli_autostart, "[--list]", "start the VMs set to "
 	  "autostart (at login or boot: see the man page)" },
+	{ "plan", cli_plan, "FILE [--json]", "what vmdesk up would do to "
+	  "the lab of FILE; exits 0 when nothing differs, 3 when it would "
+	  "change something" },
+	{ "up", cli_up, "FILE [--restart] [--force]", "bring the lab of FILE "
+	  "up: create, change, start, provision, take its baseline" },
+	{ "down", cli_down, "FILE|LAB", "stop every VM of a lab" },
+	{ "destroy", cli_destroy, "FILE|LAB [--yes]", "delete every VM of a "
+	  "lab and its record (asks first)" },
+	{ "lab", cli_lab, "list [--json]\n"
+	  "       vmdesk lab reset FILE|LAB\n"
+	  "       vmdesk lab plan|up|down|destroy ...",
+	  "labs: list them, reset every VM of one to its baseline" },
 	{ "demo", cli_vm_demo, "[NAME]", "create and start the offline "
 	  "tinylinux demo VM and open the desktop on it" },
 };

@@ -918,6 +918,19 @@ vmdef_assign(struct vm_def *def, const char *path, const char *value,
 	return (rc);
 }
 
+int
+vmdef_get(struct vm_def *def, const char *path, char **value, char **cause)
+{
+	const struct vmdef_key	*k;
+	void			*base = NULL;
+
+	*value = NULL;
+	if ((k = vmdef_resolve(def, path, &base, cause)) == NULL)
+		return (-1);
+	*value = vmdef_key_get(k, base);
+	return (0);
+}
+
 /* A key of vm.conf set from the file, at line of file. */
 static int
 vmdef_set_key(const struct vmdef_key *k, void *base, const char *value,
@@ -1148,6 +1161,8 @@ vmdef_file_ok(const char *vmdir, const char *path, const char *what,
 	char	*full;
 	int	 ok;
 
+	if (path[0] != '/' && vmdir == NULL)
+		return (0);	/* the VM's own files, not made yet */
 	full = path[0] == '/' ? xstrdup(path) : fs_path_join(vmdir, path);
 	ok = access(full, R_OK) == 0;
 	if (!ok)

@@ -259,6 +259,14 @@ void			 vmdef_section_json(const char *, const void *,
 int			 vmdef_assign(struct vm_def *, const char *,
 			     const char *, int, char **);
 
+/*
+ * The value of a key by the same paths as vmdef_assign, as vm.conf text
+ * (NULL when unset). -1 and *cause when there is no such key or section.
+ * *value: caller frees.
+ */
+int			 vmdef_get(struct vm_def *, const char *, char **,
+			     char **);
+
 /* A new definition with every key at its default. */
 struct vm_def	*vmdef_create(const char *);
 void		 vmdef_free(struct vm_def *);
@@ -268,7 +276,8 @@ struct vm_def	*vmdef_parse(const char *, size_t, const char *, char **);
 struct vm_def	*vmdef_load(const char *, char **);
 /*
  * Check a definition against the rules and the files it names (relative
- * paths are taken from vmdir). Returns 0 or -1 and one clear *cause.
+ * paths are taken from vmdir; vmdir NULL: a VM not made yet, whose own
+ * files are not checked). Returns 0 or -1 and one clear *cause.
  */
 int		 vmdef_validate(const struct vm_def *, const char *, char **);
 /* The definition as vm.conf text. Caller frees. */

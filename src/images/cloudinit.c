@@ -227,6 +227,14 @@ cloudinit_user_data(const struct cloudinit *ci)
 	}
 	str_appendf(&buf, &len, &cap, "ssh_pwauth: %s\n",
 	    ci->password_hash != NULL ? "true" : "false");
+	if (ci->runcmds != NULL && ci->runcmds->n > 0) {
+		str_appendf(&buf, &len, &cap, "runcmd:\n");
+		for (i = 0; i < ci->runcmds->n; i++) {
+			str_appendf(&buf, &len, &cap, "  - ");
+			cloudinit_quote(&buf, &len, &cap, ci->runcmds->v[i]);
+			str_appendf(&buf, &len, &cap, "\n");
+		}
+	}
 	return (buf);
 }
 

@@ -19,6 +19,7 @@ struct cloudinit {
 	const char		*user;
 	const char		*password_hash;	/* crypt(3) text, or NULL */
 	const struct strv	*keys;		/* authorized_keys lines */
+	const struct strv	*runcmds;	/* first boot's commands, or NULL */
 };
 
 /* Whether a guest login name is acceptable (lower-case, Unix rules). */

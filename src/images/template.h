@@ -115,6 +115,13 @@ struct template_opts {
 	const char		*user;
 	const char		*password;	/* plain text, or NULL */
 	const struct strv	*ssh_keys;	/* NULL or empty: ~/.ssh/ *.pub */
+	const struct strv	*runcmds;	/* cloud-init's first boot */
+	/*
+	 * A last change to the new definition before it is checked and
+	 * written (a lab's keys and name), or NULL.
+	 */
+	int			(*edit)(struct vm_def *, void *, char **);
+	void			*edit_arg;
 };
 
 /*

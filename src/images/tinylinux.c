@@ -214,7 +214,7 @@ static const char tl_profile[] =
 	"if [ \"$(tty)\" = /dev/ttyS0 ] && [ ! -e /run/tinylinux.ready ]\n"
 	"then\n"
 	"\t: >/run/tinylinux.ready\n"
-	"\techo 'tinylinux: ready'\n"
+	"\techo '" TINYLINUX_READY "'\n"
 	"fi\n";
 
 static const char tl_dhcp[] =

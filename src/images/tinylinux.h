@@ -13,6 +13,9 @@
  */
 #define TINYLINUX_CMDLINE "quiet console=tty0 console=ttyS0"
 
+/* What its init says on the serial console when its shell is up. */
+#define TINYLINUX_READY	"tinylinux: ready"
+
 struct tinylinux {
 	char	*kernel;	/* absolute path of the kernel in the cache */
 	char	*initrd;	/* absolute path of the initramfs in the cache */

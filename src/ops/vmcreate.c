@@ -369,6 +369,7 @@ vmcreate_cloudinit(const struct template *t, const struct template_opts *opt,
 	ci.user = user;
 	ci.password_hash = hash;
 	ci.keys = &keys;
+	ci.runcmds = opt->runcmds;
 	seed = fs_path_join(stage, CLOUDINIT_SEED);
 	rc = cloudinit_write_seed(seed, &ci, cause);
 	free(seed);
@@ -403,7 +404,8 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	*note = res.note;
 	res.note = NULL;
 	if (!t->cloud_init && (opt->user != NULL || opt->password != NULL ||
-	    (opt->ssh_keys != NULL && opt->ssh_keys->n > 0))) {
+	    (opt->ssh_keys != NULL && opt->ssh_keys->n > 0) ||
+	    (opt->runcmds != NULL && opt->runcmds->n > 0))) {
 		*cause = xasprintf("template %s has no cloud-init: --user, "
 		    "--password and --ssh-key do not apply", t->name);
 		return (-1);
@@ -452,6 +454,9 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	} else if (kind == VMCREATE_OVERLAY && def->boot.kernel == NULL &&
 	    def->boot.order == NULL)
 		def->boot.order = xstrdup("c");
+	if (opt->edit != NULL &&
+	    (rc = opt->edit(def, opt->edit_arg, cause)) != 0)
+		goto out;
 	if ((rc = vmdef_validate(def, stage, cause)) != 0)
 		goto out;
 	conf = fs_path_join(stage, "vm.conf");
