@@ -396,13 +396,16 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 
 	memset(&tl, 0, sizeof tl);
 	memset(&res, 0, sizeof res);
-	*note = NULL;
+	if (note != NULL)
+		*note = NULL;
 	if (vmcreate_source(lib, t, opt, &res, &src, &kind, cause) != 0) {
 		resolve_result_clear(&res);
 		return (-1);
 	}
-	*note = res.note;
-	res.note = NULL;
+	if (note != NULL) {
+		*note = res.note;
+		res.note = NULL;
+	}
 	if (!t->cloud_init && (opt->user != NULL || opt->password != NULL ||
 	    (opt->ssh_keys != NULL && opt->ssh_keys->n > 0) ||
 	    (opt->runcmds != NULL && opt->runcmds->n > 0))) {
@@ -477,7 +480,9 @@ out:
 
 fail:
 	resolve_result_clear(&res);
-	free(*note);
-	*note = NULL;
+	if (note != NULL) {
+		free(*note);
+		*note = NULL;
+	}
 	return (-1);
 }

@@ -17,8 +17,8 @@
  * VM a qcow2 overlay on it; an ISO (the template's or opt->iso) comes
  * with a blank disk. progress (may be NULL) hears about the fetch and
  * can cancel it. The template's image is its current release when it
- * names an index (images/resolve.h); *note says so when its pin was
- * used instead (or is NULL). Caller frees *note.
+ * names an index (images/resolve.h); *note (note may be NULL) says so
+ * when its pin was used instead, or is NULL. Caller frees *note.
  */
 int	vmcreate_from_template(const struct library *,
 	    const struct template *, const char *,
