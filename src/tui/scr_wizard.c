@@ -239,6 +239,7 @@ wizard_draw(struct app *app, struct screen *s)
 {
 	struct wizard		*w = s->data;
 	struct template		*t;
+	char			*archs;
 	struct template_opts	 opt;
 	static const char *const steps[] = { "1 Template", "2 Name",
 	    "3 Hardware", "4 Create" };
@@ -281,9 +282,11 @@ wizard_draw(struct app *app, struct screen *s)
 			attrset(k == w->cursor ? draw_attr(ROLE_SELECTED) :
 			    draw_attr(ROLE_DIALOG));
 			mvhline(y, x + 2, ' ', wd - 4);
-			draw_textf(y, x + 2, wd - 4, "%-14s %-18s %s", t->name,
-			    t->os != NULL ? t->os : "", t->description != NULL ?
-			    t->description : "");
+			archs = template_archs(t);
+			draw_textf(y, x + 2, wd - 4, "%-20s %-20s %-15s %s",
+			    t->name, t->os != NULL ? t->os : "", archs,
+			    t->description != NULL ? t->description : "");
+			free(archs);
 		}
 		attrset(draw_attr(ROLE_DIALOG));
 		if (k == 0)
