@@ -127,7 +127,7 @@ cli_template_json(const struct library *lib, const struct template *t)
 	    json_string(template_format_name(t->format)) : json_null());
 	json_object_set_new(j, "member", cli_template_str(t->src[0].member));
 	json_object_set_new(j, "cached", t->src[0].url != NULL ?
-	    json_boolean(imgcache_lookup(lib, t)) : json_null());
+	    json_boolean(resolve_cached(lib, t)) : json_null());
 	json_object_set_new(j, "cloud_init", json_boolean(t->cloud_init));
 	json_object_set_new(j, "user", cli_template_str(t->user));
 	json_object_set_new(j, "arch", json_string(t->arch));
@@ -203,7 +203,7 @@ cli_template_table(const struct library *lib, struct template **list,
 		    arch.width, arch.cell[i],
 		    template_boot_name(list[i]->boot), src.width, src.cell[i],
 		    list[i]->src[0].url == NULL ? "-" :
-		    imgcache_lookup(lib, list[i]) ? "yes" : "no", hw,
+		    resolve_cached(lib, list[i]) ? "yes" : "no", hw,
 		    list[i]->cpus, mem, disk);
 		free(hw);
 		free(mem);

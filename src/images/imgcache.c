@@ -293,21 +293,6 @@ imgcache_template_source(const struct template *t,
 	src->format = (int)t->format;
 }
 
-int
-imgcache_lookup(const struct library *lib, const struct template *t)
-{
-	struct imgcache_source	 src;
-	struct imgcache_entry	*e;
-
-	if (t->src[0].url == NULL)
-		return (0);
-	imgcache_template_source(t, &t->src[0], &src);
-	if ((e = imgcache_find(lib, &src)) == NULL)
-		return (0);
-	imgcache_entry_free(e);
-	return (1);
-}
-
 /* ---- Fetching ------------------------------------------------------------ */
 
 static int

@@ -60,10 +60,6 @@ struct imgcache_entry	*imgcache_fetch(const struct library *,
 /* The entry for a source if it is cached, without the network, or NULL. */
 struct imgcache_entry	*imgcache_find(const struct library *,
 			     const struct imgcache_source *);
-/* Whether a template's pinned image for its first arch is cached
- * (templates without one: 0). */
-int			 imgcache_lookup(const struct library *,
-			     const struct template *);
 /* A template's image source for one of its sources (pointers into it). */
 void			 imgcache_template_source(const struct template *,
 			     const struct template_source *,

@@ -836,6 +836,11 @@ resolve_source(const struct library *lib, const struct template_source *s,
 		free(cache);
 		return (0);
 	}
+	if (flags & RESOLVE_OFFLINE) {
+		free(cache);
+		resolve_pin(s, NULL, r);
+		return (0);
+	}
 	rc = resolve_index(s, r, cause);
 	if (rc == 0 && cache != NULL)
 		resolve_cache_write(cache, r);
@@ -843,4 +848,29 @@ resolve_source(const struct library *lib, const struct template_source *s,
 	if (rc < 0)
 		resolve_result_clear(r);
 	return (rc < 0 ? -1 : 0);
+}
+
+int
+resolve_cached(const struct library *lib, const struct template *t)
+{
+	struct template_source	 s;
+	struct resolve_result	 r;
+	struct imgcache_source	 src;
+	struct imgcache_entry	*e = NULL;
+	char			*cause = NULL;
+	int			 found;
+
+	template_source(t, NULL, &s);
+	if (s.url == NULL)
+		return (0);
+	if (resolve_source(lib, &s, RESOLVE_OFFLINE, &r, &cause) != 0) {
+		free(cause);
+		return (0);
+	}
+	resolve_imgcache_source(t, &s, &r, &src);
+	e = imgcache_find(lib, &src);
+	found = e != NULL;
+	resolve_result_clear(&r);
+	imgcache_entry_free(e);
+	return (found);
 }

@@ -49,6 +49,8 @@ struct resolve_result {
 #define RESOLVE_FRESH	0x1
 /* Fresh, and a pin's checksum file read: does it still list the pin? */
 #define RESOLVE_CHECK	0x3
+/* No network: the resolution of the day if cached, else the pin. */
+#define RESOLVE_OFFLINE	0x4
 
 /*
  * Resolve one source (template_source()). An unreadable index gives the
@@ -59,6 +61,11 @@ int	resolve_source(const struct library *,
 	    const struct template_source *, int, struct resolve_result *,
 	    char **);
 void	resolve_result_clear(struct resolve_result *);
+/*
+ * Whether the image of a template's default arch is in the image cache,
+ * without the network (templates without one: 0).
+ */
+int	resolve_cached(const struct library *, const struct template *);
 /* The image cache's source for a resolution (pointers into res and s). */
 void	resolve_imgcache_source(const struct template *,
 	    const struct template_source *, const struct resolve_result *,

@@ -183,6 +183,9 @@ grep -q '^GET /moved/disk-20250301.qcow2 ' "$LOG" ||
     fail "the current file was not fetched: $(cat "$LOG")"
 grep -q 'disk-20241101' "$LOG" && fail "the moved pin was asked for"
 [ -f "$VMDESK_HOME/vms/m1/vm.conf" ] || fail "m1 was not created"
+# Cached: the resolved file is, though the pin never was.
+VMDESK_TEMPLATES_DIR=$MOVED vd_ok templates --json
+case "$OUT" in *'"cached": true'*) ;; *) fail "not cached: $OUT" ;; esac
 
 log "create again: the day cache and the image cache, no request at all"
 : >"$LOG"
