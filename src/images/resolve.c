@@ -501,8 +501,10 @@ resolve_imgcache_source(const struct template *t,
     struct imgcache_source *src)
 {
 	imgcache_template_source(t, s, src);
-	if (r->pinned)
+	if (r->pinned) {
+		src->checksum_url = r->checksum_url;
 		return;
+	}
 	src->url = r->url;
 	src->sha256 = r->sha256;
 	src->checksum_url = r->sha256 == NULL ? r->checksum_url : NULL;
@@ -530,6 +532,21 @@ resolve_version(const char *pattern, const char *name)
 	return (xstrndup(name + pre, n - pre - post));
 }
 
+/*
+ * A checksum file's URL for the file name: "{file}" in it stands for the
+ * name (a .sha256 beside each file). Caller frees.
+ */
+static char *
+resolve_sum_url(const char *url, const char *name)
+{
+	const char	*at;
+
+	if ((at = strstr(url, RESOLVE_FILE_TOKEN)) == NULL)
+		return (xstrdup(url));
+	return (xasprintf("%.*s%s%s", (int)(at - url), url, name,
+	    at + strlen(RESOLVE_FILE_TOKEN)));
+}
+
 /* The template's pin, with a note saying why (NULL: no index). */
 static void
 resolve_pin(const struct template_source *s, char *note,
@@ -546,7 +563,7 @@ resolve_pin(const struct template_source *s, char *note,
 	if (s->sha256 != NULL)
 		r->sha256 = xstrdup(s->sha256);
 	if (s->checksum_url != NULL)
-		r->checksum_url = xstrdup(s->checksum_url);
+		r->checksum_url = resolve_sum_url(s->checksum_url, r->name);
 }
 
 /* The cache file of a source's resolution. Caller frees. */
@@ -733,7 +750,7 @@ static int
 resolve_checksum(const struct template_source *s,
     const struct resolve_entry *e, struct resolve_result *r, char **cause)
 {
-	char	*hash;
+	char	*hash, *url;
 
 	if (e->hash != NULL && strlen(e->hash) == 64) {
 		r->sha256 = xstrdup(e->hash);
@@ -749,13 +766,17 @@ resolve_checksum(const struct template_source *s,
 		    r->name);
 		return (-1);
 	}
-	if ((hash = resolve_listed(s->checksum_url, r->name, cause)) == NULL)
+	url = resolve_sum_url(s->checksum_url, r->name);
+	if ((hash = resolve_listed(url, r->name, cause)) == NULL) {
+		free(url);
 		return (-1);
-	if (strlen(hash) == 64)
+	}
+	if (strlen(hash) == 64) {
 		r->sha256 = hash;
-	else {
+		free(url);
+	} else {
 		free(hash);
-		r->checksum_url = xstrdup(s->checksum_url);
+		r->checksum_url = url;
 	}
 	return (0);
 }
@@ -794,12 +815,11 @@ resolve_index(const struct template_source *s, struct resolve_result *r,
 
 /* Whether the pin's checksum file still lists it (a file that moved). */
 static int
-resolve_pin_listed(const struct template_source *s,
-    struct resolve_result *r, char **cause)
+resolve_pin_listed(struct resolve_result *r, char **cause)
 {
 	char	*text, hex[DOWNLOAD_HASH_HEX], *why = NULL;
 
-	if ((text = download_text(s->checksum_url, &why)) == NULL ||
+	if ((text = download_text(r->checksum_url, &why)) == NULL ||
 	    download_checksum_parse(text, r->name, hex, &why) != 0) {
 		*cause = xasprintf("pinned %s: %s", r->name, why);
 		free(why);
@@ -823,7 +843,7 @@ resolve_source(const struct library *lib, const struct template_source *s,
 		if ((flags & RESOLVE_CHECK) != RESOLVE_CHECK ||
 		    s->checksum_url == NULL || s->url == NULL)
 			return (0);
-		if (resolve_pin_listed(s, r, cause) != 0) {
+		if (resolve_pin_listed(r, cause) != 0) {
 			resolve_result_clear(r);
 			return (-1);
 		}

@@ -18,6 +18,7 @@
 #include "images/template.h"
 
 #define RESOLVE_CACHE_SECONDS	86400
+#define RESOLVE_FILE_TOKEN	"{file}"	/* in a checksum_url: the name */
 #define RESOLVE_ENTRIES_MAX	4096	/* candidates kept from one index */
 
 /* One file an index names. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A catalogue that stays current, against a server on 127.0.0.1 serving
 # indexes in each distribution's own layout (tests/data/indexes): an
-# Apache autoindex with a BSD-style sha256sum.txt (Void), a SHA256SUMS
+# Apache autoindex with a BSD-style sha256sum.txt (Void), an nginx one
+# with a .sha256 beside each ISO (Gentoo), a SHA256SUMS
 # naming every architecture (Ubuntu), Fedora's signed CHECKSUM and its
 # releases.json feed, Alpine's latest-releases.yaml, and a "latest"
 # redirect with openSUSE's .sha256. templates --check picks the newest
@@ -92,6 +93,12 @@ template "$GOOD" alpine \
     "checksum_url = $URL/$A/alpine-virt-3.22.1-x86_64.iso.sha256" \
     "index = $URL/$A/latest-releases.yaml" "index_format = yaml" \
     "pattern = alpine-virt-*-x86_64.iso"
+G=gentoo/releases/amd64/autobuilds/current-install-amd64-minimal
+template "$GOOD" gentoo \
+    "url = $URL/$G/install-amd64-minimal-20251116T161545Z.iso" \
+    "checksum_url = $URL/$G/{file}.sha256" \
+    "index = $URL/$G/" "index_format = html" \
+    "pattern = install-amd64-minimal-*.iso"
 T=tumbleweed/iso
 template "$GOOD" tumbleweed \
     "url = $URL/$T/openSUSE-Tumbleweed-DVD-x86_64-Snapshot20250101-Media.iso" \
@@ -120,6 +127,10 @@ expect_field fedora-feed x86_64 url \
 expect_field fedora-feed x86_64 version 44
 expect_field fedora-feed aarch64 file \
     Fedora-Cloud-Base-Generic-44-1.7.aarch64.qcow2
+expect_field gentoo x86_64 file install-amd64-minimal-20251123T153051Z.iso
+expect_field gentoo x86_64 version 20251123T153051Z
+expect_field gentoo x86_64 sha256 "$(printf %s \
+    install-amd64-minimal-20251123T153051Z.iso | sha256sum | cut -d' ' -f1)"
 expect_field alpine x86_64 file alpine-virt-3.22.2-x86_64.iso
 expect_field alpine x86_64 version 3.22.2
 expect_field tumbleweed x86_64 file \
