@@ -23,6 +23,7 @@
 #define RESOLVE_PARTS_MAX	16	/* its components */
 #define RESOLVE_JSON_DEPTH	32
 #define RESOLVE_LINE_MAX	4096
+#define RESOLVE_VERSION_MAX	64	/* a feed's version, shown as it is */
 
 /* The keys of a feed's entry: the file, its hashes, its version. */
 static const char *const resolve_file_keys[] = { "link", "path", "file",
@@ -171,22 +172,35 @@ resolve_hash(const char *s, size_t n)
 	return (h);
 }
 
+/* A feed's version, if it is short words a terminal shows as they are. */
+static const char *
+resolve_version_ok(const char *v)
+{
+	if (v == NULL || *v == '\0' || strlen(v) > RESOLVE_VERSION_MAX ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._+~ -") != strlen(v))
+		return (NULL);
+	return (v);
+}
+
 /* Keep a file of the index if its name matches and it could be safe. */
 static void
 resolve_add(struct resolve_list *l, const char *pattern, const char *path,
     size_t n, char *hash, const char *version)
 {
-	char	*p;
+	char	*p = NULL;
 	size_t	 i;
 
-	p = xstrndup(path, n);
-	if (n == 0 || n > RESOLVE_PATH_MAX || l->n >= RESOLVE_ENTRIES_MAX ||
-	    strlen(p) != n || fnmatch(pattern, resolve_base(p), FNM_PERIOD) !=
-	    0 || !resolve_part_ok(resolve_base(p), strlen(resolve_base(p)))) {
+	if (n > 0 && n <= RESOLVE_PATH_MAX && l->n < RESOLVE_ENTRIES_MAX)
+		p = xstrndup(path, n);
+	if (p == NULL || strlen(p) != n ||
+	    fnmatch(pattern, resolve_base(p), FNM_PERIOD) != 0 ||
+	    !resolve_part_ok(resolve_base(p), strlen(resolve_base(p)))) {
 		free(p);
 		free(hash);
 		return;
 	}
+	version = resolve_version_ok(version);
 	for (i = 0; i < l->n; i++) {
 		if (strcmp(l->v[i].path, p) == 0) {
 			free(p);

@@ -34,6 +34,11 @@ check(const struct resolve_entry *e)
 	    strspn(base, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~-") != strlen(base))
 		abort();
+	if (e->version != NULL && (strlen(e->version) > 64 ||
+	    strspn(e->version, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~ -") !=
+	    strlen(e->version)))
+		abort();
 	if (e->hash != NULL) {
 		n = strlen(e->hash);
 		if (n != 64 && n != 128)

@@ -166,7 +166,7 @@ test_resolve_yaml(void **state)
 	    "---\n-\n  title: \"Virtual\"\n"
 	    "  file: alpine-virt-3.9.6-x86_64.iso\n"
 	    "  sha256: 'AA" "00000000000000000000000000000000000000000000000000"
-	    "000000000000'\n  version: 3.9.6\n"
+	    "000000000000'\n  version: 3.9.6\x1b]0;x\n"
 	    "- file: alpine-virt-3.10.2-x86_64.iso\n  version: 3.10.2\n"
 	    "-\n  file: ../alpine-virt-9.0.0-x86_64.iso\n";
 	char				*cause = NULL;
@@ -189,6 +189,9 @@ test_resolve_yaml(void **state)
 	assert_string_equal(l.v[0].hash, "aa00000000000000000000000000000000"
 	    "000000000000000000000000000000");
 	assert_null(l.v[1].hash);
+	/* A version a terminal would act on is none. */
+	assert_null(l.v[0].version);
+	assert_string_equal(l.v[1].version, "3.10.2");
 	resolve_list_clear(&l);
 }
 
