@@ -31,7 +31,7 @@ for key in $("$VMDESK" keys | awk '{ print $1 }' | sort -u); do
 	fi
 done
 # vmdesk-template(5) documents every key of the template key table.
-keys=$(sed -n 's/^[[:space:]]*{ TKEY(\([a-z_0-9]*\),.*/\1/p' \
+keys=$(sed -n 's/^[[:space:]]*{ T[KS][ER][YC](\([a-z_0-9]*\),.*/\1/p' \
     "${top_srcdir:-.}/src/images/template.c")
 [ -n "$keys" ] || { echo "FAIL: no template keys found" >&2; bad=1; }
 for key in $keys; do

@@ -111,7 +111,8 @@ static const struct cli_command cli_commands[] = {
 	  "of a running VM's VNC over TCP (vnc_tcp = yes)" },
 	{ "console", cli_console, "NAME", "attach to a VM's serial console; "
 	  "Ctrl-] detaches" },
-	{ "templates", cli_template_list, "[--json]", "list OS templates" },
+	{ "templates", cli_template_list, "[--check] [--json]",
+	  "list OS templates, or check where their images are now" },
 	{ "images", cli_images, "[--json]\n"
 	  "       vmdesk images prune",
 	  "list the image cache, or remove the images no VM uses" },

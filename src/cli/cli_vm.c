@@ -302,7 +302,7 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 	struct cli_progress	 p;
 	struct template		*t;
 	struct strv		 dirs;
-	char			*cause = NULL, *mem, *disk;
+	char			*cause = NULL, *mem, *disk, *note;
 	uint64_t		 size;
 	int			 rc;
 
@@ -321,8 +321,11 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 		t = vmcreate_bare_template(a->opt.iso != NULL);
 	cli_progress_begin(&p);
 	rc = vmcreate_from_template(cli->lib, t, name, &a->opt,
-	    cli_progress_cb, &p, &cause);
+	    cli_progress_cb, &p, &note, &cause);
 	cli_progress_end(&p);
+	if (note != NULL)
+		fprintf(stderr, "vmdesk: note: %s\n", note);
+	free(note);
 	if (rc != 0) {
 		if (cli_progress_interrupted()) {
 			free(cause);

@@ -36,7 +36,8 @@ static const char *const nic_names[] = { "virtio", "e1000", "rtl8139", NULL };
 static const char *const share_mode_names[] = { "auto", "virtiofs", "9p",
 	NULL };
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
-static const char *const arch_names[] = { "x86_64", NULL };
+static const char *const arch_names[] = { "x86_64", "aarch64", "riscv64",
+    NULL };
 
 static const char *const bool_names[] = { "yes", "no", NULL };
 

@@ -891,6 +891,26 @@ download_mem_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return (len);
 }
 
+/* A transfer into memory (at most DOWNLOAD_TEXT_MAX), set up in d. */
+static void
+download_mem_begin(struct download *d, const char *url,
+    struct download_limits *l, struct download_mem *m, char *errbuf)
+{
+	download_limits(l);
+	memset(m, 0, sizeof *m);
+	memset(d, 0, sizeof *d);
+	d->url = url;
+	d->path = url;
+	d->l = l;
+	errbuf[0] = '\0';
+	d->c = download_easy(url, l, errbuf);
+	curl_easy_setopt(d->c, CURLOPT_WRITEFUNCTION, download_mem_write);
+	curl_easy_setopt(d->c, CURLOPT_WRITEDATA, m);
+	curl_easy_setopt(d->c, CURLOPT_XFERINFOFUNCTION, download_xferinfo);
+	curl_easy_setopt(d->c, CURLOPT_XFERINFODATA, d);
+	curl_easy_setopt(d->c, CURLOPT_NOPROGRESS, 0L);
+}
+
 char *
 download_text(const char *url, char **cause)
 {
@@ -902,19 +922,7 @@ download_text(const char *url, char **cause)
 
 	if (download_load(1, cause) != 0)
 		return (NULL);
-	download_limits(&l);
-	memset(&m, 0, sizeof m);
-	memset(&d, 0, sizeof d);
-	d.url = url;
-	d.path = url;
-	d.l = &l;
-	errbuf[0] = '\0';
-	d.c = download_easy(url, &l, errbuf);
-	curl_easy_setopt(d.c, CURLOPT_WRITEFUNCTION, download_mem_write);
-	curl_easy_setopt(d.c, CURLOPT_WRITEDATA, &m);
-	curl_easy_setopt(d.c, CURLOPT_XFERINFOFUNCTION, download_xferinfo);
-	curl_easy_setopt(d.c, CURLOPT_XFERINFODATA, &d);
-	curl_easy_setopt(d.c, CURLOPT_NOPROGRESS, 0L);
+	download_mem_begin(&d, url, &l, &m, errbuf);
 	rc = curl_easy_perform(d.c);
 	if (rc != CURLE_OK) {
 		if (m.toobig)
@@ -930,4 +938,33 @@ download_text(const char *url, char **cause)
 	if (m.buf == NULL)
 		m.buf = xstrdup("");
 	return (m.buf);
+}
+
+char *
+download_location(const char *url, char **cause)
+{
+	struct download_limits	 l;
+	struct download_mem	 m;
+	struct download		 d;
+	char			 errbuf[CURL_ERROR_SIZE], *to = NULL;
+	char			*loc = NULL;
+	CURLcode		 rc;
+
+	if (download_load(1, cause) != 0)
+		return (NULL);
+	download_mem_begin(&d, url, &l, &m, errbuf);
+	curl_easy_setopt(d.c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(d.c, CURLOPT_NOBODY, 1L);
+	rc = curl_easy_perform(d.c);
+	if (rc != CURLE_OK)
+		*cause = download_why(&d, rc, errbuf, &l);
+	else if (curl_easy_getinfo(d.c, CURLINFO_REDIRECT_URL, &to) !=
+	    CURLE_OK || to == NULL)
+		*cause = xasprintf("%s: not a redirect (HTTP %ld)", url,
+		    download_code(d.c));
+	else
+		loc = xstrdup(to);
+	curl_easy_cleanup(d.c);
+	free(m.buf);
+	return (loc);
 }

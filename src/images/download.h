@@ -45,6 +45,12 @@ int	download_file(const char *, const char *, struct download_opts *,
 /* Fetch a small text (a checksum file), at most 1 MiB. Caller frees. */
 char	*download_text(const char *, char **);
 /*
+ * Where a "latest" link points: the Location of its redirect (one hop,
+ * asked with HEAD), absolute. -1 and *cause when it is no redirect.
+ * Caller frees.
+ */
+char	*download_location(const char *, char **);
+/*
  * The hash for name in a checksum file's text: GNU "HASH  NAME" or
  * "HASH *NAME", BSD "SHA256 (NAME) = HASH" or "SHA512 (...)", a lone
  * hash, or the one hash of a file that lists one file. A sha256 (64 hex

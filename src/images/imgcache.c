@@ -282,30 +282,15 @@ imgcache_find(const struct library *lib, const struct imgcache_source *src)
 
 void
 imgcache_template_source(const struct template *t,
-    struct imgcache_source *src)
+    const struct template_source *s, struct imgcache_source *src)
 {
 	memset(src, 0, sizeof *src);
-	src->url = t->url;
-	src->sha256 = t->sha256;
-	src->checksum_url = t->checksum_url;
-	src->checksum_name = t->checksum_name;
-	src->member = t->member;
+	src->url = s->url;
+	src->sha256 = s->sha256;
+	src->checksum_url = s->checksum_url;
+	src->checksum_name = s->checksum_name;
+	src->member = s->member;
 	src->format = (int)t->format;
-}
-
-int
-imgcache_lookup(const struct library *lib, const struct template *t)
-{
-	struct imgcache_source	 src;
-	struct imgcache_entry	*e;
-
-	if (t->url == NULL)
-		return (0);
-	imgcache_template_source(t, &src);
-	if ((e = imgcache_find(lib, &src)) == NULL)
-		return (0);
-	imgcache_entry_free(e);
-	return (1);
 }
 
 /* ---- Fetching ------------------------------------------------------------ */

@@ -60,11 +60,9 @@ struct imgcache_entry	*imgcache_fetch(const struct library *,
 /* The entry for a source if it is cached, without the network, or NULL. */
 struct imgcache_entry	*imgcache_find(const struct library *,
 			     const struct imgcache_source *);
-/* Whether a template's image is cached (templates without one: 0). */
-int			 imgcache_lookup(const struct library *,
-			     const struct template *);
-/* A template's image source (pointers into t). */
+/* A template's image source for one of its sources (pointers into it). */
 void			 imgcache_template_source(const struct template *,
+			     const struct template_source *,
 			     struct imgcache_source *);
 /* Every cached image, with the VMs that use it, sorted by sha256. */
 int			 imgcache_list(const struct library *,

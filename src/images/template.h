@@ -31,12 +31,46 @@ enum template_format {
 	TEMPLATE_FORMAT_ISO
 };
 
+/* How a template finds the current release (index_format =). */
+enum template_index {
+	TEMPLATE_INDEX_NONE,		/* the pinned url only */
+	TEMPLATE_INDEX_HTML,		/* an autoindex directory listing */
+	TEMPLATE_INDEX_SUMS,		/* a checksum file naming several */
+	TEMPLATE_INDEX_REDIRECT,	/* a "latest" link: its Location */
+	TEMPLATE_INDEX_JSON,		/* a JSON release feed */
+	TEMPLATE_INDEX_YAML		/* a YAML release feed (Alpine's) */
+};
+
+#define TEMPLATE_ARCH_MAX	4
+
+/*
+ * Where one architecture's image or installer comes from. url NULL with
+ * boot iso means "bring your own" (vmdesk create --iso). A pinned
+ * sha256, or checksum_url: the distribution's SHA256SUMS-style file,
+ * where the line for checksum_name (default: the URL's last part) is
+ * read. With an index, url and its checksum are the last known good pin
+ * and the newest file of the index matching pattern is fetched instead
+ * (images/resolve.h); file_host is another host the index may send to.
+ */
+struct template_source {
+	char			*arch;
+	char			*url;
+	char			*sha256;
+	char			*checksum_url;
+	char			*checksum_name;
+	char			*member;	/* archive member (glob) */
+	char			*index;
+	enum template_index	 index_format;
+	char			*pattern;
+	char			*file_host;
+};
+
 struct template {
 	char			*name;
 	char			*file;		/* where it was read from */
 	char			*os;
 	char			*description;
-	char			*arch;
+	char			*arch;		/* the default: src[0].arch */
 	enum vm_machine		 machine;
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;
@@ -51,17 +85,15 @@ struct template {
 	char			*homepage;
 	char			*notes;		/* shown at create time */
 	/*
-	 * Where the image or installer comes from. url NULL with boot iso
-	 * means "bring your own" (vmdesk create --iso). A pinned sha256, or
-	 * checksum_url: the distribution's SHA256SUMS-style file, where the
-	 * line for checksum_name (default: the URL's last part) is read.
+	 * One source per architecture, in the order of the arch key (the
+	 * first is the default). The keys without a suffix set the first;
+	 * "url.aarch64" sets aarch64's, which takes checksum_url, member,
+	 * index, index_format and file_host from the first when it names
+	 * none (template_source() gives it whole).
 	 */
-	char			*url;
-	char			*sha256;
-	char			*checksum_url;
-	char			*checksum_name;
+	struct template_source	 src[TEMPLATE_ARCH_MAX];
+	size_t			 narchs;
 	enum template_format	 format;	/* after decompression */
-	char			*member;	/* archive member (glob), or NULL */
 	int			 cloud_init;	/* wants a NoCloud seed */
 	char			*user;		/* default login, for ssh */
 	int			 tpm;		/* TPM 2.0 (swtpm) */
@@ -70,6 +102,7 @@ struct template {
 
 /* Choices made at create time; 0 keeps the template's default. */
 struct template_opts {
+	const char		*arch;		/* NULL: the template's */
 	int			 cpus;
 	uint64_t		 memory;
 	uint64_t		 disk_size;
@@ -111,6 +144,16 @@ int		 template_url_secure(const char *);
  * overlay on the cached image) for boot = image, else "data.qcow2".
  */
 const char	*template_disk_file(const struct template *);
+/* Name of an index format, as in template files. */
+const char	*template_index_name(enum template_index);
+/*
+ * The source of one architecture (NULL: the default), with what it takes
+ * from the first filled in: pointers into t. -1 when t has no such arch.
+ */
+int		 template_source(const struct template *, const char *,
+		     struct template_source *);
+/* The template's architectures, space-separated. Caller frees. */
+char		*template_archs(const struct template *);
 /* Read one template file; errors read "file:line: ...". */
 struct template	*template_load(const char *, char **);
 void		 template_free(struct template *);

@@ -456,7 +456,7 @@ lab_create(struct lab_ctx *c, const struct lab_vm *vm, char **cause)
 	}
 	lab_say(c, vm->name, "creating from %s", vm->template);
 	rc = vmcreate_from_template(c->lib, t, vm->name, &opt,
-	    lab_create_progress, c, cause);
+	    lab_create_progress, c, NULL, cause);
 	template_free(t);
 	if (rc == 0) {
 		strv_pushf(&c->done, "made %s", vm->name);

@@ -14,6 +14,7 @@
 #include "backend/qemu_img.h"
 #include "images/cloudinit.h"
 #include "images/imgcache.h"
+#include "images/resolve.h"
 #include "images/tinylinux.h"
 #include "util/crashpoint.h"
 #include "util/fsutil.h"
@@ -35,7 +36,9 @@ vmcreate_bare_template(int iso)
 
 	t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(iso ? "iso" : "image");
-	t->arch = xstrdup("x86_64");
+	t->src[0].arch = xstrdup("x86_64");
+	t->arch = t->src[0].arch;
+	t->narchs = 1;
 	t->machine = VM_MACHINE_Q35;
 	t->firmware = VM_FIRMWARE_BIOS;
 	t->display = VM_DISPLAY_VGA;
@@ -49,10 +52,38 @@ vmcreate_bare_template(int iso)
 	return (t);
 }
 
+/*
+ * The template's own image or ISO for the chosen arch: its index
+ * resolved to the current release, or its pin (res owns the strings).
+ */
+static int
+vmcreate_template_source(const struct library *lib,
+    const struct template *t, const struct template_opts *opt,
+    struct resolve_result *res, struct imgcache_source *src, char **cause)
+{
+	struct template_source	 s;
+	char			*archs;
+
+	if (template_source(t, opt->arch, &s) != 0) {
+		archs = template_archs(t);
+		*cause = xasprintf("template %s has no %s image (it has: %s)",
+		    t->name, opt->arch, archs);
+		free(archs);
+		return (-1);
+	}
+	if (s.url == NULL)
+		return (0);
+	if (resolve_source(lib, &s, 0, res, cause) != 0)
+		return (-1);
+	resolve_imgcache_source(t, &s, res, src);
+	return (0);
+}
+
 /* Where the VM's disk or ISO comes from, if anywhere; -1 and *cause when
  * the template needs something not given. */
 static int
-vmcreate_source(const struct template *t, const struct template_opts *opt,
+vmcreate_source(const struct library *lib, const struct template *t,
+    const struct template_opts *opt, struct resolve_result *res,
     struct imgcache_source *src, enum vmcreate_disk *kind, char **cause)
 {
 	memset(src, 0, sizeof *src);
@@ -71,14 +102,14 @@ vmcreate_source(const struct template *t, const struct template_opts *opt,
 		src->sha256 = opt->sha256;
 		src->format = TEMPLATE_FORMAT_ISO;
 		*kind = VMCREATE_INSTALL;
-	} else if (t->url != NULL && t->boot == TEMPLATE_BOOT_ISO) {
-		imgcache_template_source(t, src);
-		*kind = VMCREATE_INSTALL;
-	} else if (t->url != NULL) {
-		/* An image: the VM's disk (tinylinux: its /data disk). */
-		imgcache_template_source(t, src);
-		*kind = VMCREATE_OVERLAY;
-	} else if (t->boot == TEMPLATE_BOOT_ISO) {
+	} else if (vmcreate_template_source(lib, t, opt, res, src,
+	    cause) != 0)
+		return (-1);
+	else if (src->url != NULL)
+		/* An image is the VM's disk (tinylinux: its /data disk). */
+		*kind = t->boot == TEMPLATE_BOOT_ISO ? VMCREATE_INSTALL :
+		    VMCREATE_OVERLAY;
+	else if (t->boot == TEMPLATE_BOOT_ISO) {
 		*cause = xasprintf("template %s brings no ISO of its own: give "
 		    "one with --iso PATH|URL", t->name);
 		return (-1);
@@ -351,8 +382,9 @@ out:
 int
 vmcreate_from_template(const struct library *lib, const struct template *t,
     const char *name, const struct template_opts *opt,
-    imgcache_progress_cb progress, void *arg, char **cause)
+    imgcache_progress_cb progress, void *arg, char **note, char **cause)
 {
+	struct resolve_result	 res;
 	struct imgcache_source	 src;
 	struct imgcache_entry	*e = NULL;
 	enum vmcreate_disk	 kind;
@@ -363,8 +395,17 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	int			 rc = -1, hold;
 
 	memset(&tl, 0, sizeof tl);
-	if (vmcreate_source(t, opt, &src, &kind, cause) != 0)
+	memset(&res, 0, sizeof res);
+	if (note != NULL)
+		*note = NULL;
+	if (vmcreate_source(lib, t, opt, &res, &src, &kind, cause) != 0) {
+		resolve_result_clear(&res);
 		return (-1);
+	}
+	if (note != NULL) {
+		*note = res.note;
+		res.note = NULL;
+	}
 	if (!t->cloud_init && (opt->user != NULL || opt->password != NULL ||
 	    (opt->ssh_keys != NULL && opt->ssh_keys->n > 0) ||
 	    (opt->runcmds != NULL && opt->runcmds->n > 0))) {
@@ -374,10 +415,10 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	}
 	/* Until the VM is in place, prune must not take its image. */
 	if ((hold = imgcache_hold(lib, 0, cause)) < 0)
-		return (-1);
+		goto fail;
 	if ((stage = library_create_begin(lib, name, cause)) == NULL) {
 		imgcache_release(hold);
-		return (-1);
+		goto fail;
 	}
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
 	    tinylinux_prepare(lib->images, &tl, cause) != 0)
@@ -434,5 +475,14 @@ out:
 	vmdef_free(def);
 	imgcache_entry_free(e);
 	tinylinux_clear(&tl);
+	resolve_result_clear(&res);
 	return (rc);
+
+fail:
+	resolve_result_clear(&res);
+	if (note != NULL) {
+		free(*note);
+		*note = NULL;
+	}
+	return (-1);
 }

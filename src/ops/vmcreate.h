@@ -16,12 +16,14 @@
  * with an image (or opt->image) fetches it into the cache and gives the
  * VM a qcow2 overlay on it; an ISO (the template's or opt->iso) comes
  * with a blank disk. progress (may be NULL) hears about the fetch and
- * can cancel it.
+ * can cancel it. The template's image is its current release when it
+ * names an index (images/resolve.h); *note (note may be NULL) says so
+ * when its pin was used instead, or is NULL. Caller frees *note.
  */
 int	vmcreate_from_template(const struct library *,
 	    const struct template *, const char *,
 	    const struct template_opts *, imgcache_progress_cb, void *,
-	    char **);
+	    char **, char **);
 /*
  * The hardware of a VM made from a bare image or ISO, without a
  * template: q35, BIOS, 2 CPUs, 1G, virtio. Caller frees.

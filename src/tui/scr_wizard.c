@@ -193,7 +193,7 @@ wizard_check_fields(struct wizard *w, struct template_opts *opt)
 	if (w->fields[FIELD_ISO][0] != '\0')
 		opt->iso = w->fields[FIELD_ISO];
 	else if (w->chosen->boot == TEMPLATE_BOOT_ISO &&
-	    w->chosen->url == NULL) {
+	    w->chosen->src[0].url == NULL) {
 		w->field_why = xasprintf("ISO: %s needs your installer ISO (a "
 		    "path or a URL)", w->chosen->name);
 		return (-1);
@@ -239,6 +239,7 @@ wizard_draw(struct app *app, struct screen *s)
 {
 	struct wizard		*w = s->data;
 	struct template		*t;
+	char			*archs;
 	struct template_opts	 opt;
 	static const char *const steps[] = { "1 Template", "2 Name",
 	    "3 Hardware", "4 Create" };
@@ -281,9 +282,11 @@ wizard_draw(struct app *app, struct screen *s)
 			attrset(k == w->cursor ? draw_attr(ROLE_SELECTED) :
 			    draw_attr(ROLE_DIALOG));
 			mvhline(y, x + 2, ' ', wd - 4);
-			draw_textf(y, x + 2, wd - 4, "%-14s %-18s %s", t->name,
-			    t->os != NULL ? t->os : "", t->description != NULL ?
-			    t->description : "");
+			archs = template_archs(t);
+			draw_textf(y, x + 2, wd - 4, "%-20s %-20s %-15s %s",
+			    t->name, t->os != NULL ? t->os : "", archs,
+			    t->description != NULL ? t->description : "");
+			free(archs);
 		}
 		attrset(draw_attr(ROLE_DIALOG));
 		if (k == 0)
@@ -361,9 +364,9 @@ wizard_draw(struct app *app, struct screen *s)
 			    NULL ? w->chosen->user : "yours", opt.password !=
 			    NULL ? "your password" : "your ~/.ssh keys",
 			    w->name);
-		if (w->chosen->url != NULL)
+		if (w->chosen->src[0].url != NULL)
 			draw_textf(y++, x + 4, wd - 6, "image from %s, "
-			    "fetched once and verified", w->chosen->url);
+			    "fetched once and verified", w->chosen->src[0].url);
 		y++;
 		draw_textf(y++, x + 2, wd - 4, "[%c] start it once created "
 		    "(Space toggles)", w->start_after ? 'x' : ' ');
@@ -430,8 +433,12 @@ job_create(struct app *app, void *arg, int fd, char **cause)
 	wp.fd = fd;
 	wp.last_ms = 0;
 	rc = vmcreate_from_template(app->lib, t, wj->name, &wj->opt,
-	    job_create_progress, &wp, cause);
+	    job_create_progress, &wp, &note, cause);
 	template_free(t);
+	if (note != NULL)
+		app_job_progress(fd, "%s", note);
+	free(note);
+	note = NULL;
 	if (rc != 0 || !wj->start)
 		return (rc);
 	app_job_progress(fd, "starting %s", wj->name);

@@ -63,10 +63,10 @@ vd_ok templates
     fail "templates shows $(printf '%s\n' "$OUT" | wc -l) lines: $OUT"
 ok
 for want in \
-    "^windows-11 .* iso  *bring your own ISO  *-  *q35/uefi-secure  *2  *4G *64G\$" \
+    "^windows-11 .* x86_64  *iso  *bring your own ISO  *-  *q35/uefi-secure  *2  *4G *64G\$" \
     "^tinylinux .* tinylinux  *offline  *- " \
     "^openbsd  *OpenBSD 7.8 .* iso  *cdn.openbsd.org  *no  *q35/bios " \
-    "^ubuntu-24.04  *Ubuntu 24.04 LTS  *image  *cloud-images.ubuntu.com "; do
+    "^ubuntu-24.04  *Ubuntu 24.04 LTS  *x86_64 aarch64 riscv64  *image  *cloud-images.ubuntu.com "; do
 	printf '%s\n' "$OUT" | grep -q "$want" || fail "no line like '$want'"
 	ok
 done
@@ -101,7 +101,7 @@ mkdir -p "$utpl"
 printf '[template]\nname = alpine\nos = My Alpine\nboot = disk\n' \
     >"$utpl/alpine.conf"
 vd_ok templates
-printf '%s\n' "$OUT" | grep -q "^alpine  *My Alpine  *disk  *blank disk " ||
+printf '%s\n' "$OUT" | grep -q "^alpine  *My Alpine  *x86_64  *disk  *blank disk " ||
     fail "the user's alpine does not win: $OUT"
 ok
 printf '[template]\nname = broken\nurl = http://e.org/x.iso\nboot = iso\n' \

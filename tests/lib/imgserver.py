@@ -10,6 +10,8 @@ servers under path prefixes:
   /slow/F       serves F at about 2 MiB/s
   /trickle/F    declares F's full length, then sends 2 bytes a second
   /status/N     answers HTTP N
+  /redirect/P   answers 302 with Location /P (a "latest" link)
+A folder is served as its index.html (an autoindex page), if it has one.
 Files carry an ETag; a Range whose If-Range differs gets the whole file.
 Every request is logged as "METHOD PATH RANGE IF-RANGE" to the log file.
 Usage: imgserver.py ROOT PORTFILE LOGFILE
@@ -95,6 +97,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return
             self.connection.sendfile(f, start, end - start)
 
+    def do_HEAD(self):
+        with open(LOGFILE, "a") as log:
+            log.write("HEAD %s - -\n" % self.path)
+        rest = self.path.lstrip("/")
+        if rest.startswith("redirect/"):
+            self.redirect(rest[len("redirect/"):])
+            return
+        path = os.path.join(ROOT, rest)
+        ok = ".." not in rest.split("/") and os.path.isfile(path)
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Length",
+                         str(os.stat(path).st_size if ok else 0))
+        self.end_headers()
+
+    def redirect(self, target):
+        self.send_response(302)
+        self.send_header("Location", "http://%s:%d/%s" % (
+            self.server.server_address[0], self.server.server_address[1],
+            target))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self):
         with open(LOGFILE, "a") as log:
             log.write("GET %s %s %s\n" % (self.path,
@@ -103,8 +127,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parts = self.path.lstrip("/").split("/", 1)
         mode, rest = "", self.path.lstrip("/")
         if len(parts) == 2 and parts[0] in ("stall", "truncate", "flaky",
-                                            "slow", "trickle", "status"):
+                                            "slow", "trickle", "status",
+                                            "redirect"):
             mode, rest = parts
+        if mode == "redirect":
+            self.redirect(rest)
+            return
         if mode == "status":
             self.send_response(int(rest))
             self.send_header("Content-Length", "0")
@@ -117,6 +145,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if first:
                 mode = "truncate"
         path = os.path.join(ROOT, rest)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
         if ".." in rest.split("/") or not os.path.isfile(path):
             self.send_response(404)
             self.send_header("Content-Length", "0")

@@ -136,14 +136,15 @@ test_template_every_key(void **state)
 	assert_int_equal(t->bus, VM_BUS_SATA);
 	assert_int_equal(t->model, VM_NIC_E1000);
 	assert_int_equal(t->boot, TEMPLATE_BOOT_IMAGE);
-	assert_string_equal(t->url, "https://example.org/img/disk.vmdk.xz");
+	assert_string_equal(t->src[0].url,
+	    "https://example.org/img/disk.vmdk.xz");
 	/* Kept in lower case, as sha256sum prints it. */
-	assert_string_equal(t->sha256, SHA_LOW);
-	assert_string_equal(t->checksum_url,
+	assert_string_equal(t->src[0].sha256, SHA_LOW);
+	assert_string_equal(t->src[0].checksum_url,
 	    "https://example.org/img/SHA256SUMS");
-	assert_string_equal(t->checksum_name, "disk.vmdk.xz");
+	assert_string_equal(t->src[0].checksum_name, "disk.vmdk.xz");
 	assert_int_equal(t->format, TEMPLATE_FORMAT_VMDK);
-	assert_string_equal(t->member, "*.vmdk");
+	assert_string_equal(t->src[0].member, "*.vmdk");
 	assert_int_equal(t->cloud_init, 1);
 	assert_string_equal(t->user, "admin_1");
 	assert_int_equal(t->tpm, 1);
@@ -168,7 +169,7 @@ test_template_defaults(void **state)
 	assert_int_equal(t->memory, 512ULL << 20);
 	assert_int_equal(t->disk_size, 8ULL << 30);
 	assert_int_equal(t->boot, TEMPLATE_BOOT_DISK);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	assert_null(t->version);
 	assert_null(t->user);
 	assert_int_equal(t->cloud_init, 0);
@@ -180,7 +181,7 @@ test_template_defaults(void **state)
 	t = load_ok(f->dir, "[template]\nname = byo\nboot = iso\n");
 	assert_int_equal(t->boot, TEMPLATE_BOOT_ISO);
 	assert_int_equal(t->format, TEMPLATE_FORMAT_ISO);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	template_free(t);
 	t = load_ok(f->dir, "[template]\nname = cd\nboot = iso\n"
 	    "url = https://example.org/cd.iso\n"
@@ -199,7 +200,7 @@ test_template_http_needs_sha256(void **state)
 
 	t = load_ok(f->dir, "[template]\nname = h\nboot = image\n"
 	    "url = http://mirror.example/disk.qcow2\nsha256 = " SHA "\n");
-	assert_string_equal(t->url, "http://mirror.example/disk.qcow2");
+	assert_string_equal(t->src[0].url, "http://mirror.example/disk.qcow2");
 	template_free(t);
 
 	path = put(f->dir, NULL, "h.conf", "[template]\nname = h\n"
@@ -286,6 +287,46 @@ static const struct {
 	  "tpm = yes\n", ":5: a microvm has no TPM or UEFI firmware" },
 	{ "[template]\nname = x\nmachine = pc\nfirmware = uefi-secure\n",
 	  ":4: firmware = uefi-secure needs machine = q35" },
+	/* Architectures and their sources. */
+	{ "[template]\nname = x\narch = mips\n", ":3: arch: " },
+	{ "[template]\nname = x\narch = x86_64 x86_64\n", ":3: arch: "
+	  "'x86_64' is named twice" },
+	{ "[template]\nname = x\narch = \n", ":3: arch: names no "
+	  "architecture" },
+	{ "[template]\nname = x\nboot = iso\n"
+	  "url.aarch64 = https://e.org/a.iso\n", ":4: url.aarch64: 'aarch64' "
+	  "is not an arch of this template after the first (arch = x86_64)" },
+	{ "[template]\nname = x\narch = x86_64 aarch64\nos.aarch64 = y\n",
+	  ":4: unknown key 'os.aarch64'" },
+	{ "[template]\nname = x\narch = x86_64 aarch64\nboot = iso\n"
+	  "url = https://e.org/a.iso\nsha256 = " SHA "\n", ":5: aarch64: "
+	  "every arch needs its own url (url.ARCH)" },
+	{ "[template]\nname = x\narch = x86_64 aarch64\nboot = iso\n"
+	  "url = https://e.org/a.iso\nsha256 = " SHA "\n"
+	  "url.aarch64 = https://e.org/b.iso\n", ":7: aarch64: a url needs a "
+	  "sha256 or a checksum_url to verify it" },
+	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
+	  "sha256 = " SHA "\nindex = https://e.org/\n", ":6: an index needs "
+	  "an index_format" },
+	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
+	  "sha256 = " SHA "\nindex = https://e.org/\nindex_format = sums\n",
+	  ":6: an index needs a pattern" },
+	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
+	  "sha256 = " SHA "\nindex = https://e.org/\nindex_format = html\n"
+	  "pattern = a-*.iso\n", ":6: an index of this format needs a "
+	  "checksum_url" },
+	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
+	  "sha256 = " SHA "\nindex = http://e.org/\nindex_format = sums\n"
+	  "pattern = a-*.iso\n", ":6: index must be https://" },
+	{ "[template]\nname = x\nboot = iso\nurl = https://e.org/a.iso\n"
+	  "sha256 = " SHA "\npattern = a-*.iso\n", ":6: index_format and "
+	  "pattern need an index" },
+	{ "[template]\nname = x\nindex_format = xml\n", ":3: index_format: "
+	  "'xml' is not" },
+	{ "[template]\nname = x\npattern = a/b*.iso\n", ":3: pattern: "
+	  "'a/b*.iso' is not a file name" },
+	{ "[template]\nname = x\nfile_host = a b\n", ":3: file_host: "
+	  "'a b' is not a host name" },
 };
 
 static void
@@ -311,6 +352,47 @@ test_template_errors(void **state)
 		free(cause);
 	}
 	free(path);
+}
+
+/* One source per arch: the first's keys unsuffixed, the others inherit. */
+static void
+test_template_archs(void **state)
+{
+	struct fixture		*f = *state;
+	struct template		*t;
+	struct template_source	 s;
+	char			*archs;
+
+	t = load_ok(f->dir, "[template]\nname = multi\n"
+	    "arch = aarch64 x86_64 riscv64\nboot = image\n"
+	    "url = https://e.org/d/a-arm64.img\n"
+	    "checksum_url = https://e.org/d/SHA256SUMS\n"
+	    "index = https://e.org/d/SHA256SUMS\nindex_format = sums\n"
+	    "pattern = a-*-arm64.img\n"
+	    "url.x86_64 = https://e.org/d/a-amd64.img\n"
+	    "pattern.x86_64 = a-*-amd64.img\n"
+	    "url.riscv64 = https://e.org/r/a-riscv64.img\n"
+	    "sha256.riscv64 = " SHA "\n"
+	    "pattern.riscv64 = a-*-riscv64.img\n");
+	assert_string_equal(t->arch, "aarch64");
+	assert_int_equal(t->narchs, 3);
+	archs = template_archs(t);
+	assert_string_equal(archs, "aarch64 x86_64 riscv64");
+	free(archs);
+	assert_int_equal(template_source(t, NULL, &s), 0);
+	assert_string_equal(s.arch, "aarch64");
+	assert_int_equal(template_source(t, "x86_64", &s), 0);
+	assert_string_equal(s.url, "https://e.org/d/a-amd64.img");
+	assert_string_equal(s.pattern, "a-*-amd64.img");
+	assert_string_equal(s.checksum_url, "https://e.org/d/SHA256SUMS");
+	assert_string_equal(s.index, "https://e.org/d/SHA256SUMS");
+	assert_int_equal(s.index_format, TEMPLATE_INDEX_SUMS);
+	assert_null(s.sha256);
+	assert_int_equal(template_source(t, "riscv64", &s), 0);
+	assert_string_equal(s.sha256, SHA_LOW);
+	assert_string_equal(s.url, "https://e.org/r/a-riscv64.img");
+	assert_int_equal(template_source(t, "mips", &s), -1);
+	template_free(t);
 }
 
 /* The user's folder comes first: its template of a shipped name wins. */
@@ -342,7 +424,7 @@ test_template_user_overrides_shipped(void **state)
 		fail_msg("%s", cause);
 	assert_string_equal(t->os, "My Alpine");
 	assert_int_equal(t->cpus, 4);
-	assert_null(t->url);
+	assert_null(t->src[0].url);
 	template_free(t);
 	t = template_find(&dirs, "debian", &cause);
 	if (t == NULL)
@@ -510,14 +592,15 @@ test_template_shipped(void **state)
 			continue;
 		assert_non_null(t->version);
 		assert_non_null(t->homepage);
-		if (t->url == NULL) {
+		if (t->src[0].url == NULL) {
 			assert_int_equal(t->boot, TEMPLATE_BOOT_ISO);
 			byo++;
 			continue;
 		}
-		assert_true(str_has_prefix(t->url, "https://"));
-		assert_true(t->sha256 != NULL || t->checksum_url != NULL);
-		host = template_url_host(t->url);
+		assert_true(str_has_prefix(t->src[0].url, "https://"));
+		assert_true(t->src[0].sha256 != NULL ||
+		    t->src[0].checksum_url != NULL);
+		host = template_url_host(t->src[0].url);
 		assert_true(strlen(host) > 3 && strchr(host, '/') == NULL);
 		free(host);
 		if (t->boot == TEMPLATE_BOOT_IMAGE)
@@ -556,6 +639,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_template_http_needs_sha256, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_archs, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_template_errors,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
