@@ -268,23 +268,6 @@ cli_destroy(struct cli *cli, int argc, char **argv)
 	return (cli_lab_run(cli, argv[optind], LAB_DESTROY, 0));
 }
 
-/* A VM's state word without asking its monitor. */
-static const char *
-cli_lab_state(struct cli *cli, const char *vm)
-{
-	struct vm_paths	 p;
-	char		*cause = NULL;
-	int		 running;
-
-	if (vmctl_paths(cli->lib, vm, &p, &cause) != 0) {
-		free(cause);
-		return ("broken");
-	}
-	running = vmproc_pid(&p) > 0;
-	vm_paths_clear(&p);
-	return (running ? "running" : "stopped");
-}
-
 /* One lab as JSON: name, file, baseline and its VMs with their states. */
 static json_t *
 cli_lab_json(struct cli *cli, const char *name)
@@ -305,7 +288,8 @@ cli_lab_json(struct cli *cli, const char *name)
 	    json_null());
 	for (i = 0; i < members.n; i++) {
 		json_array_append_new(vms, json_pack("{s:s,s:s}", "name",
-		    members.v[i], "state", cli_lab_state(cli, members.v[i])));
+		    members.v[i], "state", vmctl_running(cli->lib,
+		    members.v[i]) ? "running" : "stopped"));
 	}
 	json_object_set_new(o, "vms", vms);
 	free(file);

@@ -12,6 +12,7 @@
 #include "backend/vmproc.h"
 #include "core/names.h"
 #include "core/settings.h"
+#include "ops/hostres.h"
 #include "ops/hwdisk.h"
 #include "ops/lab.h"
 #include "ops/labguest.h"
@@ -201,22 +202,6 @@ lab_members(const struct library *lib, const char *name, struct strv *out,
 	return (0);
 }
 
-static int
-lab_running(const struct library *lib, const char *name)
-{
-	struct vm_paths	paths;
-	char		*cause = NULL;
-	pid_t		pid;
-
-	if (vmctl_paths(lib, name, &paths, &cause) != 0) {
-		free(cause);
-		return (0);
-	}
-	pid = vmproc_pid(&paths);
-	vm_paths_clear(&paths);
-	return (pid != 0);
-}
-
 /* What differs between a VM's definition and what the lab says. */
 static int
 lab_plan_changes(const struct lab *lab, struct lab_plan_vm *p,
@@ -289,7 +274,7 @@ lab_plan_existing(const struct library *lib, const struct lab *lab,
 			strv_push(&p->disks, p->vm->disks[i].name);
 	}
 	vmdef_free(def);
-	p->running = lab_running(lib, p->vm->name);
+	p->running = vmctl_running(lib, p->vm->name);
 	if (p->nchanges > 0 || p->disks.n > 0)
 		p->verb = LAB_CHANGE;
 	else
@@ -437,6 +422,7 @@ lab_create(struct lab_ctx *c, const struct lab_vm *vm, char **cause)
 	struct template_opts	 opt;
 	struct template		*t;
 	struct strv		 dirs;
+	char			*note = NULL;
 	int			 rc;
 
 	strv_init(&dirs);
@@ -456,8 +442,11 @@ lab_create(struct lab_ctx *c, const struct lab_vm *vm, char **cause)
 	}
 	lab_say(c, vm->name, "creating from %s", vm->template);
 	rc = vmcreate_from_template(c->lib, t, vm->name, &opt,
-	    lab_create_progress, c, NULL, cause);
+	    lab_create_progress, c, &note, cause);
 	template_free(t);
+	if (note != NULL)
+		lab_say(c, vm->name, "%s", note);
+	free(note);
 	if (rc == 0) {
 		strv_pushf(&c->done, "made %s", vm->name);
 		rc = lab_add_disks(c, vm, NULL, cause);
@@ -598,6 +587,44 @@ lab_baseline(struct lab_ctx *c, const char *vm, int again, char **cause)
 	return (rc);
 }
 
+/*
+ * Whether the host has the memory for the VMs about to start: short of
+ * it, -1 and *cause name them with the figures (LAB_FORCE goes on).
+ */
+static int
+lab_up_fits(struct lab_ctx *c, const struct lab_plan *plan, char **cause)
+{
+	struct hostres_check	 chk;
+	struct strv		 names;
+	char			*mem, *cpus;
+	size_t			 i;
+	int			 rc;
+
+	strv_init(&names);
+	for (i = 0; i < plan->nvms; i++) {
+		if (!vmctl_running(c->lib, plan->vms[i].vm->name))
+			strv_push(&names, plan->vms[i].vm->name);
+	}
+	rc = hostres_check(c->lib, &names, &chk, cause);
+	strv_clear(&names);
+	if (rc != 0)
+		return (-1);
+	mem = hostres_memory_message(&chk);
+	cpus = hostres_cpus_message(&chk);
+	hostres_check_clear(&chk);
+	if (cpus != NULL)
+		lab_say(c, NULL, "warning: %s", cpus);
+	free(cpus);
+	if (mem != NULL && (c->hooks->flags & LAB_FORCE))
+		lab_say(c, NULL, "warning: %s (--force: starting anyway)", mem);
+	else if (mem != NULL) {
+		*cause = xasprintf("%s (up --force starts them anyway)", mem);
+		rc = -1;
+	}
+	free(mem);
+	return (rc);
+}
+
 /* Start the stopped VMs of the plan; offsets[i] marks their serial logs. */
 static int
 lab_up_start(struct lab_ctx *c, struct lab_plan *plan, int *started,
@@ -612,7 +639,7 @@ lab_up_start(struct lab_ctx *c, struct lab_plan *plan, int *started,
 		p = &plan->vms[i];
 		if (lab_stopped(c))
 			return (-1);
-		if (p->verb != LAB_CREATE && lab_running(c->lib, p->vm->name))
+		if (p->verb != LAB_CREATE && vmctl_running(c->lib, p->vm->name))
 			continue;
 		offsets[i] = labguest_log_size(c->lib, p->vm->name);
 		lab_say(c, p->vm->name, "starting");
@@ -683,6 +710,8 @@ lab_up(struct lab_ctx *c, char **cause)
 	offsets = xcalloc(plan.nvms, sizeof *offsets);
 	lab_say_host_access(c, &plan);
 	rc = lab_up_make(c, &plan, cause);
+	if (rc == 0)
+		rc = lab_up_fits(c, &plan, cause);
 	if (rc == 0)
 		rc = lab_up_start(c, &plan, started, offsets, cause);
 	if (rc == 0)

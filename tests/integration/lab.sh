@@ -53,6 +53,15 @@ vd_fails 1 "bad.lab:4:" up "$TEST_TMP/bad.lab"; ok
 [ -z "$(ls "$VMDESK_HOME/vms" 2>/dev/null)" ] ||
     fail "a bad lab file made something: $(ls "$VMDESK_HOME/vms")"; ok
 
+log "up refuses to start more memory than the host has, naming the VMs"
+printf '[lab]\nname = big\n[vm huge]\ntemplate = tinylinux\nmemory = 900G\n' \
+    >"$TEST_TMP/big.lab"
+vd_fails 1 "up --force starts them anyway" up "$TEST_TMP/big.lab"; ok
+case "$OUT" in *huge*available*) ok ;;
+*) fail "the refusal does not name the VM and the figures: $OUT" ;; esac
+[ "$(vm_field huge state)" = stopped ] || fail "huge was started"; ok
+vd_ok destroy --yes big
+
 log "plan: 4 creates, exit 3"
 vd_fails 3 "4 to create, 0 to change" plan "$lab"; ok
 case "$OUT" in *"+ node-3"*"nic.lab.net = private:${net}a"*"+ out"*) ok ;;
