@@ -230,7 +230,7 @@ static const struct {
 	{ "[template]\nname = x\nmemory = 8M\n", ":3: memory must be "
 	  "between 16M and 1T" },
 	{ "[template]\nname = x\nmachine = vax\n", ":3: machine: 'vax' is "
-	  "not q35, pc or microvm" },
+	  "not q35, pc, microvm or virt" },
 	{ "[template]\nname = x\nboot = floppy\n", ":3: boot: 'floppy' is "
 	  "not tinylinux, disk, image or iso" },
 	{ "[template]\nname = x\nboot = image\nurl = https://e.org/a\n"
