@@ -231,6 +231,9 @@ cli_create_flag(int c, const char *val, void *arg)
 	case 't':
 		a->template = val;
 		return (0);
+	case 'a':
+		a->opt.arch = val;
+		return (0);
 	case 'c':
 		if (str_to_long(val, 1, VMDEF_CPUS_MAX, &l, &cause) != 0)
 			break;
@@ -335,10 +338,12 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 		    t->memory);
 		size = a->opt.disk_size > 0 ? a->opt.disk_size : t->disk_size;
 		disk = size > 0 ? str_size_short(size) : xstrdup("image's");
-		printf("Created VM %s from %s %s (%d CPU, %s memory, %s "
+		printf("Created VM %s from %s %s (%s%s%d CPU, %s memory, %s "
 		    "disk).\n", name, a->template != NULL ? "template" :
 		    a->opt.iso != NULL ? "ISO" : "image", a->template != NULL ?
 		    t->name : a->opt.iso != NULL ? a->opt.iso : a->opt.image,
+		    a->opt.arch != NULL ? a->opt.arch : "",
+		    a->opt.arch != NULL ? ", " : "",
 		    a->opt.cpus > 0 ? a->opt.cpus : t->cpus, mem, disk);
 		free(mem);
 		free(disk);
@@ -359,6 +364,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	opts[] = {
 		{ "template", required_argument, NULL, 't' },
+		{ "arch", required_argument, NULL, 'a' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "disk-size", required_argument, NULL, 'd' },
@@ -379,7 +385,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	strv_init(&a.ssh_keys);
-	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:i:o:s:u:Pp:k:",
+	name = cli_vm_args("create", argc, argv, "t:a:c:m:d:f:i:o:s:u:Pp:k:",
 	    opts, cli_create_flag, &a, &rc);
 	if (name == NULL)
 		goto out;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/strutil.h"
+#include "util/strv.h"
 #include "util/xmalloc.h"
 
 #define AAVMF_DIR	"/usr/share/AAVMF/"
@@ -137,6 +138,21 @@ vmarch_list_check(const char *list, char **cause)
 		rc = -1;
 	}
 	return (rc);
+}
+
+char *
+vmarch_list_all(void)
+{
+	struct strv	 v;
+	char		*s;
+	size_t		 i;
+
+	strv_init(&v);
+	for (i = 0; vmarch_names[i] != NULL; i++)
+		strv_push(&v, vmarch_names[i]);
+	s = strv_join(&v, " ");
+	strv_clear(&v);
+	return (s);
 }
 
 int

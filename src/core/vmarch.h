@@ -57,6 +57,8 @@ char			*vmarch_qemu(enum vm_arch, const char *);
  * gets (want NULL: the default). -1 and *cause naming those it has.
  */
 int			 vmarch_list_check(const char *, char **);
+/* Every architecture as such a list. Caller frees. */
+char			*vmarch_list_all(void);
 int			 vmarch_list_pick(const char *, const char *,
 			     enum vm_arch *, char **);
 

@@ -32,7 +32,8 @@ enum tkey_kind {
 	TKEY_URL,	/* https:// (or http://, checked later) */
 	TKEY_LINK,	/* a web page: http:// or https:// */
 	TKEY_SHA256,
-	TKEY_FILENAME	/* one path component */
+	TKEY_FILENAME,	/* one path component */
+	TKEY_ARCHES	/* architectures, the default first (core/vmarch) */
 };
 
 #define TKEY(k, kind)	#k, kind, offsetof(struct template, k)
@@ -49,7 +50,7 @@ static const struct tkey {
 	{ TKEY(description, TKEY_STRING), NULL },
 	{ TKEY(homepage, TKEY_LINK), NULL },
 	{ TKEY(notes, TKEY_STRING), NULL },
-	{ TKEY(arch, TKEY_VM), "vm" },
+	{ TKEY(arch, TKEY_ARCHES), NULL },
 	{ TKEY(machine, TKEY_VM), "vm" },
 	{ TKEY(firmware, TKEY_VM), "vm" },
 	{ TKEY(display, TKEY_VM), "vm" },
@@ -279,6 +280,10 @@ template_set(struct template *t, const struct tkey *k, const char *value,
 				*p = (char)(*p - 'A' + 'a');
 		}
 		return (0);
+	case TKEY_ARCHES:
+		if (vmarch_list_check(value, cause) != 0)
+			return (-1);
+		break;
 	case TKEY_FILENAME:
 		if (*value == '\0' || strchr(value, '/') != NULL) {
 			*cause = xasprintf("%s: '%s' is not a file name",
@@ -601,13 +606,16 @@ template_to_vmdef(const struct template *t, const char *name,
 	struct vm_def	*def;
 	struct vm_disk	*disk;
 	struct vm_nic	*nic;
+	enum vm_arch	 arch;
+	char		*why = NULL;
 
+	/* The create code refused an architecture the template lacks. */
+	if (vmarch_list_pick(t->arch, opt->arch, &arch, &why) != 0)
+		fatal("template %s: %s", t->name, why);
 	def = vmdef_create(name);
 	def->template = xstrdup(t->name);
 	if (t->os != NULL)
 		def->os = xstrdup(t->os);
-	free(def->arch);
-	def->arch = xstrdup(t->arch);
 	def->machine = t->machine;
 	def->firmware = t->firmware;
 	def->display = t->display;
@@ -642,13 +650,14 @@ template_to_vmdef(const struct template *t, const char *name,
 		    sizeof *nic->forwards);
 		nic->nforwards = opt->nforwards;
 	}
+	vmdef_set_arch(def, arch);
 	switch (t->boot) {
 	case TEMPLATE_BOOT_TINYLINUX:
 		if (tl == NULL)
 			break;
 		def->boot.kernel = xstrdup(tl->kernel);
 		def->boot.initrd = xstrdup(tl->initrd);
-		def->boot.cmdline = xstrdup(TINYLINUX_CMDLINE);
+		def->boot.cmdline = tinylinux_cmdline(arch);
 		break;
 	case TEMPLATE_BOOT_DISK:
 	case TEMPLATE_BOOT_IMAGE:

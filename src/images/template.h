@@ -36,7 +36,7 @@ struct template {
 	char			*file;		/* where it was read from */
 	char			*os;
 	char			*description;
-	char			*arch;
+	char			*arch;		/* "x86_64 aarch64": default first */
 	enum vm_machine		 machine;
 	enum vm_firmware	 firmware;
 	enum vm_display		 display;
@@ -82,6 +82,7 @@ struct template_opts {
 	const char		*user;
 	const char		*password;	/* plain text, or NULL */
 	const struct strv	*ssh_keys;	/* NULL or empty: ~/.ssh/ *.pub */
+	const char		*arch;		/* NULL: the template's first */
 };
 
 /*

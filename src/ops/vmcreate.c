@@ -35,7 +35,8 @@ vmcreate_bare_template(int iso)
 
 	t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(iso ? "iso" : "image");
-	t->arch = xstrdup("x86_64");
+	/* An image or installer of the user's: any architecture. */
+	t->arch = vmarch_list_all();
 	t->machine = VM_MACHINE_Q35;
 	t->firmware = VM_FIRMWARE_BIOS;
 	t->display = VM_DISPLAY_VGA;
@@ -357,11 +358,17 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	enum vmcreate_disk	 kind;
 	struct tinylinux	 tl;
 	struct vm_def		*def = NULL;
-	char			*stage, *disk, *conf;
+	enum vm_arch		 arch;
+	char			*stage, *disk, *conf, *why = NULL;
 	uint64_t		 size;
 	int			 rc = -1, hold;
 
 	memset(&tl, 0, sizeof tl);
+	if (vmarch_list_pick(t->arch, opt->arch, &arch, &why) != 0) {
+		*cause = xasprintf("template %s: %s", t->name, why);
+		free(why);
+		return (-1);
+	}
 	if (vmcreate_source(t, opt, &src, &kind, cause) != 0)
 		return (-1);
 	if (!t->cloud_init && (opt->user != NULL || opt->password != NULL ||
@@ -378,7 +385,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 		return (-1);
 	}
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
-	    tinylinux_prepare(lib->images, &tl, cause) != 0)
+	    tinylinux_prepare(lib->images, arch, &tl, cause) != 0)
 		goto out;
 	if (src.url != NULL && (e = imgcache_fetch(lib, &src, progress, arg,
 	    cause)) == NULL)

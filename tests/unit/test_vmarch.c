@@ -67,6 +67,10 @@ test_vmarch_list_pick(void **state)
 	free(cause);
 	assert_int_equal(vmarch_list_check(" ", &cause), -1);
 	free(cause);
+	cause = vmarch_list_all();
+	assert_string_equal(cause, "x86_64 aarch64 riscv64 armhf");
+	assert_int_equal(vmarch_list_check(cause, &cause), 0);
+	free(cause);
 }
 
 /* Another architecture's emulator sits beside the configured one. */
