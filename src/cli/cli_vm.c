@@ -151,8 +151,8 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 		printf("No VMs yet: vmdesk create NAME --template tinylinux, "
 		    "or vmdesk demo.\n");
 	else
-		printf("%-20s %-13s %4s %7s  %-12s %s\n", "NAME", "STATE",
-		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
+		printf("%-20s %-13s %-7s %4s %7s  %-12s %s\n", "NAME",
+		    "STATE", "ARCH", "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
 	for (i = 0; i < names.n; i++) {
 		def = library_load(cli->lib, names.v[i], &cause);
 		if (vmctl_paths_listed(cli->lib, names.v[i], &p,
@@ -175,6 +175,8 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 				    json_string(def->template) : json_null());
 				json_object_set_new(j, "os", def->os != NULL ?
 				    json_string(def->os) : json_null());
+				json_object_set_new(j, "arch",
+				    json_string(def->arch));
 				json_object_set_new(j, "cpus",
 				    json_integer(def->cpus));
 				json_object_set_new(j, "memory",
@@ -191,9 +193,10 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 			mem = str_size_short(def->memory);
 			up = st.pid > 0 ? str_duration((uint64_t)(time(NULL) -
 			    (time_t)st.started)) : xstrdup("-");
-			printf("%-20s %-13s %4d %7s  %-12s %s\n", names.v[i],
-			    vmstate_name(st.state), def->cpus, mem,
-			    def->template != NULL ? def->template : "-", up);
+			printf("%-20s %-13s %-7s %4d %7s  %-12s %s\n",
+			    names.v[i], vmstate_name(st.state), def->arch,
+			    def->cpus, mem, def->template != NULL ?
+			    def->template : "-", up);
 			free(mem);
 			free(up);
 		}
