@@ -3,7 +3,8 @@
 # An aarch64 guest under TCG: tinylinux built from Debian's arm64 packages
 # boots to a serial shell on QEMU's virt machine; list and the desktop
 # show its arch and graph its vCPU; a live snapshot and its revert (a file
-# written after it is gone), the power button (a GPIO key on virt), a
+# written after it is gone), a disk plugged live and a disc in the SCSI CD
+# drive (virt has no IDE), the power button (a GPIO key on virt), a
 # linked clone that boots; AAVMF (UEFI from pflash, the VM's own variable
 # store) reaches its boot manager; and what an aarch64 VM cannot be is
 # refused with the reason (a PC's machine or VGA, KVM on an x86 host, a
@@ -57,6 +58,12 @@ log "aarch64 tinylinux reached its shell in $(( $(date +%s) - t0 )) s"
 serial_expect a 'echo "a=$(uname -m)!"' 'a=aarch64!'; ok
 serial_expect a 'echo "c=$(cat /proc/cmdline | grep -c ttyAMA0)!"' 'c=1!'; ok
 
+log "typing reaches the screen's shell through virt's USB keyboard"
+# The shell on the screen sends the computed answer to the serial port.
+vd_ok type a 'echo "t=$((6*7))!" >/dev/ttyAMA0
+'
+wait_log a "t=42!" 1 60; ok
+
 log "the desktop shows the arch and graphs the vCPU"
 $TM new-session -d -s keep "sleep 100000"
 $TM new-session -d -s d -x 120 -y 34 "exec $VMDESK"
@@ -73,6 +80,26 @@ serial_expect a 'echo x >/data/late; sync; echo "w=$(cat /data/late)!"' \
     'w=x!'; ok
 vd_ok snapshot revert a s1
 serial_expect a 'echo "n=$(ls /data | grep -c late)!"' 'n=0!'; ok
+
+log "virt's buses: a disk plugged live, a disc in the SCSI CD drive"
+vd_ok disk add a --size 16M --name hot
+case "$OUT" in *"next start"*) fail "virtio add deferred: $OUT" ;; esac
+guest_until a 'echo "s=$(cat /sys/block/vdb/size 2>/dev/null)!"' 's=32768!'
+ok
+vd_ok disk remove a hot
+guest_until a 'echo "b=$(ls /sys/block | grep -c vdb)!"' 'b=0!'; ok
+if command -v xorriso >/dev/null 2>&1; then
+	mkdir "$TEST_TMP/disc"
+	echo "media-ok-$$" >"$TEST_TMP/disc/hello.txt"
+	xorriso -as mkisofs -quiet -V VMDESKT -o "$TEST_TMP/t.iso" \
+	    "$TEST_TMP/disc" 2>/dev/null || fail "xorriso failed"
+	vd_ok media insert a "$TEST_TMP/t.iso"
+	serial_expect a 'mount -t iso9660 /dev/sr0 /mnt && cat /mnt/hello.txt' \
+	    "media-ok-$$"; ok
+	serial_expect a 'umount /mnt; echo "u=$(grep -c /mnt /proc/mounts)!"' \
+	    'u=0!'
+	vd_ok media eject a
+fi
 
 log "the power button powers it off"
 vd_ok stop a
