@@ -233,22 +233,55 @@ accel_probe_cached(const char *qemu, const char *cache_dir, char **why)
 	return (works);
 }
 
+/* The wish: VMDESK_ACCEL over the one given, "auto" when neither. */
+static const char *
+accel_want(const char *want, int *fromenv)
+{
+	const char	*env;
+
+	*fromenv = (env = getenv("VMDESK_ACCEL")) != NULL && *env != '\0';
+	if (*fromenv)
+		return (env);
+	return (want != NULL ? want : "auto");
+}
+
+int
+accel_resolve_arch(const char *want, const char *qemu, const char *cache_dir,
+    const char *guest, const char *host, enum accel *out, char **why,
+    char **cause)
+{
+	int	fromenv;
+
+	if (host != NULL && strcmp(guest, host) == 0)
+		return (accel_resolve(want, qemu, cache_dir, out, why, cause));
+	want = accel_want(want, &fromenv);
+	if (strcmp(want, "kvm") == 0) {
+		*cause = xasprintf("KVM runs only guests of the host's own "
+		    "architecture (guest %s, host %s; %s): use accel tcg",
+		    guest, host != NULL ? host : "another",
+		    fromenv ? "VMDESK_ACCEL=kvm" : "accel = kvm");
+		return (-1);
+	}
+	*out = ACCEL_TCG;
+	if (why != NULL)
+		*why = xasprintf("guest %s on host %s: emulated", guest,
+		    host != NULL ? host : "of another architecture");
+	return (0);
+}
+
 int
 accel_resolve(const char *want, const char *qemu, const char *cache_dir,
     enum accel *out, char **why, char **cause)
 {
-	const char	*env;
 	char		*reason = NULL;
+	int		 fromenv;
 
-	if ((env = getenv("VMDESK_ACCEL")) != NULL && *env != '\0')
-		want = env;
-	if (want == NULL)
-		want = "auto";
+	want = accel_want(want, &fromenv);
 	if (strcmp(want, "tcg") == 0) {
 		*out = ACCEL_TCG;
 		if (why != NULL)
-			*why = xstrdup(env != NULL && *env != '\0' ?
-			    "VMDESK_ACCEL=tcg" : "tcg asked for");
+			*why = xstrdup(fromenv ? "VMDESK_ACCEL=tcg" :
+			    "tcg asked for");
 		return (0);
 	}
 	if (strcmp(want, "kvm") != 0 && strcmp(want, "auto") != 0) {

@@ -20,6 +20,14 @@ const char	*accel_name(enum accel);
 int		 accel_resolve(const char *, const char *, const char *,
 		     enum accel *, char **, char **);
 /*
+ * The same for a guest of architecture guest on this host (host NULL: one
+ * vmdesk has no row for): another architecture's guest always runs under
+ * TCG, and a wish for KVM (in the VM or VMDESK_ACCEL) is refused.
+ */
+int		 accel_resolve_arch(const char *, const char *, const char *,
+		     const char *, const char *, enum accel *, char **,
+		     char **);
+/*
  * Whether KVM runs a guest through this QEMU: a 64 KiB firmware whose
  * reset vector writes to an isa-debug-exit port is booted with -accel kvm
  * -cpu host, with a time limit (a KVM that exists but hangs or fails, as

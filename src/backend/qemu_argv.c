@@ -105,6 +105,35 @@ qemu_argv_microvm(const struct qemu_argv_in *in)
 	return (in->def->machine == VM_MACHINE_MICROVM);
 }
 
+static int
+qemu_argv_virt(const struct vm_def *def)
+{
+	return (def->machine == VM_MACHINE_VIRT);
+}
+
+int
+qemu_argv_pcie(const struct vm_def *def)
+{
+	return (def->machine == VM_MACHINE_Q35 || qemu_argv_virt(def));
+}
+
+/*
+ * Whether a start uses the firmware files: x86's UEFI; on virt, AAVMF
+ * unless QEMU boots a kernel itself (faster under TCG, as on x86's BIOS),
+ * and OpenSBI always (it is RISC-V's machine mode under the kernel).
+ */
+int
+qemu_argv_firmware_used(const struct vm_def *def)
+{
+	const struct vmarch	*a = vmarch_get(vmdef_arch(def));
+
+	if (def->firmware == VM_FIRMWARE_BIOS)
+		return (0);
+	if (!qemu_argv_virt(def) || a->fw_vars == NULL)
+		return (1);
+	return (def->boot.kernel == NULL);
+}
+
 /* A virtio device: PCI on PCs, MMIO on a microvm. */
 static const char *
 qemu_argv_virtio_of(const struct vm_def *def, const char *kind)
@@ -155,7 +184,8 @@ qemu_argv_cpu(const struct qemu_argv_in *in, struct strv *av, char **cause)
 	const char	*model = in->def->cpu_model;
 
 	if (strcmp(model, "auto") == 0)
-		model = in->accel == ACCEL_KVM ? "host" : "max";
+		model = in->accel == ACCEL_KVM ? "host" :
+		    vmarch_get(vmdef_arch(in->def))->cpu_tcg;
 	else if (strcmp(model, "host") == 0 && in->accel != ACCEL_KVM) {
 		*cause = xasprintf("VM %s: cpu_model host needs KVM, and this "
 		    "start uses %s (cpu_model=max emulates every feature)",
@@ -210,13 +240,30 @@ qemu_argv_size(const struct qemu_argv_in *in, struct strv *av)
 		strv_push(av, "-S");
 }
 
+/* RISC-V: OpenSBI as -bios, and U-Boot as its payload without a kernel. */
+static void
+qemu_argv_firmware_sbi(const struct qemu_argv_in *in, struct strv *av)
+{
+	strv_push(av, "-bios");
+	strv_push(av, in->fw_code);
+	if (in->def->boot.kernel == NULL && in->fw_loader != NULL) {
+		strv_push(av, "-kernel");
+		strv_push(av, in->fw_loader);
+	}
+}
+
 static void
 qemu_argv_firmware(const struct qemu_argv_in *in, struct strv *av)
 {
 	char	*code, *vars;
 
-	if (in->def->firmware == VM_FIRMWARE_BIOS || in->fw_code == NULL)
+	if (!qemu_argv_firmware_used(in->def) || in->fw_code == NULL)
 		return;
+	if (vmarch_get(vmdef_arch(in->def))->fw_vars == NULL &&
+	    qemu_argv_virt(in->def)) {
+		qemu_argv_firmware_sbi(in, av);
+		return;
+	}
 	/*
 	 * Secure Boot: only code in SMM may write the variable store, or
 	 * the guest could rewrite the keys (OVMF's secboot build checks).
@@ -284,8 +331,11 @@ qemu_argv_display(const struct qemu_argv_in *in, struct strv *av)
 	if (in->def->display == VM_DISPLAY_NONE || qemu_argv_microvm(in))
 		return;
 	strv_push(av, "-device");
-	strv_push(av, in->def->display == VM_DISPLAY_VIRTIO ? "virtio-vga" :
-	    "VGA");
+	if (qemu_argv_virt(in->def))
+		strv_push(av, "virtio-gpu-pci");
+	else
+		strv_push(av, in->def->display == VM_DISPLAY_VIRTIO ?
+		    "virtio-vga" : "VGA");
 	vnc = qemu_argv_escape(in->paths->vnc);
 	strv_push(av, "-vnc");
 	strv_pushf(av, "unix:%s", vnc);
@@ -306,6 +356,11 @@ qemu_argv_display(const struct qemu_argv_in *in, struct strv *av)
 	strv_push(av, "qemu-xhci,id=" QEMU_ARGV_USB_ID);
 	strv_push(av, "-device");
 	strv_push(av, "usb-tablet,bus=usb.0");
+	/* virt has no PS/2: the keyboard typing and the console use. */
+	if (qemu_argv_virt(in->def)) {
+		strv_push(av, "-device");
+		strv_push(av, "usb-kbd,bus=usb.0");
+	}
 }
 
 /* q35 has six AHCI ports (ide.0 to ide.5); pc has two IDE buses. */
@@ -322,6 +377,8 @@ qemu_argv_ide_bus(const struct qemu_argv_in *in, int *slot)
 static int
 qemu_argv_ide_max(const struct vm_def *def)
 {
+	if (qemu_argv_virt(def))
+		return (0);
 	return (def->machine == VM_MACHINE_PC ? 4 : 6);
 }
 
@@ -401,6 +458,8 @@ qemu_argv_disk_controllers(const struct qemu_argv_in *in, struct strv *av,
 	size_t			 i;
 	int			 scsi = 0, usb = 0;
 
+	/* virt has no IDE: its CD drive is on virtio-scsi. */
+	scsi = qemu_argv_virt(def);
 	for (i = 0; i < def->ndisks; i++)
 		scsi |= def->disks[i].bus == VM_BUS_SCSI;
 	usb = qemu_argv_usb_disks(def);
@@ -430,7 +489,7 @@ qemu_argv_hotplug_ports(const struct qemu_argv_in *in, struct strv *av)
 {
 	int	i;
 
-	if (in->def->machine != VM_MACHINE_Q35)
+	if (!qemu_argv_pcie(in->def))
 		return;
 	for (i = 0; i < QEMU_ARGV_HOTPLUG_PORTS; i++) {
 		strv_push(av, "-device");
@@ -467,7 +526,8 @@ qemu_argv_disk(const struct qemu_argv_in *in, const struct vm_disk *d,
 /*
  * The CD drive, id cdrom: with boot.iso in it, or empty on q35 and pc
  * when an IDE/SATA port is left, so vmdesk media insert can load a disc
- * into a running VM (QEMU cannot hot-plug an IDE or SATA drive).
+ * into a running VM (QEMU cannot hot-plug an IDE or SATA drive). On virt
+ * (no IDE) it is a SCSI CD on the virtio-scsi controller.
  */
 static int
 qemu_argv_cdrom(const struct qemu_argv_in *in, int *ide_slot,
@@ -477,9 +537,12 @@ qemu_argv_cdrom(const struct qemu_argv_in *in, int *ide_slot,
 
 	if (qemu_argv_microvm(in))
 		return (in->def->boot.iso != NULL ? -1 : 0);
-	if (*ide_slot >= qemu_argv_ide_max(in->def))
+	if (qemu_argv_virt(in->def))
+		bus = xstrdup(QEMU_ARGV_SCSI_ID ".0");
+	else if (*ide_slot >= qemu_argv_ide_max(in->def))
 		return (in->def->boot.iso != NULL ? -1 : 0);
-	bus = qemu_argv_ide_bus(in, ide_slot);
+	else
+		bus = qemu_argv_ide_bus(in, ide_slot);
 	strv_push(av, "-drive");
 	if (in->def->boot.iso != NULL) {
 		file = qemu_argv_file(in, in->def->boot.iso);
@@ -494,8 +557,8 @@ qemu_argv_cdrom(const struct qemu_argv_in *in, int *ide_slot,
 		strv_push(av, "if=none,id=" QEMU_ARGV_CDROM_ID ",media=cdrom,"
 		    "readonly=on");
 	strv_push(av, "-device");
-	strv_pushf(av, "ide-cd,drive=%s,bus=%s,id=%s", QEMU_ARGV_CDROM_ID, bus,
-	    QEMU_ARGV_CDROM_ID);
+	strv_pushf(av, "%s,drive=%s,bus=%s,id=%s", qemu_argv_virt(in->def) ?
+	    "scsi-cd" : "ide-cd", QEMU_ARGV_CDROM_ID, bus, QEMU_ARGV_CDROM_ID);
 	free(bus);
 	return (0);
 }
@@ -735,7 +798,8 @@ qemu_argv_devices(const struct qemu_argv_in *in, struct strv *av)
 
 /*
  * A TPM 2.0 from swtpm (started first by vmproc), on the CRB interface:
- * the TPM 2.0 one, which Windows 11 and Linux drive on q35 and pc alike.
+ * the TPM 2.0 one, which Windows 11 and Linux drive on q35 and pc alike
+ * (aarch64's virt: its TIS device, as the arch table says).
  */
 static int
 qemu_argv_tpm(const struct qemu_argv_in *in, struct strv *av, char **cause)
@@ -755,7 +819,8 @@ qemu_argv_tpm(const struct qemu_argv_in *in, struct strv *av, char **cause)
 	strv_push(av, "-tpmdev");
 	strv_push(av, "emulator,id=tpm0,chardev=chrtpm");
 	strv_push(av, "-device");
-	strv_push(av, "tpm-crb,tpmdev=tpm0");
+	strv_pushf(av, "%s,tpmdev=tpm0",
+	    vmarch_get(vmdef_arch(in->def))->tpm);
 	free(sock);
 	return (0);
 }

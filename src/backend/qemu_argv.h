@@ -39,6 +39,7 @@ struct qemu_argv_in {
 	int			 paused;	/* start with the CPUs stopped */
 	const char		*fw_code;	/* UEFI code (read-only), or NULL */
 	const char		*fw_vars;	/* UEFI variables (the VM's copy) */
+	const char		*fw_loader;	/* RISC-V: U-Boot, OpenSBI's payload */
 	const char		*loadvm;	/* start from this snapshot's RAM */
 	int			 vnc_port;	/* VNC over TCP's port, or 0 */
 	/* what virtiofsd can do here (NULL: none), for shares */
@@ -91,6 +92,13 @@ char	*qemu_argv_disk_id(const char *);
  */
 char	*qemu_argv_disk_device(const struct vm_def *, const struct vm_disk *,
 	    const char *);
+/* Whether the machine is PCIe (q35, virt): hot-plug needs a root port. */
+int	qemu_argv_pcie(const struct vm_def *);
+/*
+ * Whether a start needs the firmware files (fw_code, fw_vars, fw_loader):
+ * virt booting a kernel directly leaves AAVMF out.
+ */
+int	qemu_argv_firmware_used(const struct vm_def *);
 /* Whether QEMU can plug a disk on this bus into the running machine. */
 int	qemu_argv_disk_hotplug(const struct vm_def *, enum vm_disk_bus);
 

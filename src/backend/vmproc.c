@@ -650,6 +650,19 @@ vmproc_start_shares(const struct vm_def *def, const struct vm_paths *p,
 	return (rc);
 }
 
+/* What a missing emulator's message says. Caller frees. */
+static char *
+vmproc_notfound(const struct vm_def *def, const char *qemu)
+{
+	const struct vmarch	*a = vmarch_get(vmdef_arch(def));
+
+	if (vmdef_arch(def) == VM_ARCH_X86_64)
+		return (xasprintf("QEMU is not installed: %s not found "
+		    "(install %s, or set VMDESK_QEMU)", qemu, a->qemu_pkg));
+	return (xasprintf("QEMU for %s guests is not installed: %s not found "
+	    "(Debian: apt-get install %s)", a->name, qemu, a->qemu_pkg));
+}
+
 static int
 vmproc_start_probed(const struct vm_def *def, const struct vm_paths *p,
     const struct vmproc_start *opt, const struct virtiofsd_probe *vfs,
@@ -683,6 +696,7 @@ vmproc_start_probed(const struct vm_def *def, const struct vm_paths *p,
 	in.paused = opt->paused;
 	in.fw_code = opt->fw_code;
 	in.fw_vars = opt->fw_vars;
+	in.fw_loader = opt->fw_loader;
 	in.loadvm = opt->loadvm;
 	in.virtiofsd = vfs;
 	if (def->vnc_tcp && (in.vnc_port = vmproc_vnc_port(def, cause)) == -1)
@@ -713,8 +727,7 @@ vmproc_start_probed(const struct vm_def *def, const struct vm_paths *p,
 	free(line);
 	offset = fs_file_size(p->qemu_log);
 
-	notfound = xasprintf("QEMU is not installed: %s not found (install "
-	    "qemu-system-x86, or set VMDESK_QEMU)", av.v[0]);
+	notfound = vmproc_notfound(def, av.v[0]);
 	if (def->tpm && vmproc_swtpm_start(def, p, cause) != 0) {
 		free(notfound);
 		strv_clear(&av);
@@ -794,23 +807,26 @@ vmproc_start_def(const struct vm_def *def, const struct vm_paths *p,
 	struct vmproc_start	 opt;
 	const char		*want;
 	char			*why = NULL, *code = NULL, *vars = NULL;
-	int			 rc = -1;
+	char			*loader = NULL, *qemu;
+	int			 rc = -1, host = vmarch_host();
 
 	if (vmdef_validate(def, p->vmdir, cause) != 0 ||
 	    hostdev_check(def, cause) != 0)
 		return (-1);
 	want = strcmp(def->accel, "auto") != 0 ? def->accel : set->accel;
 	memset(&opt, 0, sizeof opt);
-	if (accel_resolve(want, set->qemu, runtime, &opt.accel, &why,
-	    cause) != 0)
+	qemu = vmarch_qemu(vmdef_arch(def), set->qemu);
+	if (accel_resolve_arch(want, qemu, runtime, def->arch, host == -1 ?
+	    NULL : vmarch_get(host)->name, &opt.accel, &why, cause) != 0)
 		goto out;
-	if (def->firmware != VM_FIRMWARE_BIOS &&
-	    vmproc_uefi_files(def, p, &code, &vars, cause) != 0)
+	if (qemu_argv_firmware_used(def) && vmproc_firmware_files(def, p,
+	    &code, &vars, &loader, cause) != 0)
 		goto out;
-	opt.qemu = set->qemu;
+	opt.qemu = qemu;
 	opt.paused = paused;
 	opt.fw_code = code;
 	opt.fw_vars = vars;
+	opt.fw_loader = loader;
 	opt.loadvm = loadvm;
 	opt.serial_log_max = set->serial_log_max;
 	if ((rc = vmproc_start(def, p, &opt, pid, cause)) == 0 &&
@@ -820,6 +836,8 @@ out:
 	free(why);
 	free(code);
 	free(vars);
+	free(loader);
+	free(qemu);
 	return (rc);
 }
 
@@ -1017,18 +1035,78 @@ vmproc_uefi_firmware_secure(char **code, char **vars, char **cause)
 	return (vmproc_ovmf_find(1, code, vars, cause));
 }
 
-int
-vmproc_uefi_files(const struct vm_def *def, const struct vm_paths *p,
-    char **code, char **vars, char **cause)
+/* One firmware file of an architecture's row, or why it is missing. */
+static int
+vmproc_arch_file(const struct vmarch *a, const char *file, const char *pkg,
+    char **out, char **cause)
 {
-	char	*data, *store, *why = NULL;
-	size_t	 len;
+	if (access(file, R_OK) == 0) {
+		*out = xstrdup(file);
+		return (0);
+	}
+	*cause = xasprintf("the %s firmware %s is not installed: %s guests "
+	    "cannot start (Debian: apt-get install %s)", a->name, file,
+	    a->name, pkg);
+	return (-1);
+}
 
-	if (vmproc_ovmf_find(def->firmware == VM_FIRMWARE_UEFI_SECURE, code,
-	    &store, &why) != 0) {
+int
+vmproc_arch_firmware(enum vm_arch arch, char **code, char **vars,
+    char **loader, char **cause)
+{
+	const struct vmarch	*a = vmarch_get(arch);
+
+	*code = *vars = *loader = NULL;
+	if (arch == VM_ARCH_X86_64)
+		return (vmproc_ovmf_find(0, code, vars, cause));
+	if (vmproc_arch_file(a, a->fw_code, a->fw_code_pkg, code, cause) != 0)
+		return (-1);
+	if ((a->fw_vars != NULL && vmproc_arch_file(a, a->fw_vars,
+	    a->fw_code_pkg, vars, cause) != 0) || (a->fw_loader != NULL &&
+	    vmproc_arch_file(a, a->fw_loader, a->fw_loader_pkg, loader,
+	    cause) != 0)) {
+		free(*code);
+		free(*vars);
+		*code = *vars = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The firmware's files for a start: shared, and the VM's variables. */
+static int
+vmproc_firmware_find(const struct vm_def *def, char **code, char **store,
+    char **loader, char **cause)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	*loader = NULL;
+	if (vmdef_arch(def) == VM_ARCH_X86_64)
+		rc = vmproc_ovmf_find(def->firmware ==
+		    VM_FIRMWARE_UEFI_SECURE, code, store, &why);
+	else
+		rc = vmproc_arch_firmware(vmdef_arch(def), code, store,
+		    loader, &why);
+	if (rc != 0) {
 		*cause = xasprintf("VM %s: %s", def->name, why);
 		free(why);
+	}
+	return (rc);
+}
+
+int
+vmproc_firmware_files(const struct vm_def *def, const struct vm_paths *p,
+    char **code, char **vars, char **loader, char **cause)
+{
+	char	*data, *store;
+	size_t	 len;
+
+	if (vmproc_firmware_find(def, code, &store, loader, cause) != 0)
 		return (-1);
+	if (store == NULL) {
+		*vars = NULL;
+		return (0);
 	}
 	*vars = fs_path_join(p->vmdir, "efivars.fd");
 	if (access(*vars, F_OK) != 0) {
@@ -1039,7 +1117,8 @@ vmproc_uefi_files(const struct vm_def *def, const struct vm_paths *p,
 			free(store);
 			free(*code);
 			free(*vars);
-			*code = *vars = NULL;
+			free(*loader);
+			*code = *vars = *loader = NULL;
 			return (-1);
 		}
 		free(data);

@@ -35,6 +35,7 @@ struct vmproc_start {
 	int		 paused;
 	const char	*fw_code;	/* UEFI code, or NULL */
 	const char	*fw_vars;
+	const char	*fw_loader;	/* RISC-V's U-Boot, or NULL */
 	const char	*loadvm;	/* a live snapshot's tag to resume, or NULL */
 	uint64_t	 serial_log_max; /* keep serial.log this small; 0: no */
 };
@@ -94,12 +95,19 @@ int	 vmproc_kill(const struct vm_paths *, char **);
 /* Remove runtime files a dead QEMU left; refuses while one runs. */
 int	 vmproc_cleanup(const struct vm_paths *, char **);
 /*
- * The UEFI firmware for a VM: the shared read-only code, and the VM's own
- * variable store (copied from the template store on first use so that
- * settings survive). Both caller frees.
+ * The firmware for a VM: the shared read-only code, the VM's own variable
+ * store (copied from the blank store on first use so that settings
+ * survive; NULL on RISC-V) and a second stage (RISC-V's U-Boot, or NULL).
+ * All caller frees.
  */
-int	 vmproc_uefi_files(const struct vm_def *, const struct vm_paths *,
-	     char **, char **, char **);
+int	 vmproc_firmware_files(const struct vm_def *, const struct vm_paths *,
+	     char **, char **, char **, char **);
+/*
+ * An architecture's firmware files (x86_64: OVMF), or *cause naming the
+ * Debian package that has them. All caller frees.
+ */
+int	 vmproc_arch_firmware(enum vm_arch, char **, char **, char **,
+	     char **);
 /* The OVMF code and its blank variable store. Both caller frees. */
 int	 vmproc_uefi_firmware(char **, char **, char **);
 /* The same with Secure Boot (Microsoft's keys enrolled). */

@@ -36,7 +36,7 @@
 
 static const struct cli_command cli_commands[] = {
 	{ "list", cli_vm_list, "[--json]", "list VMs and their states" },
-	{ "create", cli_vm_create, "NAME --template T [--cpus N] "
+	{ "create", cli_vm_create, "NAME --template T [--arch A] [--cpus N] "
 	  "[--memory SIZE] [--disk-size SIZE] [--forward tcp:HOST:GUEST] "
 	  "[--user NAME] [--password | --password-file FILE] "
 	  "[--ssh-key FILE]\n"

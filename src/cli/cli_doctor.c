@@ -134,6 +134,38 @@ doctor_firmware(struct doctor *d)
 	free(vars);
 }
 
+/* Each other architecture: its emulator (beside the x86 one) and firmware. */
+static void
+doctor_arches(struct doctor *d, const struct settings *set)
+{
+	const struct vmarch	*a;
+	char			*qemu, *v, *cause = NULL, *f[3];
+	size_t			 i;
+
+	for (i = VM_ARCH_X86_64 + 1; vmarch_names[i] != NULL; i++) {
+		a = vmarch_get((enum vm_arch)i);
+		qemu = vmarch_qemu((enum vm_arch)i, set->qemu);
+		if ((v = doctor_version(qemu, &cause)) == NULL) {
+			doctor_say(d, DOCTOR_WARN, a->name, "%s: %s guests "
+			    "cannot start (Debian: apt-get install %s)", cause,
+			    a->name, a->qemu_pkg);
+		} else if (vmproc_arch_firmware((enum vm_arch)i, &f[0], &f[1],
+		    &f[2], &cause) != 0)
+			doctor_say(d, DOCTOR_WARN, a->name, "%s", cause);
+		else {
+			doctor_say(d, DOCTOR_OK, a->name, "%s, %s", qemu,
+			    f[0]);
+			free(f[0]);
+			free(f[1]);
+			free(f[2]);
+		}
+		free(cause);
+		cause = NULL;
+		free(v);
+		free(qemu);
+	}
+}
+
 static void
 doctor_accel(struct doctor *d, struct cli *cli, const struct settings *set)
 {
@@ -303,6 +335,7 @@ cli_doctor(struct cli *cli, int argc, char **argv)
 		return (CLI_FAIL);
 	doctor_programs(&d, set);
 	doctor_firmware(&d);
+	doctor_arches(&d, set);
 	doctor_accel(&d, cli, set);
 	doctor_folders(&d, cli);
 	doctor_library(&d, cli);

@@ -152,8 +152,8 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 		printf("No VMs yet: vmdesk create NAME --template tinylinux, "
 		    "or vmdesk demo.\n");
 	else
-		printf("%-20s %-13s %4s %7s  %-12s %s\n", "NAME", "STATE",
-		    "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
+		printf("%-20s %-13s %-7s %4s %7s  %-12s %s\n", "NAME",
+		    "STATE", "ARCH", "CPUS", "MEMORY", "TEMPLATE", "UPTIME");
 	for (i = 0; i < names.n; i++) {
 		def = library_load(cli->lib, names.v[i], &cause);
 		if (vmctl_paths_listed(cli->lib, names.v[i], &p,
@@ -176,6 +176,8 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 				    json_string(def->template) : json_null());
 				json_object_set_new(j, "os", def->os != NULL ?
 				    json_string(def->os) : json_null());
+				json_object_set_new(j, "arch",
+				    json_string(def->arch));
 				json_object_set_new(j, "cpus",
 				    json_integer(def->cpus));
 				json_object_set_new(j, "memory",
@@ -192,9 +194,10 @@ cli_vm_list(struct cli *cli, int argc, char **argv)
 			mem = str_size_short(def->memory);
 			up = st.pid > 0 ? str_duration((uint64_t)(time(NULL) -
 			    (time_t)st.started)) : xstrdup("-");
-			printf("%-20s %-13s %4d %7s  %-12s %s\n", names.v[i],
-			    vmstate_name(st.state), def->cpus, mem,
-			    def->template != NULL ? def->template : "-", up);
+			printf("%-20s %-13s %-7s %4d %7s  %-12s %s\n",
+			    names.v[i], vmstate_name(st.state), def->arch,
+			    def->cpus, mem, def->template != NULL ?
+			    def->template : "-", up);
 			free(mem);
 			free(up);
 		}
@@ -231,6 +234,9 @@ cli_create_flag(int c, const char *val, void *arg)
 	switch (c) {
 	case 't':
 		a->template = val;
+		return (0);
+	case 'a':
+		a->opt.arch = val;
 		return (0);
 	case 'c':
 		if (str_to_long(val, 1, VMDEF_CPUS_MAX, &l, &cause) != 0)
@@ -339,10 +345,12 @@ cli_create(struct cli *cli, const char *name, const struct create_args *a)
 		    t->memory);
 		size = a->opt.disk_size > 0 ? a->opt.disk_size : t->disk_size;
 		disk = size > 0 ? str_size_short(size) : xstrdup("image's");
-		printf("Created VM %s from %s %s (%d CPU, %s memory, %s "
+		printf("Created VM %s from %s %s (%s%s%d CPU, %s memory, %s "
 		    "disk).\n", name, a->template != NULL ? "template" :
 		    a->opt.iso != NULL ? "ISO" : "image", a->template != NULL ?
 		    t->name : a->opt.iso != NULL ? a->opt.iso : a->opt.image,
+		    a->opt.arch != NULL ? a->opt.arch : "",
+		    a->opt.arch != NULL ? ", " : "",
 		    a->opt.cpus > 0 ? a->opt.cpus : t->cpus, mem, disk);
 		free(mem);
 		free(disk);
@@ -363,6 +371,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	opts[] = {
 		{ "template", required_argument, NULL, 't' },
+		{ "arch", required_argument, NULL, 'a' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "disk-size", required_argument, NULL, 'd' },
@@ -383,7 +392,7 @@ cli_vm_create(struct cli *cli, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	strv_init(&a.ssh_keys);
-	name = cli_vm_args("create", argc, argv, "t:c:m:d:f:i:o:s:u:Pp:k:",
+	name = cli_vm_args("create", argc, argv, "t:a:c:m:d:f:i:o:s:u:Pp:k:",
 	    opts, cli_create_flag, &a, &rc);
 	if (name == NULL)
 		goto out;

@@ -24,7 +24,8 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
-static const char *const machine_names[] = { "q35", "pc", "microvm", NULL };
+static const char *const machine_names[] = { "q35", "pc", "microvm", "virt",
+	NULL };
 static const char *const firmware_names[] = { "bios", "uefi",
 	"uefi-secure", NULL };
 static const char *const display_names[] = { "vga", "virtio", "none", NULL };
@@ -36,8 +37,6 @@ static const char *const nic_names[] = { "virtio", "e1000", "rtl8139", NULL };
 static const char *const share_mode_names[] = { "auto", "virtiofs", "9p",
 	NULL };
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
-static const char *const arch_names[] = { "x86_64", "aarch64", "riscv64",
-    NULL };
 
 static const char *const bool_names[] = { "yes", "no", NULL };
 
@@ -63,11 +62,13 @@ static const struct vmdef_key vmdef_key_table[] = {
 	  "the template it was made from" },
 	{ DEF(os), VMDEF_STRING, 0, 0, NULL, NULL, SET,
 	  "the guest OS, as shown to people" },
-	{ DEF(arch), VMDEF_CHOICE, 0, 0, arch_names, "x86_64", ALW|TPL,
-	  "the guest's CPU architecture" },
+	{ DEF(arch), VMDEF_CHOICE, 0, 0, vmarch_names, "x86_64", ALW|TPL,
+	  "the guest's CPU architecture (chosen at create time: the disk "
+	  "holds an OS of that architecture)" },
 	{ DEF(machine), VMDEF_ENUM, 0, 0, machine_names, "q35",
 	  ALW|SET|TPL, "the machine type: q35 (a modern PC), pc (i440FX), "
-	  "microvm (direct kernel boot only)" },
+	  "microvm (direct kernel boot only), virt (every arch but "
+	  "x86_64)" },
 	{ DEF(accel), VMDEF_CHOICE, 0, 0, accel_names, "auto", ALW|SET,
 	  "the accelerator: auto (KVM when it works, else TCG), kvm, tcg" },
 	{ DEF(cpus), VMDEF_INT, 1, VMDEF_CPUS_MAX, NULL, "1", ALW|SET|TPL,
@@ -85,8 +86,9 @@ static const struct vmdef_key vmdef_key_table[] = {
 	{ DEF(memory), VMDEF_SIZE, VMDEF_MEMORY_MIN, VMDEF_MEMORY_MAX, NULL,
 	  "512M", ALW|SET|TPL, "guest memory (a number is MiB; K, M, G, T)" },
 	{ DEF(firmware), VMDEF_ENUM, 0, 0, firmware_names, "bios",
-	  ALW|SET|TPL, "bios (SeaBIOS), uefi (OVMF), uefi-secure (OVMF with "
-	  "Secure Boot, needs q35)" },
+	  ALW|SET|TPL, "bios (SeaBIOS), uefi (OVMF; on Arm AAVMF, on RISC-V "
+	  "OpenSBI and U-Boot), uefi-secure (OVMF with Secure Boot, needs "
+	  "q35)" },
 	{ DEF(display), VMDEF_ENUM, 0, 0, display_names, "vga", ALW|SET|TPL,
 	  "the graphics card: vga, virtio, none (serial console only)" },
 	{ DEF(tpm), VMDEF_BOOL, 0, 0, bool_names, "no", SET|TPL,
@@ -285,6 +287,36 @@ const char *
 vmdef_machine_name(enum vm_machine m)
 {
 	return (machine_names[m]);
+}
+
+enum vm_arch
+vmdef_arch(const struct vm_def *def)
+{
+	int	a;
+
+	if (def->arch == NULL || (a = vmarch_find(def->arch)) == -1)
+		return (VM_ARCH_X86_64);
+	return ((enum vm_arch)a);
+}
+
+void
+vmdef_set_arch(struct vm_def *def, enum vm_arch a)
+{
+	size_t	i;
+
+	free(def->arch);
+	def->arch = xstrdup(vmarch_get(a)->name);
+	if (a == VM_ARCH_X86_64)
+		return;
+	def->machine = VM_MACHINE_VIRT;
+	def->firmware = VM_FIRMWARE_UEFI;
+	if (def->display == VM_DISPLAY_VGA)
+		def->display = VM_DISPLAY_VIRTIO;
+	for (i = 0; i < def->ndisks; i++) {
+		if (def->disks[i].bus == VM_BUS_SATA ||
+		    def->disks[i].bus == VM_BUS_IDE)
+			def->disks[i].bus = VM_BUS_VIRTIO;
+	}
 }
 
 const char *
@@ -1461,9 +1493,52 @@ vmdef_validate_usbs(const struct vm_def *def, const char *vmdir,
 	return (0);
 }
 
+/*
+ * What QEMU's virt machine has (every arch but x86_64) and what only PCs
+ * have: no VGA, no IDE or SATA, no SeaBIOS; a TPM where the arch has one.
+ */
+static int
+vmdef_validate_arch(const struct vm_def *def, const char *vmdir,
+    char **cause)
+{
+	const struct vmarch	*a = vmarch_get(vmdef_arch(def));
+	const char		*why = NULL;
+	size_t			 i;
+
+	(void)vmdir;
+	if (vmdef_arch(def) == VM_ARCH_X86_64) {
+		if (def->machine == VM_MACHINE_VIRT)
+			why = "machine virt is for the other architectures "
+			    "(x86_64 has q35, pc and microvm)";
+	} else if (def->machine != VM_MACHINE_VIRT)
+		why = "the machine must be virt";
+	else if (def->firmware != VM_FIRMWARE_UEFI)
+		why = "the firmware must be uefi (bios and uefi-secure are "
+		    "x86 only)";
+	else if (def->display == VM_DISPLAY_VGA)
+		why = "virt has no VGA: display virtio (or none)";
+	else if (def->tpm && a->tpm == NULL)
+		why = "QEMU has no TPM device for it";
+	for (i = 0; why == NULL && i < def->ndisks; i++) {
+		if (def->machine == VM_MACHINE_VIRT &&
+		    (def->disks[i].bus == VM_BUS_SATA ||
+		    def->disks[i].bus == VM_BUS_IDE)) {
+			*cause = xasprintf("VM %s: disk %s: the virt machine "
+			    "has no IDE or SATA (bus virtio, scsi, nvme or "
+			    "usb)", def->name, def->disks[i].name);
+			return (-1);
+		}
+	}
+	if (why == NULL)
+		return (0);
+	*cause = xasprintf("VM %s (%s): %s", def->name, a->name, why);
+	return (-1);
+}
+
 /* The rules beyond one key's kind, checked in this order. */
 static int (*const vmdef_rules[])(const struct vm_def *, const char *,
     char **) = {
+	vmdef_validate_arch,
 	vmdef_validate_nics_rule,
 	vmdef_validate_topology,
 	vmdef_validate_shares,

@@ -12,12 +12,14 @@
 
 #include <jansson.h>
 
+#include "core/vmarch.h"
 #include "util/strv.h"
 
 enum vm_machine {
 	VM_MACHINE_Q35,
 	VM_MACHINE_PC,
-	VM_MACHINE_MICROVM
+	VM_MACHINE_MICROVM,
+	VM_MACHINE_VIRT			/* QEMU's virt: every arch but x86_64 */
 };
 
 enum vm_firmware {
@@ -323,6 +325,14 @@ int		 vmdef_parse_forward(const char *, struct vm_forward *, char **);
 int		 vmdef_enum_value(const char *, const char *, int *, char **);
 
 const char	*vmdef_machine_name(enum vm_machine);
+/* The VM's architecture (its arch key, checked when read). */
+enum vm_arch	 vmdef_arch(const struct vm_def *);
+/*
+ * Make a definition (from a template) another architecture's: on every
+ * one but x86_64, machine virt, firmware uefi, display virtio for vga,
+ * and virtio disks for SATA and IDE ones (virt has neither).
+ */
+void		 vmdef_set_arch(struct vm_def *, enum vm_arch);
 const char	*vmdef_firmware_name(enum vm_firmware);
 const char	*vmdef_display_name(enum vm_display);
 const char	*vmdef_bus_name(enum vm_disk_bus);

@@ -14,16 +14,32 @@
 /* The kernel's MODULE_NAME_LEN is 64 with the NUL; be a little lenient. */
 #define KMOD_NAME_MAX	64
 
-#define ELF64_EHDR_SIZE	64
-#define ELF64_SHDR_SIZE	64
 #define ELF_SHN_XINDEX	0xffff
 #define ELF_SHT_NOBITS	8
 
-/* A bounds-checked view of an ELF64 image in either byte order. */
+/*
+ * Where the fields kmod reads are in an ELF file of each class: 32-bit
+ * modules (armhf) and 64-bit ones differ in offsets and word size.
+ */
+static const struct kmod_layout {
+	size_t	ehdr_size;
+	size_t	word;		/* bytes of an address or offset */
+	size_t	e_shoff;
+	size_t	e_shentsize;	/* then e_shnum, e_shstrndx, 2 bytes each */
+	size_t	shdr_size;
+	size_t	sh_offset;	/* then sh_size, a word later */
+	size_t	sh_link;
+} kmod_layouts[] = {
+	{ 52, 4, 32, 46, 40, 16, 24 },		/* ELFCLASS32 */
+	{ 64, 8, 40, 58, 64, 24, 40 },		/* ELFCLASS64 */
+};
+
+/* A bounds-checked view of an ELF image of either class and byte order. */
 struct kmod_elf {
-	const unsigned char	*p;
-	size_t			 len;
-	int			 be;
+	const unsigned char		*p;
+	size_t				 len;
+	int				 be;
+	const struct kmod_layout	*l;
 };
 
 /* One section: where its bytes are. */
@@ -92,12 +108,13 @@ kmod_elf_sect(const struct kmod_elf *e, uint64_t shoff, uint64_t shentsize,
     uint64_t idx, struct kmod_sect *s)
 {
 	uint64_t	base = shoff + idx * shentsize;
+	size_t		w = e->l->word;
 
 	s->name = (uint32_t)kmod_elf_get(e, base, 4);
 	s->type = (uint32_t)kmod_elf_get(e, base + 4, 4);
-	s->off = kmod_elf_get(e, base + 24, 8);
-	s->size = kmod_elf_get(e, base + 32, 8);
-	s->link = (uint32_t)kmod_elf_get(e, base + 40, 4);
+	s->off = kmod_elf_get(e, base + e->l->sh_offset, w);
+	s->size = kmod_elf_get(e, base + e->l->sh_offset + w, w);
+	s->link = (uint32_t)kmod_elf_get(e, base + e->l->sh_link, 4);
 }
 
 /* Canonical module name: '-' becomes '_'; NULL unless [A-Za-z0-9_-]+. */
@@ -207,16 +224,21 @@ kmod_info_parse(const void *data, size_t len, struct kmod_info *ki,
 	kmod_info_init(ki);
 	e.p = p;
 	e.len = len;
-	if (len < ELF64_EHDR_SIZE) {
-		*cause = xasprintf("truncated ELF header");
-		return (-1);
-	}
-	if (memcmp(p, "\177ELF", 4) != 0) {
+	if (len >= 4 && memcmp(p, "\177ELF", 4) != 0) {
 		*cause = xasprintf("not an ELF file");
 		return (-1);
 	}
-	if (p[4] != 2) {
-		*cause = xasprintf("not a 64-bit ELF file");
+	if (len < 6) {
+		*cause = xasprintf("truncated ELF header");
+		return (-1);
+	}
+	if (p[4] != 1 && p[4] != 2) {
+		*cause = xasprintf("not a 32- or 64-bit ELF file");
+		return (-1);
+	}
+	e.l = &kmod_layouts[p[4] - 1];
+	if (len < e.l->ehdr_size) {
+		*cause = xasprintf("truncated ELF header");
 		return (-1);
 	}
 	if (p[5] != 1 && p[5] != 2) {
@@ -225,15 +247,15 @@ kmod_info_parse(const void *data, size_t len, struct kmod_info *ki,
 	}
 	e.be = (p[5] == 2);
 
-	shoff = kmod_elf_get(&e, 40, 8);
-	shentsize = kmod_elf_get(&e, 58, 2);
-	shnum = kmod_elf_get(&e, 60, 2);
-	shstrndx = kmod_elf_get(&e, 62, 2);
+	shoff = kmod_elf_get(&e, e.l->e_shoff, e.l->word);
+	shentsize = kmod_elf_get(&e, e.l->e_shentsize, 2);
+	shnum = kmod_elf_get(&e, e.l->e_shentsize + 2, 2);
+	shstrndx = kmod_elf_get(&e, e.l->e_shentsize + 4, 2);
 	if (shoff == 0) {
 		*cause = xasprintf("no ELF section headers");
 		return (-1);
 	}
-	if (shentsize < ELF64_SHDR_SIZE) {
+	if (shentsize < e.l->shdr_size) {
 		*cause = xasprintf("bad ELF section header size %llu",
 		    (unsigned long long)shentsize);
 		return (-1);

@@ -308,24 +308,11 @@ template_choices(enum tkey_kind kind)
 	return (template_format_names);
 }
 
-/* One word of the arch key, read by vm.conf's table. */
+/* One word of the arch key: an architecture core/vmarch knows. */
 static int
 template_arch_ok(const char *word, char **cause)
 {
-	const struct vmdef_key	*vk;
-	struct vm_def		 tmp;
-	char			*why = NULL;
-
-	if ((vk = vmdef_key_find("vm", "arch")) == NULL)
-		fatal("vm.conf has no arch key");
-	memset(&tmp, 0, sizeof tmp);
-	if (vmdef_key_set(vk, &tmp, word, &why) != 0) {
-		*cause = xasprintf("arch: %s", why);
-		free(why);
-		return (-1);
-	}
-	free(*(char **)(void *)((char *)&tmp + vk->off));
-	return (0);
+	return (vmarch_list_check(word, cause));
 }
 
 /* arch = x86_64 aarch64: a source each, the first the default. */
@@ -900,13 +887,18 @@ template_to_vmdef(const struct template *t, const char *name,
 	struct vm_def	*def;
 	struct vm_disk	*disk;
 	struct vm_nic	*nic;
+	enum vm_arch	 arch;
+	char		*archs, *why = NULL;
 
+	/* The create code refused an architecture the template lacks. */
+	archs = template_archs(t);
+	if (vmarch_list_pick(archs, opt->arch, &arch, &why) != 0)
+		fatal("template %s: %s", t->name, why);
+	free(archs);
 	def = vmdef_create(name);
 	def->template = xstrdup(t->name);
 	if (t->os != NULL)
 		def->os = xstrdup(t->os);
-	free(def->arch);
-	def->arch = xstrdup(t->arch);
 	def->machine = t->machine;
 	def->firmware = t->firmware;
 	def->display = t->display;
@@ -941,13 +933,14 @@ template_to_vmdef(const struct template *t, const char *name,
 		    sizeof *nic->forwards);
 		nic->nforwards = opt->nforwards;
 	}
+	vmdef_set_arch(def, arch);
 	switch (t->boot) {
 	case TEMPLATE_BOOT_TINYLINUX:
 		if (tl == NULL)
 			break;
 		def->boot.kernel = xstrdup(tl->kernel);
 		def->boot.initrd = xstrdup(tl->initrd);
-		def->boot.cmdline = xstrdup(TINYLINUX_CMDLINE);
+		def->boot.cmdline = tinylinux_cmdline(arch);
 		break;
 	case TEMPLATE_BOOT_DISK:
 	case TEMPLATE_BOOT_IMAGE:

@@ -31,7 +31,8 @@
 #define TL_MAX_MODULE	(64u << 20)	/* largest (decompressed) module */
 #define TL_MAX_BUSYBOX	(64u << 20)
 #define TL_STALE_BUILD	3600		/* seconds before a .build-* is junk */
-#define TL_DEB_GLOB	"/var/cache/apt/archives/linux-image-*-amd64_*.deb"
+#define TL_APT_DIR	"/var/cache/apt/archives/"
+#define TL_DEB_GLOB	TL_APT_DIR "linux-image-*-amd64_*.deb"
 #define TL_DEB_KERNEL	"boot/vmlinuz-"	/* the kernel inside a package */
 
 #define TL_NO_KERNEL \
@@ -39,45 +40,62 @@
 	"Debian's linux-image package into /var/cache/apt/archives), or set " \
 	"VMDESK_KERNEL to a vmlinuz or linux-image .deb"
 
-/* The drivers the guest loads; the required ones fail the build. */
+/* Sets of architectures, for the drivers below. */
+#define TL_ALL		0xfu
+#define TL_X86		(1u << VM_ARCH_X86_64)
+#define TL_VIRT		(TL_ALL & ~TL_X86)
+
+/*
+ * The drivers the guest loads, on the architectures in want; those in
+ * required fail the build when absent (a driver built into the kernel,
+ * as virtio_pci may be elsewhere, is simply not there to load).
+ */
 static const struct {
 	const char	*name;
-	int		 required;
+	unsigned	 want;
+	unsigned	 required;
 } tl_wanted[] = {
-	{ "virtio_pci", 1 },
-	{ "virtio_mmio", 0 },
-	{ "virtio_blk", 1 },
-	{ "virtio_net", 0 },
-	{ "virtio_balloon", 0 },
-	{ "virtio_console", 0 },
-	{ "crc32c_generic", 0 },	/* ext4 metadata checksums */
-	{ "ext4", 1 },
-	{ "button", 1 },		/* ACPI power button */
-	{ "evdev", 1 },			/* so acpid can read the button */
-	{ "isofs", 0 },			/* cloud-init seeds (iso9660) */
+	{ "virtio_pci", TL_ALL, TL_ALL },
+	{ "virtio_mmio", TL_ALL, 0 },
+	{ "virtio_blk", TL_ALL, TL_ALL },
+	{ "virtio_net", TL_ALL, 0 },
+	{ "virtio_balloon", TL_ALL, 0 },
+	{ "virtio_console", TL_ALL, 0 },
+	{ "crc32c_generic", TL_ALL, 0 },	/* ext4 metadata checksums */
+	{ "ext4", TL_ALL, TL_ALL },
+	{ "button", TL_ALL, TL_X86 },		/* ACPI power button */
+	/* virt's power button: a GPIO key (QMP system_powerdown). */
+	{ "gpio_keys", TL_VIRT, 0 },
+	{ "evdev", TL_ALL, TL_ALL },		/* so acpid reads the button */
+	{ "isofs", TL_ALL, 0 },			/* cloud-init seeds (iso9660) */
 	/* The USB tablet: the console view's mouse, seen in the guest. */
-	{ "xhci_pci", 0 },
-	{ "usbhid", 0 },
-	{ "hid_generic", 0 },
+	{ "xhci_pci", TL_ALL, 0 },
+	{ "usbhid", TL_ALL, 0 },
+	{ "hid_generic", TL_ALL, 0 },
+	/* virt's screen: a virtio GPU (no VGA there) under the text console. */
+	{ "virtio_gpu", TL_VIRT, 0 },
 	/* The hardware a VM can be given: disks on every bus, CD-ROMs,
 	 * USB sticks, NIC models, shared folders. */
-	{ "virtio_scsi", 0 },
-	{ "ahci", 0 },
-	{ "nvme", 0 },
-	{ "sd_mod", 0 },
-	{ "sr_mod", 0 },
-	{ "usb_storage", 0 },
-	{ "vfat", 0 },
-	{ "nls_cp437", 0 },
-	{ "nls_iso8859_1", 0 },
-	{ "nls_ascii", 0 },		/* vfat's default iocharset */
-	{ "e1000", 0 },
-	{ "8139cp", 0 },
-	{ "8139too", 0 },
-	{ "virtiofs", 0 },
-	{ "9pnet_virtio", 0 },
-	{ "9p", 0 },
+	{ "virtio_scsi", TL_ALL, 0 },
+	{ "ahci", TL_ALL, 0 },
+	{ "nvme", TL_ALL, 0 },
+	{ "sd_mod", TL_ALL, 0 },
+	{ "sr_mod", TL_ALL, 0 },
+	{ "usb_storage", TL_ALL, 0 },
+	{ "vfat", TL_ALL, 0 },
+	{ "nls_cp437", TL_ALL, 0 },
+	{ "nls_iso8859_1", TL_ALL, 0 },
+	{ "nls_ascii", TL_ALL, 0 },		/* vfat's default iocharset */
+	{ "e1000", TL_ALL, 0 },
+	{ "8139cp", TL_ALL, 0 },
+	{ "8139too", TL_ALL, 0 },
+	{ "virtiofs", TL_ALL, 0 },
+	{ "9pnet_virtio", TL_ALL, 0 },
+	{ "9p", TL_ALL, 0 },
 };
+
+#define TL_WANTS(i, arch)	(tl_wanted[i].want & (1u << (arch)))
+#define TL_NEEDS(i, arch)	(tl_wanted[i].required & (1u << (arch)))
 
 /* Where the kernel comes from. */
 enum tl_kind {
@@ -86,6 +104,7 @@ enum tl_kind {
 };
 
 struct tl_source {
+	enum vm_arch	 arch;		/* the guest's */
 	enum tl_kind	 kind;
 	char		*path;		/* the vmlinuz or the .deb, absolute */
 	char		*version;	/* kernel release */
@@ -524,9 +543,9 @@ tl_source_boot(struct tl_source *src)
 	return (best != NULL);
 }
 
-/* The newest linux-image-*-amd64 package in apt's cache. */
+/* The newest linux-image package matching pattern in apt's cache. */
 static int
-tl_source_apt(struct tl_source *src)
+tl_source_apt(struct tl_source *src, const char *pattern)
 {
 	glob_t		 g;
 	char		*v, *best = NULL;
@@ -534,7 +553,7 @@ tl_source_apt(struct tl_source *src)
 	size_t		 i;
 	int		 c;
 
-	if (glob(TL_DEB_GLOB, 0, NULL, &g) != 0)
+	if (glob(pattern, 0, NULL, &g) != 0)
 		return (0);
 	for (i = 0; i < g.gl_pathc; i++) {
 		if (access(g.gl_pathv[i], R_OK) != 0 ||
@@ -558,12 +577,47 @@ tl_source_apt(struct tl_source *src)
 	return (best != NULL);
 }
 
+/*
+ * Another architecture's kernel: only from Debian's package of that
+ * architecture (the host's /boot is of its own), as tools/install-deps
+ * downloads it.
+ */
 static int
-tl_source_find(struct tl_source *src, char **cause)
+tl_source_foreign(struct tl_source *src, char **cause)
+{
+	const struct vmarch	*a = vmarch_get(src->arch);
+	char			*pattern;
+	int			 found;
+
+	pattern = xasprintf(TL_APT_DIR "linux-image-*-%s_*_%s.deb",
+	    a->flavour, a->debian);
+	found = tl_source_apt(src, pattern);
+	free(pattern);
+	if (found)
+		return (0);
+	*cause = xasprintf("no %s kernel for tinylinux: Debian's "
+	    "linux-image-*-%s package (architecture %s) is not in %s: run "
+	    "tools/install-deps (dpkg --add-architecture %s, then apt-get "
+	    "download linux-image-%s:%s busybox-static:%s)%s", a->name,
+	    a->flavour, a->debian, TL_APT_DIR, a->debian, a->flavour,
+	    a->debian, a->debian, src->arch == VM_ARCH_RISCV64 ? "; Debian "
+	    "12 has no riscv64 packages (Debian 13 and later do)" : "");
+	return (-1);
+}
+
+static int
+tl_source_find(struct tl_source *src, enum vm_arch arch, char **cause)
 {
 	const char	*env;
 
 	memset(src, 0, sizeof *src);
+	src->arch = arch;
+	if (arch != VM_ARCH_X86_64) {
+		if (tl_source_foreign(src, cause) == 0)
+			return (0);
+		tl_source_clear(src);
+		return (-1);
+	}
 	if ((env = getenv("VMDESK_KERNEL")) != NULL && *env != '\0') {
 		if (tl_source_env(env, src, cause) != 0) {
 			tl_source_clear(src);
@@ -571,7 +625,7 @@ tl_source_find(struct tl_source *src, char **cause)
 		}
 		return (0);
 	}
-	if (tl_source_boot(src) || tl_source_apt(src))
+	if (tl_source_boot(src) || tl_source_apt(src, TL_DEB_GLOB))
 		return (0);
 	*cause = xstrdup(TL_NO_KERNEL);
 	return (-1);
@@ -1049,13 +1103,15 @@ tl_order(const struct tl_source *src, struct tl_modset *set,
 	}
 	names = xcalloc(sizeof tl_wanted / sizeof tl_wanted[0], sizeof *names);
 	for (i = 0; i < sizeof tl_wanted / sizeof tl_wanted[0]; i++) {
+		if (!TL_WANTS(i, src->arch))
+			continue;
 		one[0] = tl_wanted[i].name;
 		if (kmod_order(infos, n, one, 1, &order, &norder, &why) == 0) {
 			free(order);
 			names[nnames++] = tl_wanted[i].name;
 			continue;
 		}
-		if (tl_wanted[i].required) {
+		if (TL_NEEDS(i, src->arch)) {
 			*cause = xasprintf("%s: cannot use the kernel module "
 			    "%s: %s", src->path, tl_wanted[i].name, why);
 			free(why);
@@ -1094,43 +1150,57 @@ out:
 	return (rc);
 }
 
-/* Whether an ELF file is a static x86-64 program (no PT_INTERP). */
-static int
-tl_check_busybox(const char *path, const unsigned char *p, size_t len,
-    char **cause)
+/* A little-endian ELF field of n bytes at off. */
+static uint64_t
+tl_elf_get(const unsigned char *p, size_t off, int n)
 {
-	uint64_t	phoff, phentsize, phnum, i;
+	uint64_t	v = 0;
+	int		i;
 
-	if (len < 64 || memcmp(p, "\177ELF", 4) != 0 || p[4] != 2 ||
-	    p[5] != 1) {
-		*cause = xasprintf("%s is not a 64-bit ELF program: install "
-		    "busybox-static", path);
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[off + i] << (8 * i);
+	return (v);
+}
+
+/*
+ * Whether an ELF file is a static program (no PT_INTERP) of the guest's
+ * architecture: its class (32- or 64-bit, where the header's fields sit)
+ * and machine as the architecture's row says.
+ */
+static int
+tl_check_busybox(const char *path, enum vm_arch arch, const unsigned char *p,
+    size_t len, char **cause)
+{
+	const struct vmarch	*a = vmarch_get(arch);
+	uint64_t		 phoff, phentsize, phnum, i;
+	int			 wide = a->elf_class == 2;
+
+	if (len < 64 || memcmp(p, "\177ELF", 4) != 0 ||
+	    p[4] != a->elf_class || p[5] != 1) {
+		*cause = xasprintf("%s is not a %d-bit little-endian ELF "
+		    "program: install busybox-static", path, wide ? 64 : 32);
 		return (-1);
 	}
-	if ((p[16] | (p[17] << 8)) != 2 && (p[16] | (p[17] << 8)) != 3) {
+	if (tl_elf_get(p, 16, 2) != 2 && tl_elf_get(p, 16, 2) != 3) {
 		*cause = xasprintf("%s is not an ELF program: install "
 		    "busybox-static", path);
 		return (-1);
 	}
-	if ((p[18] | (p[19] << 8)) != 62) {
-		*cause = xasprintf("%s is not an x86-64 program: the guest "
-		    "cannot run it", path);
+	if (tl_elf_get(p, 18, 2) != (uint64_t)a->elf_machine) {
+		*cause = xasprintf("%s is not an %s program: the guest "
+		    "cannot run it", path, a->name);
 		return (-1);
 	}
-	for (phoff = 0, i = 0; i < 8; i++)
-		phoff |= (uint64_t)p[32 + i] << (8 * i);
-	phentsize = (uint64_t)(p[54] | (p[55] << 8));
-	phnum = (uint64_t)(p[56] | (p[57] << 8));
-	if (phentsize < 56 || phoff > len ||
+	phoff = tl_elf_get(p, wide ? 32 : 28, wide ? 8 : 4);
+	phentsize = tl_elf_get(p, wide ? 54 : 42, 2);
+	phnum = tl_elf_get(p, wide ? 56 : 44, 2);
+	if (phentsize < (wide ? 56u : 32u) || phoff > len ||
 	    phnum > (len - phoff) / phentsize) {
 		*cause = xasprintf("%s: bad ELF program headers", path);
 		return (-1);
 	}
 	for (i = 0; i < phnum; i++) {
-		if (p[phoff + i * phentsize] == 3 &&
-		    p[phoff + i * phentsize + 1] == 0 &&
-		    p[phoff + i * phentsize + 2] == 0 &&
-		    p[phoff + i * phentsize + 3] == 0) {
+		if (tl_elf_get(p, phoff + i * phentsize, 4) == 3) {
 			*cause = xasprintf("%s is dynamically linked but the "
 			    "guest has no libraries: install busybox-static",
 			    path);
@@ -1140,9 +1210,74 @@ tl_check_busybox(const char *path, const unsigned char *p, size_t len,
 	return (0);
 }
 
+static int
+tl_busybox_deb_fn(void *arg, struct archive *a, const char *name,
+    char **cause)
+{
+	if (strcmp(name, "bin/busybox") != 0)
+		return (0);
+	if (tl_buf_read(a, arg, TL_MAX_BUSYBOX, name, cause) != 0)
+		return (-1);
+	return (1);
+}
+
+/* The newest busybox-static package of an architecture in apt's cache. */
+static char *
+tl_busybox_deb_find(const struct vmarch *a, char **cause)
+{
+	glob_t	 g;
+	char	*pattern, *best = NULL;
+	size_t	 i;
+
+	pattern = xasprintf(TL_APT_DIR "busybox-static_*_%s.deb", a->debian);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			if (best == NULL || strverscmp(g.gl_pathv[i],
+			    best) > 0) {
+				free(best);
+				best = xstrdup(g.gl_pathv[i]);
+			}
+		}
+		globfree(&g);
+	}
+	if (best == NULL)
+		*cause = xasprintf("no %s busybox for tinylinux: %s is not "
+		    "there (run tools/install-deps, or apt-get download "
+		    "busybox-static:%s in %s)", a->name, pattern, a->debian,
+		    TL_APT_DIR);
+	free(pattern);
+	return (best);
+}
+
+/* Another architecture's static busybox, out of Debian's package. */
+static char *
+tl_busybox_deb(enum vm_arch arch, size_t *lenp, char **cause)
+{
+	struct tl_buf	 b = { NULL, 0, 0 };
+	char		*deb;
+
+	if ((deb = tl_busybox_deb_find(vmarch_get(arch), cause)) == NULL)
+		return (NULL);
+	if (tl_deb_walk(deb, tl_busybox_deb_fn, &b, cause) != 0)
+		goto fail;
+	if (b.p == NULL) {
+		*cause = xasprintf("%s: no bin/busybox inside", deb);
+		goto fail;
+	}
+	if (tl_check_busybox(deb, arch, b.p, b.len, cause) != 0)
+		goto fail;
+	free(deb);
+	*lenp = b.len;
+	return ((char *)b.p);
+fail:
+	tl_buf_free(&b);
+	free(deb);
+	return (NULL);
+}
+
 /* VMDESK_BUSYBOX, else /bin/busybox or /usr/bin/busybox; static. */
 static char *
-tl_busybox(size_t *lenp, char **cause)
+tl_busybox(enum vm_arch arch, size_t *lenp, char **cause)
 {
 	static const char	*paths[] = {
 		"/bin/busybox", "/usr/bin/busybox"
@@ -1151,6 +1286,8 @@ tl_busybox(size_t *lenp, char **cause)
 	char			*data;
 	size_t			 i;
 
+	if (arch != VM_ARCH_X86_64)
+		return (tl_busybox_deb(arch, lenp, cause));
 	if ((env = getenv("VMDESK_BUSYBOX")) != NULL && *env != '\0') {
 		if (access(env, R_OK) != 0) {
 			*cause = xasprintf("VMDESK_BUSYBOX: %s: %s", env,
@@ -1175,7 +1312,8 @@ tl_busybox(size_t *lenp, char **cause)
 	}
 	if ((data = fs_read_file(path, lenp, cause)) == NULL)
 		return (NULL);
-	if (tl_check_busybox(path, (unsigned char *)data, *lenp, cause) != 0) {
+	if (tl_check_busybox(path, arch, (unsigned char *)data, *lenp,
+	    cause) != 0) {
 		free(data);
 		return (NULL);
 	}
@@ -1259,16 +1397,39 @@ tl_cpio_add(struct archive *a, const char *path, mode_t type, mode_t perm,
 }
 
 /* Write the initramfs: a gzip-compressed newc cpio archive. */
+/*
+ * A file's text for the guest's architecture: the shell and the ready
+ * line are on its serial console, ttyS0 on x86 (the texts' own word).
+ * Caller frees.
+ */
+static char *
+tl_file_text(const char *text, enum vm_arch arch)
+{
+	const char	*console = vmarch_get(arch)->console, *p;
+	struct strv	 parts;
+	char		*out;
+
+	strv_init(&parts);
+	while ((p = strstr(text, "ttyS0")) != NULL) {
+		strv_pushf(&parts, "%.*s%s", (int)(p - text), text, console);
+		text = p + strlen("ttyS0");
+	}
+	strv_push(&parts, text);
+	out = strv_join(&parts, "");
+	strv_clear(&parts);
+	return (out);
+}
+
 static int
-tl_write_initrd(const char *path, const void *busybox, size_t bblen,
-    struct tl_mod **mods, size_t nmods, char **cause)
+tl_write_initrd(const char *path, enum vm_arch arch, const void *busybox,
+    size_t bblen, struct tl_mod **mods, size_t nmods, char **cause)
 {
 	struct archive	*a;
 	struct strv	 order;
-	char		*list, *name;
+	char		*list, *name, *text;
 	unsigned int	 ino = 0;
 	size_t		 i;
-	int		 fd, rc = -1;
+	int		 fd, r, rc = -1;
 
 	if (lazy_archive_load(cause) != 0)
 		return (-1);
@@ -1298,9 +1459,11 @@ tl_write_initrd(const char *path, const void *busybox, size_t bblen,
 	    &ino) != 0)
 		goto fail;
 	for (i = 0; i < sizeof tl_files / sizeof tl_files[0]; i++) {
-		if (tl_cpio_add(a, tl_files[i].path, AE_IFREG,
-		    tl_files[i].mode, tl_files[i].text,
-		    strlen(tl_files[i].text), &ino) != 0)
+		text = tl_file_text(tl_files[i].text, arch);
+		r = tl_cpio_add(a, tl_files[i].path, AE_IFREG,
+		    tl_files[i].mode, text, strlen(text), &ino);
+		free(text);
+		if (r != 0)
 			goto fail;
 	}
 	for (i = 0; i < nmods; i++) {
@@ -1427,11 +1590,13 @@ tl_build(const struct tl_source *src, const char *top, const char *dir,
 	size_t			  bblen, nmods = 0, len, i;
 	int			  rc = -1;
 
-	if ((busybox = tl_busybox(&bblen, cause)) == NULL)
+	if ((busybox = tl_busybox(src->arch, &bblen, cause)) == NULL)
 		return (-1);
 	memset(&set, 0, sizeof set);
-	for (i = 0; i < sizeof tl_wanted / sizeof tl_wanted[0]; i++)
-		tl_modset_need(&set, tl_wanted[i].name);
+	for (i = 0; i < sizeof tl_wanted / sizeof tl_wanted[0]; i++) {
+		if (TL_WANTS(i, src->arch))
+			tl_modset_need(&set, tl_wanted[i].name);
+	}
 
 	if (src->kind == TL_DEB) {
 		if (tl_gather_deb(src, &kernel, &set, cause) != 0)
@@ -1466,7 +1631,8 @@ tl_build(const struct tl_source *src, const char *top, const char *dir,
 	free(path);
 	if (rc == 0) {
 		path = fs_path_join(tmp, "initrd.img");
-		rc = tl_write_initrd(path, busybox, bblen, mods, nmods, cause);
+		rc = tl_write_initrd(path, src->arch, busybox, bblen, mods,
+		    nmods, cause);
 		free(path);
 	}
 	if (rc == 0 && chmod(tmp, 0755) != 0) {
@@ -1492,15 +1658,23 @@ out:
 	return (rc);
 }
 
+char *
+tinylinux_cmdline(enum vm_arch arch)
+{
+	return (xasprintf("quiet console=tty0 console=%s",
+	    vmarch_get(arch)->console));
+}
+
 int
-tinylinux_prepare(const char *images_dir, struct tinylinux *tl, char **cause)
+tinylinux_prepare(const char *images_dir, enum vm_arch arch,
+    struct tinylinux *tl, char **cause)
 {
 	struct tl_source	 src;
 	char			*abs, *top, *name, *dir;
 	int			 rc = -1;
 
 	memset(tl, 0, sizeof *tl);
-	if (tl_source_find(&src, cause) != 0)
+	if (tl_source_find(&src, arch, cause) != 0)
 		return (-1);
 	abs = fs_abspath(images_dir);
 	top = fs_path_join(abs, "tinylinux");

@@ -7,11 +7,7 @@
 #ifndef VMDESK_IMAGES_TINYLINUX_H
 #define VMDESK_IMAGES_TINYLINUX_H
 
-/*
- * Serial last, so the kernel's /dev/console (and messages) is the serial port.
- * quiet: no kernel chatter in the middle of shell output on the serial line.
- */
-#define TINYLINUX_CMDLINE "quiet console=tty0 console=ttyS0"
+#include "core/vmarch.h"
 
 /* What its init says on the serial console when its shell is up. */
 #define TINYLINUX_READY	"tinylinux: ready"
@@ -24,10 +20,21 @@ struct tinylinux {
 };
 
 /*
- * Make sure the kernel and initramfs are in images_dir (building them on
- * first use, atomically, safe against a concurrent caller) and fill *tl.
+ * The kernel command line: the serial console last, so the kernel's
+ * /dev/console (and messages) is the serial port (ttyS0, or ttyAMA0 on
+ * Arm); quiet: no kernel chatter in the middle of shell output on the
+ * serial line. Caller frees.
  */
-int	tinylinux_prepare(const char *, struct tinylinux *, char **);
+char	*tinylinux_cmdline(enum vm_arch);
+/*
+ * Make sure the kernel and initramfs of an architecture are in images_dir
+ * (building them on first use, atomically, safe against a concurrent
+ * caller) and fill *tl. x86_64 takes the host's kernel or Debian's
+ * package; the others Debian's packages of that architecture (kernel and
+ * busybox-static) from apt's cache.
+ */
+int	tinylinux_prepare(const char *, enum vm_arch, struct tinylinux *,
+	    char **);
 void	tinylinux_clear(struct tinylinux *);
 
 #endif

@@ -266,7 +266,7 @@ hwdisk_live_bus(struct qmp *q, const struct vm_def *def,
 		    QEMU_ARGV_SCSI_ID : QEMU_ARGV_USB_ID, cause);
 		return (has < 0 ? -1 : !has);
 	}
-	if (def->machine != VM_MACHINE_Q35)
+	if (!qemu_argv_pcie(def))
 		return (0);
 	if (hwdisk_qmp_port(q, NULL, bus, cause) != 0)
 		return (-1);
@@ -751,10 +751,10 @@ hwdisk_remove_can(struct hwdisk_remove_ctx *c, struct qmp *q,
 
 	if (!qemu_argv_disk_hotplug(def, c->bus))
 		return (0);
-	if (def->machine != VM_MACHINE_Q35 || (c->bus != VM_BUS_VIRTIO &&
+	if (!qemu_argv_pcie(def) || (c->bus != VM_BUS_VIRTIO &&
 	    c->bus != VM_BUS_NVME))
 		return (1);
-	/* On q35, only a disk on a hot-plug root port can leave. */
+	/* On q35 and virt, only a disk on a hot-plug root port can leave. */
 	if (hwdisk_qmp_port(q, id, &port, cause) != 0)
 		return (-1);
 	free(port);

@@ -29,6 +29,22 @@ enum vmcreate_disk {
 	VMCREATE_INSTALL	/* empty, with an installer ISO */
 };
 
+/* Every architecture vmdesk runs, in core/vmarch's order. */
+static void
+vmcreate_any_arch(struct template *t)
+{
+	char	*all, *next, *word;
+
+	all = next = vmarch_list_all();
+	while ((word = strsep(&next, " ")) != NULL &&
+	    t->narchs < TEMPLATE_ARCH_MAX) {
+		if (*word != '\0')
+			t->src[t->narchs++].arch = xstrdup(word);
+	}
+	free(all);
+	t->arch = t->src[0].arch;
+}
+
 struct template *
 vmcreate_bare_template(int iso)
 {
@@ -36,9 +52,8 @@ vmcreate_bare_template(int iso)
 
 	t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(iso ? "iso" : "image");
-	t->src[0].arch = xstrdup("x86_64");
-	t->arch = t->src[0].arch;
-	t->narchs = 1;
+	/* An image or installer of the user's: any architecture. */
+	vmcreate_any_arch(t);
 	t->machine = VM_MACHINE_Q35;
 	t->firmware = VM_FIRMWARE_BIOS;
 	t->display = VM_DISPLAY_VGA;
@@ -390,7 +405,8 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	enum vmcreate_disk	 kind;
 	struct tinylinux	 tl;
 	struct vm_def		*def = NULL;
-	char			*stage, *disk, *conf;
+	enum vm_arch		 arch;
+	char			*stage, *disk, *conf, *archs, *why = NULL;
 	uint64_t		 size;
 	int			 rc = -1, hold;
 
@@ -398,6 +414,15 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 	memset(&res, 0, sizeof res);
 	if (note != NULL)
 		*note = NULL;
+	archs = template_archs(t);
+	rc = vmarch_list_pick(archs, opt->arch, &arch, &why);
+	free(archs);
+	if (rc != 0) {
+		*cause = xasprintf("template %s: %s", t->name, why);
+		free(why);
+		return (-1);
+	}
+	rc = -1;
 	if (vmcreate_source(lib, t, opt, &res, &src, &kind, cause) != 0) {
 		resolve_result_clear(&res);
 		return (-1);
@@ -421,7 +446,7 @@ vmcreate_from_template(const struct library *lib, const struct template *t,
 		goto fail;
 	}
 	if (t->boot == TEMPLATE_BOOT_TINYLINUX &&
-	    tinylinux_prepare(lib->images, &tl, cause) != 0)
+	    tinylinux_prepare(lib->images, arch, &tl, cause) != 0)
 		goto out;
 	if (src.url != NULL && (e = imgcache_fetch(lib, &src, progress, arg,
 	    cause)) == NULL)

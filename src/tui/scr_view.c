@@ -209,6 +209,7 @@ static const struct {
 	{ "-append", "the kernel command line" },
 	{ "-boot", "boot order: c disk, d CD-ROM, n network" },
 	{ "-loadvm", "start from a saved snapshot, RAM included" },
+	{ "-bios", "the firmware (RISC-V: OpenSBI, under the kernel)" },
 };
 
 struct screen *
@@ -218,7 +219,7 @@ screen_under_hood(struct app *app, const char *name)
 	struct qemu_argv_in	 in;
 	struct strv		 av;
 	struct view		*v;
-	char			*cmd, *text, *cause = NULL, *title;
+	char			*cmd, *text, *cause = NULL, *title, *qemu;
 	size_t			 i, j, len;
 
 	title = xasprintf("Under the hood: %s's QEMU command line", name);
@@ -239,12 +240,15 @@ screen_under_hood(struct app *app, const char *name)
 		memset(&in, 0, sizeof in);
 		in.def = vm->def;
 		in.paths = &vm->paths;
-		in.qemu = app->settings->qemu;
+		qemu = vmarch_qemu(vmdef_arch(vm->def),
+		    app->settings->qemu);
+		in.qemu = qemu;
 		in.accel = ACCEL_TCG;
 		if (qemu_argv_build(&in, &av, &cause) != 0) {
 			strv_push(&v->lines, cause);
 			free(cause);
 		}
+		free(qemu);
 		strv_push(&v->lines, "As vmdesk would start it (TCG shown; "
 		    "auto picks KVM where it works):");
 	}

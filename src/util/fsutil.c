@@ -80,6 +80,10 @@ fs_sync_dir(const char *dir, char **cause)
 	return (0);
 }
 
+/* Files from this size on are written with holes for zero blocks. */
+#define FS_SPARSE_MIN	(1u << 20)
+#define FS_SPARSE_BLOCK	65536
+
 static int
 write_all(int fd, const void *buf, size_t len)
 {
@@ -99,6 +103,33 @@ write_all(int fd, const void *buf, size_t len)
 	return (0);
 }
 
+/*
+ * Write a large file with holes where whole blocks are zeros: a UEFI
+ * variable store (AAVMF's is 64 MiB, nearly all zeros), copied for each
+ * VM and each snapshot, then takes what its data takes.
+ */
+static int
+write_sparse(int fd, const void *buf, size_t len)
+{
+	static const char	 zero[FS_SPARSE_BLOCK];
+	const char		*p = buf;
+	size_t			 n, left = len;
+
+	if (len < FS_SPARSE_MIN)
+		return (write_all(fd, buf, len));
+	while (left > 0) {
+		n = left < sizeof zero ? left : sizeof zero;
+		if (memcmp(p, zero, n) != 0) {
+			if (write_all(fd, p, n) != 0)
+				return (-1);
+		} else if (lseek(fd, (off_t)n, SEEK_CUR) == -1)
+			return (-1);
+		p += n;
+		left -= n;
+	}
+	return (ftruncate(fd, (off_t)len));
+}
+
 int
 fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     char **cause)
@@ -113,7 +144,7 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		free(tmp);
 		return (-1);
 	}
-	if (write_all(fd, data, len) != 0) {
+	if (write_sparse(fd, data, len) != 0) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

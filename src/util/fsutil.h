@@ -6,7 +6,10 @@
 #include <sys/types.h>
 #include <stddef.h>
 
-/* Write a file atomically: temp file, fsync, rename, fsync the folder. */
+/*
+ * Write a file atomically: temp file, fsync, rename, fsync the folder.
+ * From 1 MiB on, blocks of zeros become holes.
+ */
 int	 fs_write_atomic(const char *, const void *, size_t, mode_t, char **);
 /*
  * Read a whole regular file (anything else is refused, never waited on),

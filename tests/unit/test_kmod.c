@@ -262,11 +262,59 @@ test_kmod_not_elf64(void **state)
 	ko.p[0] = 'x';
 	expect_parse_error(&ko, ko.len, "not an ELF");
 	ko.p[0] = 0x7f;
-	ko.p[4] = 1;
-	expect_parse_error(&ko, ko.len, "64-bit");
+	ko.p[4] = 3;
+	expect_parse_error(&ko, ko.len, "32- or 64-bit");
 	ko.p[4] = 2;
 	ko.p[5] = 7;
 	expect_parse_error(&ko, ko.len, "byte order");
+	ko_free(&ko);
+}
+
+/* A 32-bit module (armhf): the same fields at ELFCLASS32's offsets. */
+static void
+test_kmod_elf32(void **state)
+{
+	static const char	 text[] = "\x00\x00\xa0\xe1";
+	struct kmod_info	 ki;
+	struct ko		 ko;
+	char			*cause = NULL;
+	size_t			 modoff, stroff, i, base;
+	const size_t		 sect[][4] = {
+		{ KO_NAME_TEXT, 1, 52, sizeof text },
+		{ KO_NAME_MODINFO, 1, 52 + sizeof text, sizeof EXT4_MODINFO },
+		{ KO_NAME_SHSTR, 3, 0, sizeof KO_SHSTRTAB },
+	};
+
+	ko.be = 0;
+	modoff = 52 + sizeof text;
+	stroff = modoff + sizeof EXT4_MODINFO;
+	ko.shoff = (stroff + sizeof KO_SHSTRTAB + 3) & ~(size_t)3;
+	ko.len = ko.shoff + KO_NSECT * 40;
+	ko.p = xcalloc(1, ko.len);
+	memcpy(ko.p, "\177ELF\001\001\001", 7);
+	put(&ko, 16, 1, 2);		/* ET_REL */
+	put(&ko, 18, 40, 2);		/* EM_ARM */
+	put(&ko, 32, ko.shoff, 4);
+	put(&ko, 46, 40, 2);
+	put(&ko, 48, KO_NSECT, 2);
+	put(&ko, 50, 3, 2);
+	memcpy(ko.p + 52, text, sizeof text);
+	memcpy(ko.p + modoff, EXT4_MODINFO, sizeof EXT4_MODINFO);
+	memcpy(ko.p + stroff, KO_SHSTRTAB, sizeof KO_SHSTRTAB);
+	for (i = 0; i < 3; i++) {
+		base = ko.shoff + (i + 1) * 40;
+		put(&ko, base, sect[i][0], 4);
+		put(&ko, base + 4, sect[i][1], 4);
+		put(&ko, base + 16, i == 2 ? stroff : sect[i][2], 4);
+		put(&ko, base + 20, sect[i][3], 4);
+	}
+	if (kmod_info_parse(ko.p, ko.len, &ki, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_string_equal(ki.name, "ext4");
+	assert_int_equal(ki.depends.n, 3);
+	kmod_info_clear(&ki);
+	/* A 32-bit header is 52 bytes: shorter is truncated. */
+	expect_parse_error(&ko, 51, "truncated");
 	ko_free(&ko);
 }
 
@@ -615,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_kmod_modinfo_unterminated),
 		cmocka_unit_test(test_kmod_modinfo_bad_names),
 		cmocka_unit_test(test_kmod_truncated_header),
+		cmocka_unit_test(test_kmod_elf32),
 		cmocka_unit_test(test_kmod_not_elf64),
 		cmocka_unit_test(test_kmod_section_offsets_out_of_bounds),
 		cmocka_unit_test(test_kmod_extended_section_count),

@@ -73,12 +73,18 @@ build(const struct vm_def *def, enum accel accel, int paused,
 	memset(&in, 0, sizeof in);
 	in.def = def;
 	in.paths = &p;
-	in.qemu = "qemu-system-x86_64";
+	in.qemu = vmarch_get(vmdef_arch(def))->qemu;
 	in.accel = accel;
 	in.paused = paused;
 	/* vmproc picks a free port when vnc_port is 0; golden files fix it. */
 	in.vnc_port = def->vnc_tcp ? def->vnc_port : 0;
-	if (def->firmware == VM_FIRMWARE_UEFI) {
+	if (vmdef_arch(def) != VM_ARCH_X86_64) {
+		/* The files vmproc_firmware_files() gives (vars: a copy). */
+		in.fw_code = vmarch_get(vmdef_arch(def))->fw_code;
+		if (vmarch_get(vmdef_arch(def))->fw_vars != NULL)
+			in.fw_vars = "efivars.fd";
+		in.fw_loader = vmarch_get(vmdef_arch(def))->fw_loader;
+	} else if (def->firmware == VM_FIRMWARE_UEFI) {
 		in.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 		in.fw_vars = "efivars.fd";
 	} else if (def->firmware == VM_FIRMWARE_UEFI_SECURE) {
@@ -195,6 +201,49 @@ static const struct {
 	{ "q35-usb-headless", ACCEL_TCG, 0,
 	  "[vm]\nname = usbh\nmemory = 256M\ndisplay = none\n"
 	  "[usb stick]\nfile = /abs/stick.img\n" },
+	/* Other architectures: QEMU's virt machine, as tinylinux boots. */
+	{ "aarch64-kernel", ACCEL_TCG, 0,
+	  "[vm]\nname = arm\narch = aarch64\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = virtio\nmemory = 256M\n"
+	  "[boot]\nkernel = /k/vmlinuz\ninitrd = initrd.img\n"
+	  "cmdline = console=ttyAMA0\n"
+	  "[disk data]\nfile = data.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:08\nforward = tcp:2222:22\n" },
+	/* AAVMF from pflash, an installer on the SCSI CD, a TPM, KVM. */
+	{ "aarch64-uefi-iso-tpm-kvm", ACCEL_KVM, 0,
+	  "[vm]\nname = arm\narch = aarch64\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = virtio\nmemory = 2G\ncpus = 2\n"
+	  "tpm = yes\n"
+	  "[boot]\niso = /isos/debian-arm64.iso\norder = cd\n"
+	  "[disk root]\nfile = root.qcow2\n"
+	  "[disk fast]\nfile = fast.qcow2\nbus = nvme\n"
+	  "[disk s]\nfile = s.qcow2\nbus = scsi\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:09\nmodel = e1000\n" },
+	/* OpenSBI, U-Boot as its payload (it boots the disk's EFI loader). */
+	{ "riscv64-uboot-headless", ACCEL_TCG, 0,
+	  "[vm]\nname = rv\narch = riscv64\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = none\nmemory = 1G\n"
+	  "[disk root]\nfile = root.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:0a\n" },
+	{ "riscv64-kernel", ACCEL_TCG, 0,
+	  "[vm]\nname = rv\narch = riscv64\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = virtio\nmemory = 256M\n"
+	  "[boot]\nkernel = /k/vmlinuz\ninitrd = initrd.img\n"
+	  "cmdline = console=ttyS0\n"
+	  "[disk data]\nfile = data.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:0b\n" },
+	{ "armhf-kernel-usb", ACCEL_TCG, 0,
+	  "[vm]\nname = pi\narch = armhf\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = virtio\nmemory = 256M\n"
+	  "[boot]\nkernel = /k/vmlinuz\ninitrd = initrd.img\n"
+	  "cmdline = console=ttyAMA0\n"
+	  "[disk data]\nfile = data.qcow2\n"
+	  "[nic n0]\nmac = 52:54:00:00:00:0c\n"
+	  "[usb stick]\nfile = /abs/stick.img\n" },
+	{ "armhf-uefi", ACCEL_TCG, 0,
+	  "[vm]\nname = pi\narch = armhf\nmachine = virt\n"
+	  "firmware = uefi\ndisplay = virtio\nmemory = 512M\n"
+	  "[disk root]\nfile = root.qcow2\n" },
 	{ "microvm-headless", ACCEL_TCG, 0,
 	  "[vm]\nname = micro\nmachine = microvm\nmemory = 128M\n"
 	  "display = none\n"

@@ -231,7 +231,7 @@ static const struct {
 	{ "[template]\nname = x\nmemory = 8M\n", ":3: memory must be "
 	  "between 16M and 1T" },
 	{ "[template]\nname = x\nmachine = vax\n", ":3: machine: 'vax' is "
-	  "not q35, pc or microvm" },
+	  "not q35, pc, microvm or virt" },
 	{ "[template]\nname = x\nboot = floppy\n", ":3: boot: 'floppy' is "
 	  "not tinylinux, disk, image or iso" },
 	{ "[template]\nname = x\nboot = image\nurl = https://e.org/a\n"
@@ -551,7 +551,8 @@ test_template_to_vmdef_unchanged(void **state)
 	    &opt);
 	assert_string_equal(def->boot.kernel, "/k/vmlinuz");
 	assert_string_equal(def->boot.initrd, "/k/initrd.img");
-	assert_string_equal(def->boot.cmdline, TINYLINUX_CMDLINE);
+	assert_string_equal(def->boot.cmdline,
+	    "quiet console=tty0 console=ttyS0");
 	assert_null(def->boot.order);
 	assert_int_equal(def->ndisks, 1);
 	assert_string_equal(def->disks[0].name, "data");
@@ -564,6 +565,33 @@ test_template_to_vmdef_unchanged(void **state)
 	assert_null(def->boot.kernel);
 	assert_string_equal(def->boot.order, "c");
 	assert_string_equal(def->disks[0].file, "data.qcow2");
+	vmdef_free(def);
+}
+
+/* A template of several architectures: the first, or the one asked. */
+static void
+test_template_to_vmdef_arch(void **state)
+{
+	struct fixture		*f = *state;
+	struct template_opts	 opt;
+	struct vm_def		*def;
+	const char		*text = "[template]\nname = tiny\n"
+	    "boot = tinylinux\nmachine = q35\ndisplay = vga\n"
+	    "arch = x86_64 aarch64\n";
+
+	memset(&opt, 0, sizeof opt);
+	def = to_vmdef(f->dir, text, &opt);
+	assert_string_equal(def->arch, "x86_64");
+	assert_int_equal(def->machine, VM_MACHINE_Q35);
+	vmdef_free(def);
+	opt.arch = "aarch64";
+	def = to_vmdef(f->dir, text, &opt);
+	assert_string_equal(def->arch, "aarch64");
+	assert_int_equal(def->machine, VM_MACHINE_VIRT);
+	assert_int_equal(def->firmware, VM_FIRMWARE_UEFI);
+	assert_int_equal(def->display, VM_DISPLAY_VIRTIO);
+	assert_string_equal(def->boot.cmdline,
+	    "quiet console=tty0 console=ttyAMA0");
 	vmdef_free(def);
 }
 
@@ -651,6 +679,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_template_to_vmdef_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_to_vmdef_arch,
+		    setup, teardown),
 		cmocka_unit_test(test_template_shipped),
 		cmocka_unit_test(test_template_url_host),
 	};

@@ -173,7 +173,7 @@ test_vmdef_errors_name_file_and_line(void **state)
 	expect_error("[vm]\nname = a\nuser = -oProxyCommand=x\n",
 	    "vm.conf:3: user: '-oProxyCommand=x' is not a login name");
 	expect_error("[vm]\nname = a\nmachine = isapc\n", "vm.conf:3: machine:"
-	     " 'isapc' is not q35, pc or microvm");
+	     " 'isapc' is not q35, pc, microvm or virt");
 	expect_error("[vm]\nname = a\nmemory = lots\n", "vm.conf:3: memory:");
 	expect_error("[vm]\nname = a\nname = b\n", "vm.conf:3: 'name' is "
 	    "already set at line 2");
@@ -352,7 +352,7 @@ test_vmdef_enum_value(void **state)
 	assert_int_equal(vmdef_enum_value("model", "rtl8139", &v, &cause), 0);
 	assert_int_equal(v, VM_NIC_RTL8139);
 	assert_int_equal(vmdef_enum_value("machine", "vax", &v, &cause), -1);
-	assert_non_null(strstr(cause, "q35, pc or microvm"));
+	assert_non_null(strstr(cause, "q35, pc, microvm or virt"));
 	free(cause);
 }
 
@@ -838,6 +838,76 @@ test_vmdef_usb_shapes(void **state)
 	vmdef_free(def);
 }
 
+/* What each architecture's machine has, and what only PCs have. */
+static void
+test_vmdef_arch_rules(void **state)
+{
+	static const struct {
+		const char	*conf;
+		const char	*want;
+	} cases[] = {
+		{ "arch = aarch64\nmachine = virt\nfirmware = uefi\n"
+		  "display = virtio\n", NULL },
+		{ "arch = armhf\nmachine = virt\nfirmware = uefi\n"
+		  "display = none\n", NULL },
+		{ "arch = aarch64\n", "(aarch64): the machine must be virt" },
+		{ "machine = virt\n", "machine virt is for the other" },
+		{ "arch = riscv64\nmachine = virt\n",
+		  "the firmware must be uefi" },
+		{ "arch = aarch64\nmachine = virt\nfirmware = uefi\n",
+		  "virt has no VGA" },
+		{ "arch = riscv64\nmachine = virt\nfirmware = uefi\n"
+		  "display = none\ntpm = yes\n", "no TPM device" },
+		{ "arch = aarch64\nmachine = virt\nfirmware = uefi\n"
+		  "display = virtio\n[disk d]\nfile = /dev/null\nbus = sata\n",
+		  "disk d: the virt machine has no IDE or SATA" },
+	};
+	struct vm_def	*def;
+	char		*text, *cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = xasprintf("[vm]\nname = a\n%s", cases[i].conf);
+		def = vmdef_parse(text, strlen(text), "vm.conf", &cause);
+		if (def == NULL)
+			fail_msg("case %zu: %s", i, cause);
+		expect_valid(def, cases[i].want);
+		vmdef_free(def);
+		free(text);
+	}
+	/* The disk holds an OS of its architecture: set cannot change it. */
+	def = vmdef_create("a");
+	assert_int_equal(vmdef_assign(def, "arch", "aarch64", VMDEF_KEY_SET,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "cannot be set"));
+	free(cause);
+	assert_int_equal(vmdef_arch(def), VM_ARCH_X86_64);
+	vmdef_free(def);
+}
+
+/* A template's x86 hardware made another architecture's. */
+static void
+test_vmdef_set_arch(void **state)
+{
+	struct vm_def	*def;
+	struct vm_disk	*d;
+
+	def = vmdef_create("a");
+	d = vmdef_add_disk(def, "d");
+	d->file = xstrdup("/dev/null");
+	d->bus = VM_BUS_SATA;
+	vmdef_set_arch(def, VM_ARCH_AARCH64);
+	assert_string_equal(def->arch, "aarch64");
+	assert_int_equal(def->machine, VM_MACHINE_VIRT);
+	assert_int_equal(def->firmware, VM_FIRMWARE_UEFI);
+	assert_int_equal(def->display, VM_DISPLAY_VIRTIO);
+	assert_int_equal(def->disks[0].bus, VM_BUS_VIRTIO);
+	expect_valid(def, NULL);
+	vmdef_set_arch(def, VM_ARCH_X86_64);
+	assert_int_equal(vmdef_arch(def), VM_ARCH_X86_64);
+	vmdef_free(def);
+}
+
 int
 main(void)
 {
@@ -863,6 +933,8 @@ main(void)
 		cmocka_unit_test(test_vmdef_share_rules),
 		cmocka_unit_test(test_vmdef_nic_net_shapes),
 		cmocka_unit_test(test_vmdef_usb_shapes),
+		cmocka_unit_test(test_vmdef_arch_rules),
+		cmocka_unit_test(test_vmdef_set_arch),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
