@@ -46,25 +46,37 @@ typing_event(const char *qcode, int down)
 	    "data", "down", down, "key", "type", "qcode", "data", qcode));
 }
 
-/* Press (down 1) or release a key, with Shift around it when shift. */
+/* Press (down 1) or release one key, then let the guest see it. */
 static int
-typing_key(struct qmp *q, const char *qcode, int shift, int down,
-    char **cause)
+typing_event_send(struct qmp *q, const char *qcode, int down, char **cause)
 {
-	json_t	*events, *r;
+	json_t	*r;
 
-	events = json_array();
-	if (shift && down)
-		json_array_append_new(events, typing_event(QCODE_SHIFT, 1));
-	json_array_append_new(events, typing_event(qcode, down));
-	if (shift && !down)
-		json_array_append_new(events, typing_event(QCODE_SHIFT, 0));
-	r = qmp_command(q, "input-send-event", json_pack("{s:o}", "events",
-	    events), VMPROC_QMP_TIMEOUT, cause);
+	r = qmp_command(q, "input-send-event", json_pack("{s:[o]}", "events",
+	    typing_event(qcode, down)), VMPROC_QMP_TIMEOUT, cause);
 	if (r == NULL)
 		return (-1);
 	json_decref(r);
 	time_sleep_ms(TYPING_PACE_MS);
+	return (0);
+}
+
+/*
+ * Press (down 1) or release a key, with Shift around it when shift. Each
+ * event goes alone: a USB keyboard (virt's) that got a key's release and
+ * Shift's in one batch kept Shift down for the next key ("A0" came out
+ * "A)").
+ */
+static int
+typing_key(struct qmp *q, const char *qcode, int shift, int down,
+    char **cause)
+{
+	if (shift && down && typing_event_send(q, QCODE_SHIFT, 1, cause) != 0)
+		return (-1);
+	if (typing_event_send(q, qcode, down, cause) != 0)
+		return (-1);
+	if (shift && !down && typing_event_send(q, QCODE_SHIFT, 0, cause) != 0)
+		return (-1);
 	return (0);
 }
 

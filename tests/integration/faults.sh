@@ -158,8 +158,8 @@ boot_check() {
 	i=0
 	until grep -q "tinylinux: ready" "$VMS/$1/serial.log" 2>/dev/null; do
 		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
-			corrupt "$1 did not reach its shell"
+		if [ "$i" -gt 1200 ]; then
+			corrupt "$1 did not reach its shell in 120 s"
 			break
 		fi
 		sleep 0.1
