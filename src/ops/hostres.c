@@ -16,6 +16,15 @@
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
+/* The line after the one p is in, or NULL after the last. */
+static const char *
+hostres_next_line(const char *p)
+{
+	const char	*nl = strchr(p, '\n');
+
+	return (nl != NULL ? nl + 1 : NULL);
+}
+
 /* The value of "Key:   N kB" in meminfo's text, in bytes; -1 if absent. */
 static int
 hostres_meminfo_key(const char *text, const char *key, uint64_t *out)
@@ -25,7 +34,7 @@ hostres_meminfo_key(const char *text, const char *key, uint64_t *out)
 	unsigned long long	 v;
 	size_t			 len = strlen(key);
 
-	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p += p != NULL) {
+	for (; p != NULL && *p != '\0'; p = hostres_next_line(p)) {
 		if (strncmp(p, key, len) != 0 || p[len] != ':')
 			continue;
 		errno = 0;
@@ -90,7 +99,7 @@ hostres_parse_stat(const char *text, uint64_t *busy, uint64_t *all,
 	int		 found = 0;
 
 	*ncpus = 0;
-	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p += p != NULL) {
+	for (; p != NULL && *p != '\0'; p = hostres_next_line(p)) {
 		if (strncmp(p, "cpu ", 4) == 0) {
 			if (hostres_cpu_line(p + 4, busy, all) != 0) {
 				*cause = xstrdup("stat: a bad cpu line");
