@@ -157,6 +157,7 @@ lab_names(const struct library *lib, struct strv *out, char **cause)
 	struct dirent	*de;
 	DIR		*d;
 	char		*dir;
+	size_t		 i;
 
 	(void)cause;
 	dir = fs_path_join(lib->home, LAB_DIR);
@@ -170,9 +171,10 @@ lab_names(const struct library *lib, struct strv *out, char **cause)
 			strv_push(out, de->d_name);
 	}
 	closedir(d);
-	for (size_t i = 0; i < out->n; i++)
+	for (i = 0; i < out->n; i++)
 		out->v[i][strlen(out->v[i]) - 5] = '\0';
-	qsort(out->v, out->n, sizeof *out->v, lab_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, lab_cmp);
 	return (0);
 }
 
