@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/vmproc.h"
 #include "cli/cli_json.h"
 #include "ops/lab.h"
 #include "ops/vmctl.h"

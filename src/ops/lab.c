@@ -607,6 +607,10 @@ lab_up_fits(struct lab_ctx *c, const struct lab_plan *plan, char **cause)
 		if (!vmctl_running(c->lib, plan->vms[i].vm->name))
 			strv_push(&names, plan->vms[i].vm->name);
 	}
+	if (names.n == 0) {
+		strv_clear(&names);
+		return (0);	/* nothing starts: nothing to weigh */
+	}
 	rc = hostres_check(c->lib, &names, &chk, cause);
 	strv_clear(&names);
 	if (rc != 0)
